@@ -1,0 +1,71 @@
+/**
+ * The contract every binding fulfils. A binding is data (id, capabilities) plus three edges to the outside world:
+ * how to install it, how to find what is installed, and how to launch its runner. Nothing outside `bindings/`
+ * tests a binding id; the planner, store and analysis only read these fields.
+ */
+import type { Home } from '../home.js';
+import type { ArtifactFormat } from '../protocol/request.js';
+
+export type Framework = 'pytorch' | 'tensorflow';
+
+/** A capability is either supported or not, and then always with the reason a user will read. */
+export type Capability = { supported: true } | { supported: false; reason: string };
+
+export interface BindingCapabilities {
+  /** Can the runner train (mode `train`)? */
+  train: Capability;
+  /** Can it run inference from a loaded model (mode `infer`)? */
+  infer: Capability;
+  /** Devices the runner can use when the hardware is there. */
+  devices: Array<'cpu' | 'cuda'>;
+  /** Zoo model ids it builds natively; others are planned as `not supported`. */
+  models: string[];
+  /** Artifact formats it can load in `infer` mode. */
+  loads: ArtifactFormat[];
+  /** Artifact formats it can write after training or in `export` mode. */
+  exports: ArtifactFormat[];
+}
+
+export interface ProbeResult {
+  installed: boolean;
+  /** Library versions found (e.g. {torch: '2.11.0'}). */
+  versions: Record<string, string>;
+  /** What is missing and the command that installs it, when not installed. */
+  detail: string;
+}
+
+export interface LaunchCommand {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd?: string;
+}
+
+export interface SetupContext {
+  home: Home;
+  /** Progress lines for the user. */
+  log(line: string): void;
+  /** Runs a command, streaming its output to the log; throws with the command's output tail on failure. */
+  exec(command: string, args: string[], opts?: { env?: Record<string, string>; cwd?: string }): Promise<void>;
+}
+
+export interface BindingDescriptor {
+  /** `<framework>/<language>[-<variant>]`: descriptor id, CLI value and store key. */
+  id: string;
+  framework: Framework;
+  /** The language the runner is written in, as the study names it. */
+  language: string;
+  /** The library this binding is, e.g. `@tensorflow/tfjs-node`. */
+  library: string;
+  /** The framework's default binding, which every other binding is compared against. */
+  reference: boolean;
+  /** Bindings whose setup must run first (e.g. tfjs-node builds against the TensorFlow wheel). */
+  needs: string[];
+  capabilities: BindingCapabilities;
+  /** Finds what is installed; never installs. */
+  probe(home: Home): Promise<ProbeResult>;
+  /** Installs the binding and builds its runner, idempotently. Absent where it cannot be installed here. */
+  setup?(ctx: SetupContext): Promise<void>;
+  /** The process that runs one request file. */
+  launch(home: Home, requestPath: string): LaunchCommand;
+}

@@ -1,0 +1,44 @@
+/** Turns a planned cell and the prepared inputs into the protocol request a runner reads. */
+import type { PreparedDataset, CachedFile } from '../data/cache.js';
+import { PROTOCOL_VERSION } from '../protocol/version.js';
+import type { RunnerRequest } from '../protocol/request.js';
+import type { ModelSpec } from '../zoo/model-spec.js';
+import type { Cell } from './cell.js';
+
+export interface RequestInputs {
+  runId: string;
+  model: ModelSpec;
+  data: PreparedDataset;
+  order: CachedFile | null;
+  initWeights: CachedFile | null;
+  outputDir: string;
+  recordStepLosses: number;
+}
+
+export function buildTrainRequest(cell: Cell, inputs: RequestInputs): RunnerRequest {
+  return {
+    protocol: PROTOCOL_VERSION,
+    run_id: inputs.runId,
+    binding: cell.binding,
+    mode: cell.mode,
+    model: inputs.model,
+    hyper: cell.hyper,
+    data: {
+      id: inputs.data.id,
+      train: { path: inputs.data.train.path, sha256: inputs.data.train.sha256 },
+      test: { path: inputs.data.test.path, sha256: inputs.data.test.sha256 },
+      train_limit: cell.trainLimit,
+    },
+    seed: cell.seed,
+    device: cell.device,
+    data_order: cell.dataOrder,
+    order: inputs.order ? { path: inputs.order.path, sha256: inputs.order.sha256 } : null,
+    init: cell.init,
+    init_weights: inputs.initWeights ? { path: inputs.initWeights.path, sha256: inputs.initWeights.sha256 } : null,
+    output_dir: inputs.outputDir,
+    artifacts: cell.artifacts,
+    weights: null,
+    inference: { warmup: 1, repetitions: 5, batch_size: Math.max(cell.hyper.batch_size, 1000), include_train: false },
+    record_step_losses: inputs.recordStepLosses,
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * An executor runs one launched process to its end. It knows nothing of bindings or campaigns: it is given a
+ * command and where to put its output, and reports how the process ended (a local executor now, a cluster later).
+ */
+import type { LaunchCommand } from '../../bindings/binding.js';
+import type { RunnerEvent } from '../../protocol/events.js';
+import type { ProcessEnd } from '../../store/run-result.js';
+
+export interface ExecuteOptions {
+  launch: LaunchCommand;
+  /** File the raw stdout lines are appended to as they arrive (the run's events.jsonl). */
+  eventsFile: string;
+  stderrFile: string;
+  timeoutSeconds: number;
+  /** Called for each parsed event as it arrives (progress). */
+  onEvent?(event: RunnerEvent): void;
+}
+
+export interface ExecuteOutcome extends ProcessEnd {
+  events: RunnerEvent[];
+  processSeconds: number;
+}
+
+export interface Executor {
+  execute(opts: ExecuteOptions): Promise<ExecuteOutcome>;
+}

@@ -1,0 +1,112 @@
+/**
+ * The campaign spec: what a user writes (`WrittenSpec`, YAML/JSON or flags) and what it resolves to (`CampaignSpec`).
+ * Validation errors name the field and the allowed values.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { BadInputError } from '../errors.js';
+import { models as zooModels } from '../zoo/models.js';
+import { presets, STUDY_SEEDS } from './presets.js';
+
+export const writtenSpecSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only').optional(),
+    preset: z.string().optional(),
+    models: z.array(z.string()).nonempty().optional(),
+    /** Binding ids, or the word "installed" (every installed binding). */
+    bindings: z.union([z.literal('installed'), z.array(z.string()).nonempty()]).optional(),
+    seeds: z.array(z.number().int().nonnegative().max(2 ** 32 - 1)).nonempty().optional(),
+    devices: z.array(z.enum(['cpu', 'cuda'])).nonempty().optional(),
+    data_order: z.enum(['shared', 'native']).optional(),
+    init: z.enum(['native', 'shared']).optional(),
+    /** Folder with the dataset's raw files instead of the bundled copy. */
+    data_dir: z.string().optional(),
+    epochs: z.number().int().positive().optional(),
+    batch_size: z.number().int().positive().optional(),
+    learning_rate: z.number().positive().optional(),
+    train_limit: z.number().int().positive().nullable().optional(),
+    timeout_seconds: z.number().positive().optional(),
+    record_step_losses: z.number().int().nonnegative().optional(),
+  })
+  .strict();
+export type WrittenSpec = z.infer<typeof writtenSpecSchema>;
+
+export interface CampaignSpec {
+  name: string | null;
+  preset: string;
+  models: string[];
+  bindings: 'installed' | string[];
+  seeds: number[];
+  devices: Array<'cpu' | 'cuda'>;
+  data_order: 'shared' | 'native';
+  init: 'native' | 'shared';
+  data_dir: string | null;
+  overrides: { epochs?: number; batch_size?: number; learning_rate?: number; train_limit?: number | null };
+  timeout_seconds: number;
+  record_step_losses: number;
+}
+
+function issueText(issue: z.ZodIssue): string {
+  const field = issue.path.length ? issue.path.join('.') : '(spec)';
+  if (issue.code === 'invalid_enum_value') return `${field}: '${String(issue.received)}' is not allowed; allowed values: ${issue.options.join(', ')}`;
+  if (issue.code === 'unrecognized_keys') {
+    return `${field}: unknown field(s) ${issue.keys.join(', ')}; allowed fields: ${Object.keys(writtenSpecSchema.shape).join(', ')}`;
+  }
+  return `${field}: ${issue.message}`;
+}
+
+/** Validates and resolves a written spec; `knownBindings` is the binding registry's ids. */
+export function resolveSpec(written: unknown, knownBindings: string[]): CampaignSpec {
+  const parsed = writtenSpecSchema.safeParse(written);
+  if (!parsed.success) throw new BadInputError(`invalid campaign spec:\n  ${parsed.error.issues.map(issueText).join('\n  ')}`);
+  const w = parsed.data;
+  const presetId = w.preset ?? 'quick';
+  const preset = presets[presetId];
+  if (!preset) throw new BadInputError(`preset: unknown preset '${presetId}'; allowed values: ${Object.keys(presets).join(', ')}`);
+  const models = w.models ?? preset.models;
+  for (const m of models) {
+    if (!zooModels[m]) throw new BadInputError(`models: unknown model '${m}'; allowed values: ${Object.keys(zooModels).join(', ')}`);
+    if (!preset.perModel[m]) throw new BadInputError(`models: preset '${presetId}' has no settings for '${m}'; it covers ${Object.keys(preset.perModel).join(', ')}`);
+  }
+  if (Array.isArray(w.bindings)) {
+    for (const b of w.bindings) {
+      if (!knownBindings.includes(b)) throw new BadInputError(`bindings: unknown binding '${b}'; allowed values: installed, ${knownBindings.join(', ')}`);
+    }
+  }
+  if (w.data_dir !== undefined && !existsSync(w.data_dir)) throw new BadInputError(`data_dir: folder ${w.data_dir} does not exist`);
+  const overrides: CampaignSpec['overrides'] = {};
+  if (w.epochs !== undefined) overrides.epochs = w.epochs;
+  if (w.batch_size !== undefined) overrides.batch_size = w.batch_size;
+  if (w.learning_rate !== undefined) overrides.learning_rate = w.learning_rate;
+  if (w.train_limit !== undefined) overrides.train_limit = w.train_limit;
+  return {
+    name: w.name ?? null,
+    preset: presetId,
+    models: [...new Set(models)],
+    bindings: w.bindings ?? 'installed',
+    seeds: [...new Set(w.seeds ?? STUDY_SEEDS)],
+    devices: [...new Set(w.devices ?? ['cpu'])] as Array<'cpu' | 'cuda'>,
+    data_order: w.data_order ?? 'shared',
+    init: w.init ?? 'native',
+    data_dir: w.data_dir ?? null,
+    overrides,
+    timeout_seconds: w.timeout_seconds ?? preset.timeoutSeconds,
+    record_step_losses: w.record_step_losses ?? 0,
+  };
+}
+
+/** Reads a YAML or JSON spec file (JSON is YAML). */
+export function readSpecFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new BadInputError(`spec file ${path} cannot be read: check the path`);
+  }
+  try {
+    return parseYaml(text) ?? {};
+  } catch (e) {
+    throw new BadInputError(`spec file ${path} is not valid YAML/JSON: ${(e as Error).message.split('\n')[0]}`);
+  }
+}

@@ -1,0 +1,33 @@
+/** Flag parsing shared by the commands: the home folder and comma lists. */
+import type { Command } from 'commander';
+import { BadInputError } from '../errors.js';
+import { resolveHome, type Home } from '../home.js';
+
+export function homeOf(cmd: Command): Home {
+  return resolveHome(cmd.optsWithGlobals().home as string);
+}
+
+export function commaList(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+export function intList(flag: string) {
+  return (value: string): number[] =>
+    commaList(value).map((s) => {
+      const n = Number(s);
+      if (!Number.isInteger(n) || n < 0) throw new BadInputError(`${flag}: '${s}' is not a non-negative integer`);
+      return n;
+    });
+}
+
+export function positiveNumber(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new BadInputError(`${flag}: '${value}' is not a positive number`);
+    return n;
+  };
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}

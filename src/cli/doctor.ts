@@ -1,0 +1,30 @@
+/** `bindbench doctor`: every known binding, installed or not, with the versions found and what to do. */
+import type { Command } from 'commander';
+import { bindings } from '../bindings/index.js';
+import { probeAll } from '../campaign/run-campaign.js';
+import { collectHostEnvironment } from '../store/environment.js';
+import { renderTextTable } from '../report/text-table.js';
+import { homeOf, printJson } from './common.js';
+
+export function registerDoctor(program: Command): void {
+  program
+    .command('doctor')
+    .description('list every known binding: installed or not, and the versions found')
+    .option('--json', 'print JSON')
+    .action(async (o, cmd: Command) => {
+      const home = homeOf(cmd);
+      const probes = await probeAll([...bindings], home);
+      const rows = bindings.map((b) => ({ id: b.id, library: b.library, language: b.language, ...probes.get(b.id)! }));
+      const host = collectHostEnvironment();
+      if (o.json) return printJson({ home: home.root, host, bindings: rows });
+      process.stdout.write(`state folder: ${home.root}\nhost: ${host.os}, ${host.cpu}, ${host.cores} cores, GPU: ${host.gpu ?? 'none found (nvidia-smi)'}\n\n`);
+      process.stdout.write(
+        renderTextTable(
+          ['binding', 'library', 'status', 'versions'],
+          rows.map((r) => [r.id, r.library, r.installed ? 'installed' : 'not installed', Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(', ') || '—']),
+        ) + '\n',
+      );
+      const missing = rows.filter((r) => !r.installed);
+      if (missing.length) process.stdout.write('\n' + missing.map((r) => `${r.id}: ${r.detail}`).join('\n') + '\n');
+    });
+}

@@ -1,0 +1,48 @@
+/** Renders campaign events as a progress display on stderr: cells done/left, current epoch, ETA. */
+import type { CampaignEvent } from '../campaign/run-campaign.js';
+
+function duration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const s = Math.round(seconds);
+  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+export function progressPrinter(out: NodeJS.WritableStream = process.stderr): (e: CampaignEvent) => void {
+  const tty = (out as NodeJS.WriteStream).isTTY === true;
+  const began = Date.now();
+  let finished = 0;
+  let total = 0;
+  let status = '';
+  const eta = () => (finished ? duration((((Date.now() - began) / 1000) / finished) * (total - finished)) : '?');
+  const show = (line: string, final = false) => {
+    if (tty) out.write(`\r\x1b[K${line}${final ? '\n' : ''}`);
+    else if (final) out.write(line + '\n');
+  };
+  return (e) => {
+    switch (e.type) {
+      case 'planned':
+        total = e.toRun;
+        out.write(`campaign ${e.campaign}: ${e.cells.length} cells, ${e.toRun} to run\n`);
+        break;
+      case 'cell-skipped':
+        break;
+      case 'cell-start':
+        status = `[${e.index}/${e.total}] ${e.cell.model} ${e.cell.binding} seed ${e.cell.seed} ${e.cell.device}`;
+        show(`${status} starting  (eta ${eta()})`);
+        if (!tty) out.write(`${status} ...\n`);
+        break;
+      case 'cell-event':
+        if (e.event.type === 'epoch') {
+          show(`${status} epoch ${e.event.epoch}/${e.cell.hyper.epochs} test acc ${e.event.test_accuracy.toFixed(4)}  (eta ${eta()})`);
+        }
+        break;
+      case 'cell-end': {
+        finished++;
+        const r = e.result;
+        const what = r.status === 'ok' ? `ok  test acc ${r.final_test_accuracy?.toFixed(4) ?? '—'}  train ${r.train_seconds?.toFixed(2) ?? '—'} s` : `${r.status.toUpperCase()}: ${r.reason}`;
+        show(`${status} ${what}`, true);
+        break;
+      }
+    }
+  };
+}

@@ -1,0 +1,81 @@
+/** `bindbench run`: flags or a spec file -> campaign -> per-binding table. */
+import type { Command } from 'commander';
+import { bindings, bindingIds } from '../bindings/index.js';
+import { readCampaignSpec, runCampaign } from '../campaign/run-campaign.js';
+import { readSpecFile, resolveSpec, type WrittenSpec } from '../campaign/spec.js';
+import { CampaignFailedError } from '../errors.js';
+import { renderCampaignSummary, summarizeCampaign } from '../report/campaign-summary.js';
+import { commaList, homeOf, intList, positiveNumber, printJson } from './common.js';
+import { progressPrinter } from './progress.js';
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run a campaign: models × bindings × seeds × devices, each cell in its own process')
+    .option('--spec <file>', 'campaign spec (YAML or JSON); flags override its fields')
+    .option('--preset <id>', 'hyper-parameter preset: quick (default) or paper')
+    .option('--name <id>', 'campaign id (default: <preset>-<timestamp>)')
+    .option('--models <ids>', 'comma-separated model ids (default: the preset\'s)', commaList)
+    .option('--bindings <ids>', "comma-separated binding ids, or 'installed' (default)")
+    .option('--seeds <list>', "comma-separated seeds (default: the study's five)", intList('--seeds'))
+    .option('--devices <list>', 'cpu and/or cuda (default: cpu)', commaList)
+    .option('--data-order <order>', 'shared (default) or native')
+    .option('--init <init>', 'native (default) or shared')
+    .option('--data-dir <dir>', "folder with the dataset's raw files instead of the bundled copy")
+    .option('--epochs <n>', 'override the preset\'s epochs', positiveNumber('--epochs'))
+    .option('--batch-size <n>', 'override the preset\'s batch size', positiveNumber('--batch-size'))
+    .option('--learning-rate <x>', 'override the preset\'s learning rate', positiveNumber('--learning-rate'))
+    .option('--train-limit <n>', 'use the first n training examples', positiveNumber('--train-limit'))
+    .option('--timeout <seconds>', 'per-cell timeout', positiveNumber('--timeout'))
+    .option('--record-step-losses <n>', 'record the loss of the first n optimiser steps', positiveNumber('--record-step-losses'))
+    .option('--resume <campaign>', 'rerun only the cells of this campaign without a complete result')
+    .option('--dry-run', 'print the resolved spec and the cells, run nothing')
+    .option('--json', 'print the outcome as JSON')
+    .action(async (o, cmd: Command) => {
+      const home = homeOf(cmd);
+      const ids = bindingIds();
+      let spec;
+      if (o.resume) {
+        spec = readCampaignSpec(home, o.resume);
+      } else {
+        const written: Record<string, unknown> = o.spec ? { ...(readSpecFile(o.spec) as object) } : {};
+        const flags: Partial<WrittenSpec> = {
+          name: o.name,
+          preset: o.preset,
+          models: o.models,
+          bindings: o.bindings === undefined ? undefined : o.bindings === 'installed' ? 'installed' : (commaList(o.bindings) as [string, ...string[]]),
+          seeds: o.seeds,
+          devices: o.devices,
+          data_order: o.dataOrder,
+          init: o.init,
+          data_dir: o.dataDir,
+          epochs: o.epochs,
+          batch_size: o.batchSize,
+          learning_rate: o.learningRate,
+          train_limit: o.trainLimit,
+          timeout_seconds: o.timeout,
+          record_step_losses: o.recordStepLosses,
+        };
+        for (const [k, v] of Object.entries(flags)) if (v !== undefined) written[k] = v;
+        spec = resolveSpec(written, ids);
+      }
+      const outcome = await runCampaign({
+        home,
+        spec,
+        bindings: [...bindings],
+        id: o.resume,
+        resume: Boolean(o.resume),
+        dryRun: Boolean(o.dryRun),
+        onEvent: o.json ? undefined : progressPrinter(),
+      });
+      if (o.dryRun) {
+        printJson({ campaign: outcome.id, spec, cells: outcome.cells });
+        return;
+      }
+      const referenceOf = (fw: string) => bindings.find((b) => b.framework === fw && b.reference)?.id;
+      const rows = summarizeCampaign(outcome.results, referenceOf);
+      if (o.json) printJson({ campaign: outcome.id, dir: outcome.dir, failed: outcome.failed, summary: rows, results: outcome.results });
+      else process.stdout.write(`\n${renderCampaignSummary(rows)}\n\nresults: ${outcome.dir}\n`);
+      if (outcome.failed > 0) throw new CampaignFailedError(`${outcome.failed} of ${outcome.results.length} cells failed; rerun them with \`bindbench run --resume ${outcome.id}\``);
+    });
+}

@@ -1,0 +1,75 @@
+/**
+ * The request the orchestrator writes for one cell; a runner reads it from the path given as its only argument.
+ * Everything a runner measures or produces is named here: a runner never decides what to measure.
+ */
+import { z } from 'zod';
+import { modelSpecSchema } from '../zoo/model-spec.js';
+
+export const tensorFileSchema = z.object({
+  /** Absolute path of a safetensors file. */
+  path: z.string(),
+  sha256: z.string(),
+});
+
+export const datasetFilesSchema = z.object({
+  id: z.string(),
+  /** safetensors with `x` (U8, [N, ...input_shape]) and `y` (I64, [N]). Runners scale `x` by 1/255 to float32. */
+  train: tensorFileSchema,
+  test: tensorFileSchema,
+  /** Use only the first n training examples (quick presets); null = all. */
+  train_limit: z.number().int().positive().nullable(),
+});
+
+export const hyperSchema = z.object({
+  epochs: z.number().int().positive(),
+  batch_size: z.number().int().positive(),
+  optimizer: z.object({ name: z.enum(['sgd', 'adam']), learning_rate: z.number().positive() }),
+  loss: z.enum(['sparse_categorical_crossentropy']),
+});
+export type Hyper = z.infer<typeof hyperSchema>;
+
+export const artifactFormatSchema = z.enum([
+  'safetensors', // canonical names and layouts, every binding
+  'torch-state-dict', // .pt
+  'torchscript',
+  'keras',
+  'savedmodel',
+  'tfjs-layers',
+  'onnx',
+]);
+export type ArtifactFormat = z.infer<typeof artifactFormatSchema>;
+
+export const requestSchema = z.object({
+  protocol: z.number().int(),
+  run_id: z.string(),
+  binding: z.string(),
+  mode: z.enum(['train', 'infer', 'export']),
+  model: modelSpecSchema,
+  hyper: hyperSchema,
+  data: datasetFilesSchema,
+  seed: z.number().int().nonnegative(),
+  device: z.enum(['cpu', 'cuda']),
+  /** `shared`: batches follow `order` (one permutation per epoch); `native`: the binding shuffles itself. */
+  data_order: z.enum(['shared', 'native']),
+  /** safetensors with `order` (I32, [epochs, n]); present when data_order is `shared`. */
+  order: tensorFileSchema.nullable(),
+  /** `shared`: load `init` (canonical safetensors) before training; `native`: the binding's default initialisers. */
+  init: z.enum(['shared', 'native']),
+  init_weights: tensorFileSchema.nullable(),
+  /** Directory the runner writes artifacts into (it exists). */
+  output_dir: z.string(),
+  /** Artifacts to write after training (train) or from `weights` (export). */
+  artifacts: z.array(artifactFormatSchema),
+  /** For infer and export: the model to load. */
+  weights: z.object({ format: artifactFormatSchema, path: z.string() }).nullable(),
+  inference: z.object({
+    warmup: z.number().int().nonnegative(),
+    repetitions: z.number().int().positive(),
+    batch_size: z.number().int().positive(),
+    /** Also count correct predictions on the training set (once, untimed). */
+    include_train: z.boolean(),
+  }),
+  /** Emit a `step` event with the loss of each of the first n optimiser steps (0 = none). */
+  record_step_losses: z.number().int().nonnegative(),
+});
+export type RunnerRequest = z.infer<typeof requestSchema>;

@@ -1,0 +1,71 @@
+/**
+ * The per-binding table a campaign ends with: accuracy and training time side by side, each binding's time as a
+ * ratio to its framework's reference (Python) binding measured in the same campaign.
+ */
+import type { RunResultFile } from '../store/run-dir.js';
+import { renderTextTable } from './text-table.js';
+
+export interface SummaryRow {
+  model: string;
+  binding: string;
+  framework: string;
+  ok: number;
+  total: number;
+  /** Statuses other than ok, with their first reason. */
+  problems: string[];
+  meanTestAccuracy: number | null;
+  minTestAccuracy: number | null;
+  medianTrainSeconds: number | null;
+  /** Median training time divided by the reference binding's, same model. */
+  ratioToReference: number | null;
+}
+
+function median(xs: number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export function summarizeCampaign(results: RunResultFile[], referenceOf: (framework: string) => string | undefined): SummaryRow[] {
+  const groups = new Map<string, RunResultFile[]>();
+  for (const r of results) {
+    const key = `${r.cell.model}\u0000${r.cell.binding}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const rows: SummaryRow[] = [];
+  for (const runs of groups.values()) {
+    const ok = runs.filter((r) => r.status === 'ok');
+    const acc = ok.map((r) => r.final_test_accuracy).filter((x): x is number => x !== null);
+    const problems = [...new Set(runs.filter((r) => r.status !== 'ok').map((r) => `${r.status}: ${r.reason ?? ''}`))];
+    rows.push({
+      model: runs[0]!.cell.model,
+      binding: runs[0]!.cell.binding,
+      framework: runs[0]!.framework,
+      ok: ok.length,
+      total: runs.length,
+      problems,
+      meanTestAccuracy: acc.length ? acc.reduce((a, b) => a + b, 0) / acc.length : null,
+      minTestAccuracy: acc.length ? Math.min(...acc) : null,
+      medianTrainSeconds: median(ok.map((r) => r.train_seconds).filter((x): x is number => x !== null)),
+      ratioToReference: null,
+    });
+  }
+  for (const row of rows) {
+    const ref = rows.find((r) => r.model === row.model && r.binding === referenceOf(row.framework));
+    if (ref?.medianTrainSeconds && row.medianTrainSeconds !== null) row.ratioToReference = row.medianTrainSeconds / ref.medianTrainSeconds;
+  }
+  return rows.sort((a, b) => a.model.localeCompare(b.model) || a.binding.localeCompare(b.binding));
+}
+
+const fmt = (x: number | null, digits: number, suffix = '') => (x === null ? '—' : x.toFixed(digits) + suffix);
+
+export function renderCampaignSummary(rows: SummaryRow[], opts: { markdown?: boolean } = {}): string {
+  const table = renderTextTable(
+    ['model', 'binding', 'runs ok', 'mean test acc', 'min test acc', 'median train s', 'time vs Python'],
+    rows.map((r) => [r.model, r.binding, `${r.ok}/${r.total}`, fmt(r.meanTestAccuracy, 4), fmt(r.minTestAccuracy, 4), fmt(r.medianTrainSeconds, 2), fmt(r.ratioToReference, 2, 'x')]),
+    opts,
+  );
+  const notes = rows.flatMap((r) => r.problems.map((p) => `- ${r.model} ${r.binding}: ${p}`));
+  return notes.length ? `${table}\n\n${notes.join('\n')}` : table;
+}
