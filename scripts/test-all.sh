@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs every test suite (TypeScript, each Python environment's pytest, cargo test) and ends with one line the CI
+# reads: "N passed, N failed, N skipped". Exits non-zero if any suite failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+log=$(mktemp -d)
+passed=0; failed=0; skipped=0; status=0
+
+add() { passed=$((passed + ${1:-0})); failed=$((failed + ${2:-0})); skipped=$((skipped + ${3:-0})); }
+
+echo "== TypeScript (node --test)"
+node --test --test-concurrency=1 dist/test/ 2>&1 | tee "$log/node.txt"; [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+add "$(grep -E '^# pass ' "$log/node.txt" | tail -1 | awk '{print $3}')" \
+    "$(grep -E '^# fail ' "$log/node.txt" | tail -1 | awk '{print $3}')" \
+    "$(grep -E '^# skipped ' "$log/node.txt" | tail -1 | awk '{print $3}')"
+
+if [ -d runners/js/dist/test ]; then
+  echo "== JS runner unit tests"
+  node --test runners/js/dist/test/ 2>&1 | tee "$log/js.txt"; [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  add "$(grep -E '^# pass ' "$log/js.txt" | tail -1 | awk '{print $3}')" \
+      "$(grep -E '^# fail ' "$log/js.txt" | tail -1 | awk '{print $3}')" \
+      "$(grep -E '^# skipped ' "$log/js.txt" | tail -1 | awk '{print $3}')"
+fi
+
+for fw in pytorch tensorflow; do
+  py=".bindbench/envs/$fw/bin/python"
+  if [ -x "$py" ] && [ -d runners/python/tests ]; then
+    echo "== Python runner tests ($fw environment)"
+    PYTHONPATH=runners/python "$py" -m pytest -q -p no:cacheprovider runners/python/tests 2>&1 | tee "$log/py-$fw.txt"
+    rc=${PIPESTATUS[0]}; [ "$rc" -eq 0 ] || [ "$rc" -eq 5 ] || status=1
+    line=$(grep -E '(passed|failed|skipped|error)' "$log/py-$fw.txt" | tail -1)
+    add "$(grep -oE '[0-9]+ passed' <<<"$line" | awk '{print $1}')" \
+        "$(( $(grep -oE '[0-9]+ failed' <<<"$line" | awk '{print $1}' || echo 0) + $(grep -oE '[0-9]+ error' <<<"$line" | awk '{print $1}' || echo 0) ))" \
+        "$(grep -oE '[0-9]+ skipped' <<<"$line" | awk '{print $1}')"
+  fi
+done
+
+if [ -f runners/rust/Cargo.toml ] && command -v cargo >/dev/null; then
+  echo "== Rust runner tests (cargo test)"
+  bash scripts/cargo-env.sh cargo test --release --manifest-path runners/rust/Cargo.toml 2>&1 | tee "$log/cargo.txt"; [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  while read -r p f s; do add "$p" "$f" "$s"; done < <(grep -E '^test result:' "$log/cargo.txt" | sed -E 's/.* ([0-9]+) passed; ([0-9]+) failed; ([0-9]+) ignored.*/\1 \2 \3/')
+fi
+
+[ "$failed" -eq 0 ] || status=1
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $status
