@@ -6,7 +6,8 @@
 import type { Home } from '../home.js';
 import type { ArtifactFormat } from '../protocol/request.js';
 
-export type Framework = 'pytorch' | 'tensorflow';
+/** `onnx` is the neutral runtime: its bindings load models exported from either framework. */
+export type Framework = 'pytorch' | 'tensorflow' | 'onnx';
 
 /** A capability is either supported or not, and then always with the reason a user will read. */
 export type Capability = { supported: true } | { supported: false; reason: string };

@@ -8,7 +8,9 @@ import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import type { Home } from '../home.js';
 import { packageRoot } from '../home.js';
-import type { Framework, SetupContext } from './binding.js';
+import type { SetupContext } from './binding.js';
+
+type Framework = 'pytorch' | 'tensorflow';
 
 export interface PythonEnv {
   dir: string;

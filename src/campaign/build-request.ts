@@ -1,7 +1,7 @@
 /** Turns a planned cell and the prepared inputs into the protocol request a runner reads. */
 import type { PreparedDataset, CachedFile } from '../data/cache.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
-import type { RunnerRequest } from '../protocol/request.js';
+import type { ArtifactFormat, RunnerRequest } from '../protocol/request.js';
 import type { ModelSpec } from '../zoo/model-spec.js';
 import type { Cell } from './cell.js';
 
@@ -40,5 +40,23 @@ export function buildTrainRequest(cell: Cell, inputs: RequestInputs): RunnerRequ
     weights: null,
     inference: { warmup: 1, repetitions: 5, batch_size: Math.max(cell.hyper.batch_size, 1000), include_train: false },
     record_step_losses: inputs.recordStepLosses,
+  };
+}
+
+export interface InferInputs extends Omit<RequestInputs, 'order' | 'initWeights' | 'recordStepLosses'> {
+  weights: { format: ArtifactFormat; path: string };
+  repetitions: number;
+}
+
+/** An infer cell: load `weights`, one untimed warm-up, then timed passes over the test set, then the train set once. */
+export function buildInferRequest(cell: Cell, inputs: InferInputs): RunnerRequest {
+  return {
+    ...buildTrainRequest(cell, { ...inputs, order: null, initWeights: null, recordStepLosses: 0 }),
+    mode: 'infer',
+    data_order: 'shared',
+    init: 'native',
+    artifacts: [],
+    weights: inputs.weights,
+    inference: { warmup: 1, repetitions: inputs.repetitions, batch_size: cell.hyper.batch_size, include_train: true },
   };
 }

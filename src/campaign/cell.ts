@@ -14,10 +14,24 @@ export interface Cell {
   dataOrder: 'shared' | 'native';
   init: 'shared' | 'native';
   artifacts: ArtifactFormat[];
+  /** Infer cells: the trained model this cell loads, and how. */
+  source?: InferSource;
+}
+
+/** `states`: zoo architecture + canonical weights; `serialization`: the framework's whole-model format; `onnx`. */
+export type LoadMode = 'states' | 'serialization' | 'onnx';
+
+export interface InferSource {
+  /** Binding and cell key of the training run whose model is loaded. */
+  binding: string;
+  cellKey: string;
+  loadMode: LoadMode;
+  format: ArtifactFormat;
 }
 
 /** `lenet5--tensorflow-js--s287426343--cpu`: readable, unique, safe as a file name. */
-export function cellKey(c: Pick<Cell, 'model' | 'binding' | 'seed' | 'device' | 'mode'>): string {
+export function cellKey(c: Pick<Cell, 'model' | 'binding' | 'seed' | 'device' | 'mode' | 'source'>): string {
   const base = `${c.model}--${c.binding.replace(/\//g, '-')}--s${c.seed}--${c.device}`;
-  return c.mode === 'train' ? base : `${base}--${c.mode}`;
+  if (c.mode === 'train') return base;
+  return c.source ? `${base}--infer-${c.source.loadMode}-from-${c.source.binding.replace(/\//g, '-')}` : `${base}--${c.mode}`;
 }

@@ -1,7 +1,8 @@
 /** Pure planning: a resolved spec and the bindings at hand become the list of cells to run. */
 import type { BindingDescriptor } from '../bindings/binding.js';
+import type { ArtifactFormat } from '../protocol/request.js';
 import { models as zooModels } from '../zoo/models.js';
-import { cellKey, type Cell } from './cell.js';
+import { cellKey, type Cell, type LoadMode } from './cell.js';
 import { presets } from './presets.js';
 import type { CampaignSpec } from './spec.js';
 
@@ -10,14 +11,25 @@ export interface PlannedCell extends Cell {
   skip: { status: 'not_supported' | 'not_available'; reason: string } | null;
 }
 
+/** Formats that can carry a model in each load mode, in order of preference. */
+export const LOAD_MODE_FORMATS: Record<LoadMode, ArtifactFormat[]> = {
+  states: ['safetensors'],
+  serialization: ['torchscript', 'savedmodel', 'tfjs-layers'],
+  onnx: ['onnx'],
+};
+
 /**
  * Cells are ordered model → seed → binding, so the bindings of one seed run next to each other and a slow drift
- * of the machine (heat, background load) spreads over all bindings instead of falling on one.
+ * of the machine (heat, background load) spreads over all bindings instead of falling on one. Infer cells come
+ * after every train cell, since they load what training wrote.
  */
 export function planCampaign(spec: CampaignSpec, bindings: BindingDescriptor[], installed: ReadonlySet<string>): PlannedCell[] {
   const chosen = spec.bindings === 'installed' ? bindings.filter((b) => installed.has(b.id)) : spec.bindings.map((id) => bindings.find((b) => b.id === id)!);
   const preset = presets[spec.preset]!;
-  const cells: PlannedCell[] = [];
+  const inferring = spec.experiments.includes('infer');
+  const train: PlannedCell[] = [];
+  const infer: PlannedCell[] = [];
+  const isSource = (b: BindingDescriptor) => (spec.infer_sources === 'reference' ? b.reference : spec.infer_sources.includes(b.id));
   for (const modelId of spec.models) {
     const base = preset.perModel[modelId]!;
     const hyper = {
@@ -28,35 +40,63 @@ export function planCampaign(spec: CampaignSpec, bindings: BindingDescriptor[], 
     };
     const trainLimit = spec.overrides.train_limit !== undefined ? spec.overrides.train_limit : base.trainLimit;
     for (const seed of spec.seeds) {
-      for (const binding of chosen) {
-        for (const device of spec.devices) {
-          const cell: Cell = {
-            key: '',
-            model: modelId,
-            binding: binding.id,
-            seed,
-            device,
-            mode: 'train',
-            hyper,
-            trainLimit,
-            dataOrder: spec.data_order,
-            init: spec.init,
-            artifacts: binding.capabilities.exports.includes('safetensors') ? ['safetensors'] : [],
-          };
+      for (const device of spec.devices) {
+        for (const binding of chosen) {
+          const common = { model: modelId, seed, device, hyper, trainLimit, dataOrder: spec.data_order, init: spec.init };
+          const source = inferring && isSource(binding);
+          // A source exports everything some target might load; others keep the canonical weights only.
+          const artifacts = binding.capabilities.exports.filter((f) => f === 'safetensors' || source);
+          const cell: Cell = { ...common, key: '', binding: binding.id, mode: 'train', artifacts };
           cell.key = cellKey(cell);
-          cells.push({ ...cell, skip: skipReason(binding, modelId, device, installed) });
+          train.push({ ...cell, skip: trainSkip(binding, modelId, device, installed) });
+          if (!source) continue;
+          // The source loading its own weights comes first: its logits are what the other targets are compared with.
+          for (const target of [binding, ...chosen.filter((t) => t !== binding)]) {
+            for (const loadMode of (['states', 'serialization', 'onnx'] as const).filter((m) => spec.infer_modes.includes(m))) {
+              if (!targets(binding, target, loadMode)) continue;
+              const format = LOAD_MODE_FORMATS[loadMode].find((f) => target.capabilities.loads.includes(f) && binding.capabilities.exports.includes(f));
+              const inferCell: Cell = {
+                ...common,
+                key: '',
+                binding: target.id,
+                mode: 'infer',
+                artifacts: [],
+                source: { binding: binding.id, cellKey: cell.key, loadMode, format: format ?? LOAD_MODE_FORMATS[loadMode][0]! },
+              };
+              inferCell.key = cellKey(inferCell);
+              const skip =
+                inferSkip(target, modelId, device, installed) ??
+                (format ? null : { status: 'not_supported' as const, reason: `${target.id} loads none of the ${loadMode} formats ${binding.id} writes (${LOAD_MODE_FORMATS[loadMode].join(', ')})` });
+              infer.push({ ...inferCell, skip });
+            }
+          }
         }
       }
     }
   }
-  return cells;
+  return [...train, ...infer];
 }
 
-function skipReason(binding: BindingDescriptor, model: string, device: 'cpu' | 'cuda', installed: ReadonlySet<string>): PlannedCell['skip'] {
+/** Whether `target` belongs in the infer matrix of `source` for this mode. */
+function targets(source: BindingDescriptor, target: BindingDescriptor, mode: LoadMode): boolean {
+  if (mode === 'onnx') return target.framework === source.framework || target.framework === 'onnx';
+  return target.framework === source.framework;
+}
+
+function commonSkip(binding: BindingDescriptor, model: string, device: 'cpu' | 'cuda', installed: ReadonlySet<string>): PlannedCell['skip'] {
   const caps = binding.capabilities;
-  if (!caps.train.supported) return { status: 'not_supported', reason: caps.train.reason };
-  if (!caps.models.includes(model)) return { status: 'not_supported', reason: `${binding.id} has no ${zooModels[model]?.title ?? model} in its runner` };
+  if (!caps.models.includes(model) && binding.framework !== 'onnx') return { status: 'not_supported', reason: `${binding.id} has no ${zooModels[model]?.title ?? model} in its runner` };
   if (!caps.devices.includes(device)) return { status: 'not_supported', reason: `${binding.id} cannot run on ${device}` };
   if (!installed.has(binding.id)) return { status: 'not_available', reason: `${binding.id} is not installed here: run \`bindbench setup --bindings ${binding.id}\`` };
   return null;
+}
+
+function trainSkip(binding: BindingDescriptor, model: string, device: 'cpu' | 'cuda', installed: ReadonlySet<string>): PlannedCell['skip'] {
+  if (!binding.capabilities.train.supported) return { status: 'not_supported', reason: binding.capabilities.train.reason };
+  return commonSkip(binding, model, device, installed);
+}
+
+function inferSkip(binding: BindingDescriptor, model: string, device: 'cpu' | 'cuda', installed: ReadonlySet<string>): PlannedCell['skip'] {
+  if (!binding.capabilities.infer.supported) return { status: 'not_supported', reason: binding.capabilities.infer.reason };
+  return commonSkip(binding, model, device, installed);
 }

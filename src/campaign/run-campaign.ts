@@ -9,15 +9,18 @@ import { prepareDataset, type PreparedDataset } from '../data/cache.js';
 import { prepareSharedOrder } from '../data/shared-order.js';
 import { BadInputError } from '../errors.js';
 import type { Home } from '../home.js';
-import type { RunnerEvent } from '../protocol/events.js';
+import type { InferenceEvent, RunnerEvent } from '../protocol/events.js';
 import { writeJsonAtomic } from '../store/atomic.js';
 import { collectHostEnvironment } from '../store/environment.js';
 import { indexCampaign, indexRun, openIndex } from '../store/index-db.js';
-import { beginRunDir, readRunDir, runPaths, writeResult, type RunResultFile } from '../store/run-dir.js';
+import { beginRunDir, readRunDir, runPaths, writeResult, type InferSourceResult, type RunPaths, type RunResultFile, type StoredRun } from '../store/run-dir.js';
 import { summarizeRun } from '../store/run-result.js';
 import { prepareSharedInit } from '../weights/shared-init.js';
 import { models as zooModels } from '../zoo/models.js';
-import { buildTrainRequest } from './build-request.js';
+import { buildInferRequest, buildTrainRequest } from './build-request.js';
+import { cellKey } from './cell.js';
+import { checkInference, maxAbsLogitDiff } from './infer-check.js';
+import type { RunnerRequest } from '../protocol/request.js';
 import { LocalExecutor } from './executors/local.js';
 import type { Executor } from './executors/executor.js';
 import { planCampaign, type PlannedCell } from './plan.js';
@@ -164,39 +167,40 @@ async function runCell(ctx: CellContext): Promise<RunResultFile> {
   };
   writeJsonAtomic(paths.environment, { host: ctx.host, binding: { id: binding.id, library: binding.library, probe: ctx.probe } });
 
-  if (skip) {
-    const result: RunResultFile = {
-      ...base,
-      status: skip.status,
-      reason: skip.reason,
-      exit_code: null,
-      signal: null,
-      stderr_tail: '',
-      finished: new Date().toISOString(),
-      final_train_accuracy: null,
-      final_test_accuracy: null,
-      train_seconds: null,
-      wall_seconds: null,
-      process_seconds: 0,
-      mean_inference_seconds: null,
-      artifacts: {},
-      data_source: '',
-    };
-    writeResult(paths, result);
-    return result;
-  }
+  if (skip) return writeSkipped(paths, base, skip.status, skip.reason);
 
   const data = ctx.dataFor(model.dataset);
   const n = cell.trainLimit ? Math.min(cell.trainLimit, data.train.n) : data.train.n;
-  const request = buildTrainRequest(cell, {
-    runId,
-    model,
-    data,
-    order: cell.dataOrder === 'shared' ? prepareSharedOrder(home, cell.seed, n, cell.hyper.epochs) : null,
-    initWeights: cell.init === 'shared' ? prepareSharedInit(home, model, cell.seed) : null,
-    outputDir: paths.artifacts,
-    recordStepLosses: ctx.spec.record_step_losses,
-  });
+  let sourceRun: StoredRun | null = null;
+  let request: RunnerRequest;
+  if (cell.mode === 'infer' && cell.source) {
+    sourceRun = readRunDir(runPaths(home.store, campaign, cell.source.cellKey));
+    const artifact = sourceRun?.result.artifacts[cell.source.format];
+    if (!sourceRun || sourceRun.result.status !== 'ok' || !artifact) {
+      const why = !sourceRun || sourceRun.result.status !== 'ok'
+        ? `the source run ${cell.source.cellKey} has no complete result (${sourceRun?.result.status ?? 'missing'}${sourceRun?.result.reason ? `: ${sourceRun.result.reason}` : ''})`
+        : `the source run ${cell.source.cellKey} wrote no ${cell.source.format} artifact`;
+      return writeSkipped(paths, base, sourceRun && sourceRun.result.status === 'ok' ? 'not_supported' : 'not_available', why);
+    }
+    request = buildInferRequest(cell, {
+      runId,
+      model,
+      data,
+      outputDir: paths.artifacts,
+      weights: { format: cell.source.format, path: join(sourceRun.paths.dir, artifact) },
+      repetitions: ctx.spec.inference_repetitions,
+    });
+  } else {
+    request = buildTrainRequest(cell, {
+      runId,
+      model,
+      data,
+      order: cell.dataOrder === 'shared' ? prepareSharedOrder(home, cell.seed, n, cell.hyper.epochs) : null,
+      initWeights: cell.init === 'shared' ? prepareSharedInit(home, model, cell.seed) : null,
+      outputDir: paths.artifacts,
+      recordStepLosses: ctx.spec.record_step_losses,
+    });
+  }
   writeJsonAtomic(paths.request, request);
   const outcome = await ctx.executor.execute({
     launch: binding.launch(home, paths.request),
@@ -223,6 +227,47 @@ async function runCell(ctx: CellContext): Promise<RunResultFile> {
     mean_inference_seconds: summary.meanInferenceSeconds,
     artifacts: Object.fromEntries(summary.artifacts.map((a) => [a.format, relative(paths.dir, a.path)])),
     data_source: `${data.source}${n < data.train.n ? `; first ${n} of ${data.train.n} training examples` : ''}`,
+    source: sourceRun && cell.source ? inferSourceResult(home, campaign, cell, sourceRun, summary.inferences, data.test.n) : null,
+  };
+  writeResult(paths, result);
+  return result;
+}
+
+function inferSourceResult(home: Home, campaign: string, cell: PlannedCell, sourceRun: StoredRun, inferences: InferenceEvent[], testN: number): InferSourceResult {
+  const src = cell.source!;
+  const acc = sourceRun.result.final_test_accuracy;
+  const sourceCorrect = acc === null ? null : Math.round(acc * testN);
+  // The reference logits are the source binding loading its own weights (states), when that cell ran.
+  const selfKey = cellKey({ ...cell, binding: src.binding, source: { ...src, loadMode: 'states' } });
+  const self = readRunDir(runPaths(home.store, campaign, selfKey));
+  const logitsOf = (events: RunnerEvent[]) => events.find((e): e is InferenceEvent => e.type === 'inference' && e.split === 'test' && e.logits_path !== undefined)?.logits_path;
+  return {
+    run_id: sourceRun.result.run_id,
+    binding: src.binding,
+    load_mode: src.loadMode,
+    format: src.format,
+    correct: sourceCorrect,
+    ...checkInference(inferences, sourceCorrect),
+    max_abs_logit_diff: self ? maxAbsLogitDiff(logitsOf(self.events), logitsOf(inferences)) : null,
+  };
+}
+
+function writeSkipped(paths: RunPaths, base: Omit<RunResultFile, 'status' | 'reason' | 'exit_code' | 'signal' | 'stderr_tail' | 'finished' | 'final_train_accuracy' | 'final_test_accuracy' | 'train_seconds' | 'wall_seconds' | 'process_seconds' | 'mean_inference_seconds' | 'artifacts'>, status: RunResultFile['status'], reason: string): RunResultFile {
+  const result: RunResultFile = {
+    ...base,
+    status,
+    reason,
+    exit_code: null,
+    signal: null,
+    stderr_tail: '',
+    finished: new Date().toISOString(),
+    final_train_accuracy: null,
+    final_test_accuracy: null,
+    train_seconds: null,
+    wall_seconds: null,
+    process_seconds: 0,
+    mean_inference_seconds: null,
+    artifacts: {},
   };
   writeResult(paths, result);
   return result;

@@ -28,6 +28,13 @@ export const writtenSpecSchema = z
     train_limit: z.number().int().positive().nullable().optional(),
     timeout_seconds: z.number().positive().optional(),
     record_step_losses: z.number().int().nonnegative().optional(),
+    /** `train` trains every cell; `infer` also loads each trained model in every other binding (RQ2, RQ4). */
+    experiments: z.array(z.enum(['train', 'infer'])).nonempty().optional(),
+    /** Bindings whose trained models the infer experiment loads elsewhere: "reference" (the Python ones) or ids. */
+    infer_sources: z.union([z.literal('reference'), z.array(z.string()).nonempty()]).optional(),
+    infer_modes: z.array(z.enum(['states', 'serialization', 'onnx'])).nonempty().optional(),
+    /** Timed passes over the test set per inference cell (after one untimed warm-up). */
+    inference_repetitions: z.number().int().positive().optional(),
   })
   .strict();
 export type WrittenSpec = z.infer<typeof writtenSpecSchema>;
@@ -45,6 +52,10 @@ export interface CampaignSpec {
   overrides: { epochs?: number; batch_size?: number; learning_rate?: number; train_limit?: number | null };
   timeout_seconds: number;
   record_step_losses: number;
+  experiments: Array<'train' | 'infer'>;
+  infer_sources: 'reference' | string[];
+  infer_modes: Array<'states' | 'serialization' | 'onnx'>;
+  inference_repetitions: number;
 }
 
 function issueText(issue: z.ZodIssue): string {
@@ -69,9 +80,10 @@ export function resolveSpec(written: unknown, knownBindings: string[]): Campaign
     if (!zooModels[m]) throw new BadInputError(`models: unknown model '${m}'; allowed values: ${Object.keys(zooModels).join(', ')}`);
     if (!preset.perModel[m]) throw new BadInputError(`models: preset '${presetId}' has no settings for '${m}'; it covers ${Object.keys(preset.perModel).join(', ')}`);
   }
-  if (Array.isArray(w.bindings)) {
-    for (const b of w.bindings) {
-      if (!knownBindings.includes(b)) throw new BadInputError(`bindings: unknown binding '${b}'; allowed values: installed, ${knownBindings.join(', ')}`);
+  for (const [field, list] of [['bindings', w.bindings], ['infer_sources', w.infer_sources]] as const) {
+    if (!Array.isArray(list)) continue;
+    for (const b of list) {
+      if (!knownBindings.includes(b)) throw new BadInputError(`${field}: unknown binding '${b}'; allowed values: ${field === 'bindings' ? 'installed' : 'reference'}, ${knownBindings.join(', ')}`);
     }
   }
   if (w.data_dir !== undefined && !existsSync(w.data_dir)) throw new BadInputError(`data_dir: folder ${w.data_dir} does not exist`);
@@ -93,6 +105,10 @@ export function resolveSpec(written: unknown, knownBindings: string[]): Campaign
     overrides,
     timeout_seconds: w.timeout_seconds ?? preset.timeoutSeconds,
     record_step_losses: w.record_step_losses ?? 0,
+    experiments: [...new Set(w.experiments ?? (['train'] as const))],
+    infer_sources: w.infer_sources ?? 'reference',
+    infer_modes: [...new Set(w.infer_modes ?? (['states', 'serialization', 'onnx'] as const))],
+    inference_repetitions: w.inference_repetitions ?? 5,
   };
 }
 

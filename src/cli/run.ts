@@ -4,7 +4,7 @@ import { bindings, bindingIds } from '../bindings/index.js';
 import { readCampaignSpec, runCampaign } from '../campaign/run-campaign.js';
 import { readSpecFile, resolveSpec, type WrittenSpec } from '../campaign/spec.js';
 import { CampaignFailedError } from '../errors.js';
-import { renderCampaignSummary, summarizeCampaign } from '../report/campaign-summary.js';
+import { renderCampaignSummary, renderInferenceSummary, summarizeCampaign, summarizeInference } from '../report/campaign-summary.js';
 import { commaList, homeOf, intList, positiveNumber, printJson } from './common.js';
 import { progressPrinter } from './progress.js';
 
@@ -28,6 +28,10 @@ export function registerRun(program: Command): void {
     .option('--train-limit <n>', 'use the first n training examples', positiveNumber('--train-limit'))
     .option('--timeout <seconds>', 'per-cell timeout', positiveNumber('--timeout'))
     .option('--record-step-losses <n>', 'record the loss of the first n optimiser steps', positiveNumber('--record-step-losses'))
+    .option('--experiments <list>', 'train (default) and/or infer: load every trained source model in every binding', commaList)
+    .option('--infer-sources <ids>', "bindings whose models the infer experiment loads: 'reference' (default, the Python ones) or ids")
+    .option('--infer-modes <list>', 'states, serialization, onnx (default: all three)', commaList)
+    .option('--inference-repetitions <n>', 'timed passes over the test set per infer cell (default 5)', positiveNumber('--inference-repetitions'))
     .option('--resume <campaign>', 'rerun only the cells of this campaign without a complete result')
     .option('--dry-run', 'print the resolved spec and the cells, run nothing')
     .option('--json', 'print the outcome as JSON')
@@ -55,6 +59,10 @@ export function registerRun(program: Command): void {
           train_limit: o.trainLimit,
           timeout_seconds: o.timeout,
           record_step_losses: o.recordStepLosses,
+          experiments: o.experiments,
+          infer_sources: o.inferSources === undefined ? undefined : o.inferSources === 'reference' ? 'reference' : (commaList(o.inferSources) as [string, ...string[]]),
+          infer_modes: o.inferModes,
+          inference_repetitions: o.inferenceRepetitions,
         };
         for (const [k, v] of Object.entries(flags)) if (v !== undefined) written[k] = v;
         spec = resolveSpec(written, ids);
@@ -74,8 +82,13 @@ export function registerRun(program: Command): void {
       }
       const referenceOf = (fw: string) => bindings.find((b) => b.framework === fw && b.reference)?.id;
       const rows = summarizeCampaign(outcome.results, referenceOf);
-      if (o.json) printJson({ campaign: outcome.id, dir: outcome.dir, failed: outcome.failed, summary: rows, results: outcome.results });
-      else process.stdout.write(`\n${renderCampaignSummary(rows)}\n\nresults: ${outcome.dir}\n`);
+      const inferRows = summarizeInference(outcome.results, referenceOf);
+      if (o.json) printJson({ campaign: outcome.id, dir: outcome.dir, failed: outcome.failed, summary: rows, inference: inferRows, results: outcome.results });
+      else {
+        process.stdout.write(`\nTraining\n\n${renderCampaignSummary(rows)}\n`);
+        if (inferRows.length) process.stdout.write(`\nCross-binding inference (test set)\n\n${renderInferenceSummary(inferRows)}\n`);
+        process.stdout.write(`\nresults: ${outcome.dir}\n`);
+      }
       if (outcome.failed > 0) throw new CampaignFailedError(`${outcome.failed} of ${outcome.results.length} cells failed; rerun them with \`bindbench run --resume ${outcome.id}\``);
     });
 }

@@ -29,7 +29,7 @@ function median(xs: number[]): number | null {
 
 export function summarizeCampaign(results: RunResultFile[], referenceOf: (framework: string) => string | undefined): SummaryRow[] {
   const groups = new Map<string, RunResultFile[]>();
-  for (const r of results) {
+  for (const r of results.filter((x) => x.cell.mode === 'train')) {
     const key = `${r.cell.model}\u0000${r.cell.binding}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
@@ -67,5 +67,63 @@ export function renderCampaignSummary(rows: SummaryRow[], opts: { markdown?: boo
     opts,
   );
   const notes = rows.flatMap((r) => r.problems.map((p) => `- ${r.model} ${r.binding}: ${p}`));
+  return notes.length ? `${table}\n\n${notes.join('\n')}` : table;
+}
+
+export interface InferSummaryRow {
+  model: string;
+  source: string;
+  target: string;
+  loadMode: string;
+  device: string;
+  ok: number;
+  total: number;
+  reproduced: number;
+  stable: number;
+  problems: string[];
+  medianInferenceSeconds: number | null;
+  ratioToReference: number | null;
+}
+
+/** The cross-binding table: per source × target × mode, how many loaded models reproduced and how fast they ran. */
+export function summarizeInference(results: RunResultFile[], referenceOf: (framework: string) => string | undefined): InferSummaryRow[] {
+  const groups = new Map<string, RunResultFile[]>();
+  for (const r of results.filter((x) => x.cell.mode === 'infer' && x.cell.source)) {
+    const key = [r.cell.model, r.cell.source!.binding, r.cell.binding, r.cell.source!.loadMode, r.cell.device].join('\u0000');
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const rows: InferSummaryRow[] = [...groups.values()].map((runs) => {
+    const ok = runs.filter((r) => r.status === 'ok');
+    const first = runs[0]!;
+    return {
+      model: first.cell.model,
+      source: first.cell.source!.binding,
+      target: first.cell.binding,
+      loadMode: first.cell.source!.loadMode,
+      device: first.cell.device,
+      ok: ok.length,
+      total: runs.length,
+      reproduced: ok.filter((r) => r.source?.reproduced).length,
+      stable: ok.filter((r) => r.source?.stable).length,
+      problems: [...new Set(runs.filter((r) => r.status !== 'ok').map((r) => `${r.status}: ${r.reason ?? ''}`))],
+      medianInferenceSeconds: median(ok.map((r) => r.mean_inference_seconds).filter((x): x is number => x !== null)),
+      ratioToReference: null,
+    };
+  });
+  for (const row of rows) {
+    const framework = results.find((r) => r.cell.binding === row.source)?.framework ?? '';
+    const ref = rows.find((r) => r.model === row.model && r.source === row.source && r.device === row.device && r.target === referenceOf(framework) && r.loadMode === 'states');
+    if (ref?.medianInferenceSeconds && row.medianInferenceSeconds !== null) row.ratioToReference = row.medianInferenceSeconds / ref.medianInferenceSeconds;
+  }
+  return rows;
+}
+
+export function renderInferenceSummary(rows: InferSummaryRow[], opts: { markdown?: boolean } = {}): string {
+  const table = renderTextTable(
+    ['model', 'trained in', 'loaded in', 'mode', 'device', 'runs ok', 'same correct count', 'stable', 'median infer s', 'time vs Python'],
+    rows.map((r) => [r.model, r.source, r.target, r.loadMode, r.device, `${r.ok}/${r.total}`, `${r.reproduced}/${r.ok}`, `${r.stable}/${r.ok}`, fmt(r.medianInferenceSeconds, 4), fmt(r.ratioToReference, 2, 'x')]),
+    opts,
+  );
+  const notes = rows.flatMap((r) => r.problems.map((p) => `- ${r.model} ${r.source} -> ${r.target} (${r.loadMode}): ${p}`));
   return notes.length ? `${table}\n\n${notes.join('\n')}` : table;
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { listCampaignIds, listRunKeys, readRunDir, runPaths, type StoredRun } from './run-dir.js';
 
 /** Bump when the tables change: an index of another version is rebuilt from the directories. */
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE campaigns (id TEXT PRIMARY KEY, created TEXT, spec TEXT);
@@ -17,7 +17,8 @@ CREATE TABLE runs (
   language TEXT, seed INTEGER, device TEXT, mode TEXT, status TEXT, reason TEXT,
   final_train_accuracy REAL, final_test_accuracy REAL, train_seconds REAL, wall_seconds REAL, process_seconds REAL,
   mean_inference_seconds REAL, data_order TEXT, init TEXT, data_source TEXT, epochs_planned INTEGER,
-  source_run TEXT, source_binding TEXT, load_mode TEXT, source_correct INTEGER,
+  source_run TEXT, source_binding TEXT, load_mode TEXT, source_correct INTEGER, target_correct INTEGER,
+  reproduced INTEGER, stable INTEGER, max_abs_logit_diff REAL,
   started TEXT, finished TEXT, path TEXT
 );
 CREATE INDEX runs_by_campaign ON runs (campaign, model, binding);
@@ -62,7 +63,7 @@ export function indexRun(db: IndexDb, run: StoredRun): void {
       `INSERT INTO runs VALUES (@id, @campaign, @cell_key, @model, @binding, @framework, @language, @seed, @device, @mode,
         @status, @reason, @final_train_accuracy, @final_test_accuracy, @train_seconds, @wall_seconds, @process_seconds,
         @mean_inference_seconds, @data_order, @init, @data_source, @epochs_planned, @source_run, @source_binding,
-        @load_mode, @source_correct, @started, @finished, @path)`,
+        @load_mode, @source_correct, @target_correct, @reproduced, @stable, @max_abs_logit_diff, @started, @finished, @path)`,
     ).run({
       id: r.run_id,
       campaign: r.campaign,
@@ -90,6 +91,10 @@ export function indexRun(db: IndexDb, run: StoredRun): void {
       source_binding: r.source?.binding ?? null,
       load_mode: r.source?.load_mode ?? null,
       source_correct: r.source?.correct ?? null,
+      target_correct: r.source?.target_correct ?? null,
+      reproduced: r.source?.reproduced == null ? null : Number(r.source.reproduced),
+      stable: r.source?.stable == null ? null : Number(r.source.stable),
+      max_abs_logit_diff: r.source?.max_abs_logit_diff ?? null,
       started: r.started,
       finished: r.finished,
       path: run.paths.dir,

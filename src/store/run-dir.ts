@@ -41,7 +41,26 @@ export interface RunResultFile {
   /** Describes the data the run used (e.g. which MNIST copy, subset). */
   data_source: string;
   /** For cross-binding inference: the run whose model was loaded, how, and what it scored. */
-  source?: { run_id: string; binding: string; load_mode: string; correct: number | null } | null;
+  source?: InferSourceResult | null;
+}
+
+/** What a cross-binding inference cell found, against the model it loaded (the study's RQ2 criteria). */
+export interface InferSourceResult {
+  run_id: string;
+  binding: string;
+  load_mode: string;
+  format: string;
+  /** The source's own correct count on the test set (its last evaluation). */
+  correct: number | null;
+  /** The target's correct count on the test set (first timed repetition). */
+  target_correct: number | null;
+  /** The study's criterion: the same number of correctly classified test samples. */
+  reproduced: boolean | null;
+  /** All timed repetitions gave identical logits. */
+  stable: boolean | null;
+  /** Largest |logit difference| against the source binding loading its own weights, when both logits exist. */
+  max_abs_logit_diff: number | null;
+  train_correct: number | null;
 }
 
 export interface RunPaths {
