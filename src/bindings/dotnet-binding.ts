@@ -23,7 +23,7 @@ function dotnetBinding(framework: Framework, library: string): BindingDescriptor
     reference: false,
     needs: [],
     capabilities: {
-      train: { supported: false, reason: `bindbench has no ${library} runner yet; it needs a .NET SDK, which no registry reachable here serves (Debian and NuGet do not provide one)` },
+      train: { supported: false, reason: `bindbench has no ${library} runner yet; it needs a .NET SDK, and none is served by the registries reachable here (Debian 12 has no dotnet-sdk package; NuGet is not reachable)` },
       infer: { supported: false, reason: `no ${library} runner yet (needs a .NET SDK)` },
       devices: ['cpu', 'cuda'],
       models: [],

@@ -1,0 +1,31 @@
+/** docs/bindings.md is generated from the registry, so the table of what each binding supports cannot drift. */
+import type { BindingDescriptor, Capability } from './binding.js';
+
+const cap = (c: Capability) => (c.supported ? 'yes' : `no — ${c.reason}`);
+
+export function renderBindingsDoc(list: readonly BindingDescriptor[]): string {
+  const lines = [
+    '# Bindings',
+    '',
+    '<!-- Generated from src/bindings/ by `npm run docs`; a test fails when it is stale. -->',
+    '',
+    'Each binding is a descriptor in `src/bindings/` (the list is `src/bindings/index.ts`) and a runner in',
+    '`runners/<language>/`. The reference binding of each framework is the one every other is compared with.',
+    '`bindbench doctor` shows which are installed on this machine; `bindbench setup --bindings <id>` installs one.',
+    '',
+    '| binding | library | language | reference | train | infer | devices | models | loads | exports |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const b of list) {
+    const c = b.capabilities;
+    lines.push(
+      `| \`${b.id}\` | ${b.library} | ${b.language} | ${b.reference ? 'yes' : ''} | ${cap(c.train)} | ${cap(c.infer)} | ${c.devices.join(', ')} | ${c.models.join(', ') || '—'} | ${c.loads.join(', ') || '—'} | ${c.exports.join(', ') || '—'} |`,
+    );
+  }
+  const needs = list.filter((b) => b.needs.length);
+  if (needs.length) {
+    lines.push('', '## Set-up order', '');
+    for (const b of needs) lines.push(`- \`${b.id}\` is set up after ${b.needs.map((n) => `\`${n}\``).join(', ')}.`);
+  }
+  return lines.join('\n') + '\n';
+}
