@@ -4,8 +4,10 @@
  */
 import type { BindingDescriptor } from './binding.js';
 import { pytorchCsharp, tensorflowCsharp } from './dotnet-binding.js';
+import { tensorflowJs } from './tensorflow-js.js';
+import { tensorflowJsWasm } from './tensorflow-js-wasm.js';
 
-export const bindings: readonly BindingDescriptor[] = [pytorchCsharp, tensorflowCsharp];
+export const bindings: readonly BindingDescriptor[] = [tensorflowJs, tensorflowJsWasm, pytorchCsharp, tensorflowCsharp];
 
 export function bindingIds(list: readonly BindingDescriptor[] = bindings): string[] {
   return list.map((b) => b.id);

@@ -43,7 +43,7 @@ export function planCampaign(spec: CampaignSpec, bindings: BindingDescriptor[], 
       for (const device of spec.devices) {
         for (const binding of chosen) {
           const common = { model: modelId, seed, device, hyper, trainLimit, dataOrder: spec.data_order, init: spec.init };
-          const source = inferring && isSource(binding);
+          const source = inferring && isSource(binding) && (spec.infer_seeds === 'all' || spec.infer_seeds.includes(seed));
           // A source exports everything some target might load; others keep the canonical weights only.
           const artifacts = binding.capabilities.exports.filter((f) => f === 'safetensors' || source);
           const cell: Cell = { ...common, key: '', binding: binding.id, mode: 'train', artifacts };

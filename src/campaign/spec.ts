@@ -33,6 +33,8 @@ export const writtenSpecSchema = z
     /** Bindings whose trained models the infer experiment loads elsewhere: "reference" (the Python ones) or ids. */
     infer_sources: z.union([z.literal('reference'), z.array(z.string()).nonempty()]).optional(),
     infer_modes: z.array(z.enum(['states', 'serialization', 'onnx'])).nonempty().optional(),
+    /** Seeds whose trained models the infer experiment loads (default: every seed). */
+    infer_seeds: z.array(z.number().int().nonnegative()).nonempty().optional(),
     /** Timed passes over the test set per inference cell (after one untimed warm-up). */
     inference_repetitions: z.number().int().positive().optional(),
   })
@@ -55,6 +57,7 @@ export interface CampaignSpec {
   experiments: Array<'train' | 'infer'>;
   infer_sources: 'reference' | string[];
   infer_modes: Array<'states' | 'serialization' | 'onnx'>;
+  infer_seeds: number[] | 'all';
   inference_repetitions: number;
 }
 
@@ -87,6 +90,9 @@ export function resolveSpec(written: unknown, knownBindings: string[]): Campaign
     }
   }
   if (w.data_dir !== undefined && !existsSync(w.data_dir)) throw new BadInputError(`data_dir: folder ${w.data_dir} does not exist`);
+  for (const seed of w.infer_seeds ?? []) {
+    if (!(w.seeds ?? STUDY_SEEDS).includes(seed)) throw new BadInputError(`infer_seeds: ${seed} is not one of the campaign's seeds`);
+  }
   const overrides: CampaignSpec['overrides'] = {};
   if (w.epochs !== undefined) overrides.epochs = w.epochs;
   if (w.batch_size !== undefined) overrides.batch_size = w.batch_size;
@@ -109,6 +115,7 @@ export function resolveSpec(written: unknown, knownBindings: string[]): Campaign
     infer_sources: w.infer_sources ?? 'reference',
     infer_modes: [...new Set(w.infer_modes ?? (['states', 'serialization', 'onnx'] as const))],
     inference_repetitions: w.inference_repetitions ?? 5,
+    infer_seeds: w.infer_seeds ?? 'all',
   };
 }
 

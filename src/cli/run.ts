@@ -31,6 +31,7 @@ export function registerRun(program: Command): void {
     .option('--experiments <list>', 'train (default) and/or infer: load every trained source model in every binding', commaList)
     .option('--infer-sources <ids>', "bindings whose models the infer experiment loads: 'reference' (default, the Python ones) or ids")
     .option('--infer-modes <list>', 'states, serialization, onnx (default: all three)', commaList)
+    .option('--infer-seeds <list>', 'seeds whose trained models the infer experiment loads (default: all)', intList('--infer-seeds'))
     .option('--inference-repetitions <n>', 'timed passes over the test set per infer cell (default 5)', positiveNumber('--inference-repetitions'))
     .option('--resume <campaign>', 'rerun only the cells of this campaign without a complete result')
     .option('--dry-run', 'print the resolved spec and the cells, run nothing')
@@ -63,6 +64,7 @@ export function registerRun(program: Command): void {
           infer_sources: o.inferSources === undefined ? undefined : o.inferSources === 'reference' ? 'reference' : (commaList(o.inferSources) as [string, ...string[]]),
           infer_modes: o.inferModes,
           inference_repetitions: o.inferenceRepetitions,
+          infer_seeds: o.inferSeeds,
         };
         for (const [k, v] of Object.entries(flags)) if (v !== undefined) written[k] = v;
         spec = resolveSpec(written, ids);
