@@ -1,0 +1,131 @@
+/**
+ * The one place where canonical parameter layouts (docs/models.md: conv OIHW, dense [out, in], flatten channel-major
+ * C·H·W) meet TensorFlow.js's own (conv kernel [kh, kw, in, out], dense kernel [in, out], flatten H·W·C).
+ * Pure index arithmetic on Float32Arrays: exact, backend-independent, and testable without tfjs.
+ */
+import type { ModelSpec } from './protocol.js';
+
+export type ParameterLayout =
+  | { name: string; layer: string; role: 'conv-kernel'; canonicalShape: [number, number, number, number] }
+  /** `flattenedFrom` is the (H, W, C) a flatten turned into this dense layer's input, or null. */
+  | { name: string; layer: string; role: 'dense-kernel'; canonicalShape: [number, number]; flattenedFrom: [number, number, number] | null }
+  | { name: string; layer: string; role: 'bias'; canonicalShape: [number] };
+
+/** Walks the spec tracking the (H, W, C) activation shape, as the zoo's canonicalParameters does, in the same order. */
+export function parameterLayouts(model: ModelSpec): ParameterLayout[] {
+  let shape: number[] = [...model.input_shape];
+  let flattenedFrom: [number, number, number] | null = null;
+  const out: ParameterLayout[] = [];
+  for (const layer of model.layers) {
+    switch (layer.kind) {
+      case 'conv2d': {
+        const [h, w, c] = shape as [number, number, number];
+        const k = layer.kernel;
+        out.push({ name: `${layer.name}.weight`, layer: layer.name, role: 'conv-kernel', canonicalShape: [layer.filters, c, k, k] });
+        if (layer.bias) out.push({ name: `${layer.name}.bias`, layer: layer.name, role: 'bias', canonicalShape: [layer.filters] });
+        shape = layer.padding === 'same' ? [h, w, layer.filters] : [h - k + 1, w - k + 1, layer.filters];
+        break;
+      }
+      case 'maxpool2d': {
+        const [h, w, c] = shape as [number, number, number];
+        shape = [Math.floor(h / layer.size), Math.floor(w / layer.size), c];
+        break;
+      }
+      case 'flatten':
+        flattenedFrom = shape.length === 3 ? (shape as [number, number, number]) : null;
+        shape = [shape.reduce((a, b) => a * b, 1)];
+        break;
+      case 'dense': {
+        const inputs = shape.reduce((a, b) => a * b, 1);
+        out.push({ name: `${layer.name}.weight`, layer: layer.name, role: 'dense-kernel', canonicalShape: [layer.units, inputs], flattenedFrom });
+        if (layer.bias) out.push({ name: `${layer.name}.bias`, layer: layer.name, role: 'bias', canonicalShape: [layer.units] });
+        flattenedFrom = null;
+        shape = [layer.units];
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** Shape of the parameter as tfjs keeps it. */
+export function nativeShape(p: ParameterLayout): number[] {
+  switch (p.role) {
+    case 'conv-kernel': {
+      const [o, i, kh, kw] = p.canonicalShape;
+      return [kh, kw, i, o];
+    }
+    case 'dense-kernel': {
+      const [o, i] = p.canonicalShape;
+      return [i, o];
+    }
+    case 'bias':
+      return [...p.canonicalShape];
+  }
+}
+
+/** Index of the dense input `j` (canonical, channel-major) in tfjs's channels-last flatten. */
+function flattenIndex(j: number, from: [number, number, number] | null): number {
+  if (!from) return j;
+  const [h, w, c] = from;
+  const ch = Math.floor(j / (h * w));
+  const rest = j % (h * w);
+  const y = Math.floor(rest / w);
+  const x = rest % w;
+  return y * w * c + x * c + ch;
+}
+
+function checkLength(p: ParameterLayout, shape: number[], data: Float32Array): void {
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (data.length !== n) throw new Error(`parameter ${p.name}: expected ${n} values for shape [${shape.join(', ')}], got ${data.length}`);
+}
+
+/** Canonical values -> tfjs layout. */
+export function toNative(p: ParameterLayout, canonical: Float32Array): Float32Array {
+  checkLength(p, p.canonicalShape, canonical);
+  const native = new Float32Array(canonical.length);
+  switch (p.role) {
+    case 'conv-kernel': {
+      const [o, i, kh, kw] = p.canonicalShape;
+      for (let a = 0; a < o; a++)
+        for (let b = 0; b < i; b++)
+          for (let y = 0; y < kh; y++)
+            for (let x = 0; x < kw; x++) native[((y * kw + x) * i + b) * o + a] = canonical[((a * i + b) * kh + y) * kw + x]!;
+      return native;
+    }
+    case 'dense-kernel': {
+      const [o, i] = p.canonicalShape;
+      for (let a = 0; a < o; a++)
+        for (let j = 0; j < i; j++) native[flattenIndex(j, p.flattenedFrom) * o + a] = canonical[a * i + j]!;
+      return native;
+    }
+    case 'bias':
+      native.set(canonical);
+      return native;
+  }
+}
+
+/** tfjs layout -> canonical values; the exact inverse of toNative. */
+export function toCanonical(p: ParameterLayout, native: Float32Array): Float32Array {
+  checkLength(p, p.canonicalShape, native);
+  const canonical = new Float32Array(native.length);
+  switch (p.role) {
+    case 'conv-kernel': {
+      const [o, i, kh, kw] = p.canonicalShape;
+      for (let a = 0; a < o; a++)
+        for (let b = 0; b < i; b++)
+          for (let y = 0; y < kh; y++)
+            for (let x = 0; x < kw; x++) canonical[((a * i + b) * kh + y) * kw + x] = native[((y * kw + x) * i + b) * o + a]!;
+      return canonical;
+    }
+    case 'dense-kernel': {
+      const [o, i] = p.canonicalShape;
+      for (let a = 0; a < o; a++)
+        for (let j = 0; j < i; j++) canonical[a * i + j] = native[flattenIndex(j, p.flattenedFrom) * o + a]!;
+      return canonical;
+    }
+    case 'bias':
+      canonical.set(native);
+      return canonical;
+  }
+}

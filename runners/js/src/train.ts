@@ -1,0 +1,115 @@
+/**
+ * Training (mode `train`): an explicit minibatch loop over tensors preloaded into the backend, with tfjs's own
+ * optimizer (tf.train.sgd / tf.train.adam) and loss (tf.losses.softmaxCrossEntropy on logits and one-hot labels,
+ * mean over the batch). Each epoch's optimiser steps are timed alone; the two evaluations after it are timed apart.
+ */
+import type * as TF from '@tensorflow/tfjs';
+import type { Backend, Tf } from './backend.js';
+import { loadOrder, loadSplit, readVerified } from './data.js';
+import { countCorrect, disposeBatches, toBatches } from './evaluate.js';
+import { buildModel, setCanonicalWeights } from './model.js';
+import { layersForward, writeArtifacts } from './artifacts.js';
+import { emit, log, RunnerError, type RunnerRequest } from './protocol.js';
+
+function seconds(from: bigint, to: bigint): number {
+  return Number(to - from) / 1e9;
+}
+
+function optimizer(tf: Tf, req: RunnerRequest): TF.Optimizer {
+  const { name, learning_rate } = req.hyper.optimizer;
+  // tfjs's Adam defaults (beta1 0.9, beta2 0.999, epsilon 1e-7) are Keras's.
+  return name === 'sgd' ? tf.train.sgd(learning_rate) : tf.train.adam(learning_rate);
+}
+
+/**
+ * The binding's own epoch order for data_order `native`. tfjs's shuffle (tf.util.shuffle, which model.fit uses)
+ * draws from Math.random and takes no seed, so the runner draws the order from tfjs's seeded generator instead:
+ * tf.randomUniform with a seed per (run seed, epoch), ranked by tf.topk, is a permutation the seed reproduces.
+ */
+function nativeOrder(tf: Tf, n: number, seed: number, epoch: number): Int32Array {
+  return tf.tidy(() => {
+    const keys = tf.randomUniform([n], 0, 1, 'float32', seed * 10007 + epoch);
+    return Int32Array.from(tf.topk(keys, n).indices.dataSync());
+  });
+}
+
+/** Returns the summed training seconds of all epochs. */
+export async function train(backend: Backend, req: RunnerRequest): Promise<number> {
+  const { tf } = backend;
+  const spec = req.model;
+  const trainSplit = loadSplit(req.data.train, 'training data', req.data.train_limit);
+  const testSplit = loadSplit(req.data.test, 'test data', null);
+  const n = trainSplit.n;
+  const sharedOrder = req.data_order === 'shared' ? loadOrder(req.order!, req.hyper.epochs, n) : null;
+
+  const model = buildModel(tf, spec, req.seed);
+  if (req.init === 'shared') setCanonicalWeights(tf, model, spec, readVerified(req.init_weights!, 'initial weights'), req.init_weights!.path);
+  const opt = optimizer(tf, req);
+  const variables = model.trainableWeights.map((w) => w.read() as TF.Variable);
+
+  const xAll = tf.tensor(trainSplit.x, [n, ...trainSplit.exampleShape], 'float32');
+  const yAll = tf.tidy(() => tf.oneHot(tf.tensor1d(trainSplit.labels, 'int32'), spec.classes).toFloat());
+  const trainEval = toBatches(tf, trainSplit, req.inference.batch_size);
+  const testEval = toBatches(tf, testSplit, req.inference.batch_size);
+  const forward = layersForward(model);
+  const batchSize = req.hyper.batch_size;
+  log(`training ${spec.id} on ${n} examples, ${Math.ceil(n / batchSize)} batches of ${batchSize} per epoch, backend ${backend.name}`);
+
+  let step = 0;
+  let trainTotal = 0;
+  for (let epoch = 1; epoch <= req.hyper.epochs; epoch++) {
+    const order = sharedOrder ? sharedOrder[epoch - 1]! : nativeOrder(tf, n, req.seed, epoch);
+    let lossSum: TF.Tensor = tf.scalar(0);
+    let batches = 0;
+    const t0 = process.hrtime.bigint();
+    for (let start = 0; start < n; start += batchSize) {
+      const loss = tf.tidy(() => {
+        const idx = tf.tensor1d(order.subarray(start, Math.min(start + batchSize, n)), 'int32');
+        const xb = tf.gather(xAll, idx);
+        const yb = tf.gather(yAll, idx);
+        const cost = opt.minimize(() => tf.losses.softmaxCrossEntropy(yb, model.apply(xb, { training: true }) as TF.Tensor) as TF.Scalar, true, variables);
+        return cost!;
+      });
+      if (step < req.record_step_losses) {
+        const value = loss.dataSync()[0]!;
+        if (!Number.isFinite(value)) throw new RunnerError('nan_loss', `loss is ${value} at step ${step} (epoch ${epoch})`);
+        emit({ type: 'step', step, loss: value });
+      }
+      const next = tf.add(lossSum, loss);
+      lossSum.dispose();
+      loss.dispose();
+      lossSum = next;
+      batches++;
+      step++;
+    }
+    // Reading the loss back waits for every queued step, so the clock below covers them.
+    const meanLoss = lossSum.dataSync()[0]! / batches;
+    const t1 = process.hrtime.bigint();
+    lossSum.dispose();
+    if (!Number.isFinite(meanLoss)) throw new RunnerError('nan_loss', `mean training loss of epoch ${epoch} is ${meanLoss}`);
+
+    const e0 = process.hrtime.bigint();
+    const trainCorrect = countCorrect(tf, forward, trainEval, false).correct;
+    const testCorrect = countCorrect(tf, forward, testEval, false).correct;
+    const e1 = process.hrtime.bigint();
+    const trainSeconds = seconds(t0, t1);
+    trainTotal += trainSeconds;
+    emit({
+      type: 'epoch',
+      epoch,
+      train_accuracy: trainCorrect / n,
+      test_accuracy: testCorrect / testEval.n,
+      loss: meanLoss,
+      train_seconds: trainSeconds,
+      eval_seconds: seconds(e0, e1),
+    });
+  }
+
+  await writeArtifacts(model, spec, req.artifacts, req.output_dir, req.binding);
+  disposeBatches(trainEval);
+  disposeBatches(testEval);
+  xAll.dispose();
+  yAll.dispose();
+  model.dispose();
+  return trainTotal;
+}

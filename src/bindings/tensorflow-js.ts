@@ -1,0 +1,70 @@
+/**
+ * tensorflow/js: TensorFlow.js on Node through @tensorflow/tfjs-node, whose `tensorflow` backend runs every op in
+ * native libtensorflow — the JavaScript binding of the study. Built offline against the pinned TensorFlow wheel's
+ * libtensorflow (see tfjs-node-build.ts); this is the CPU build, CUDA would need @tensorflow/tfjs-node-gpu.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Home } from '../home.js';
+import type { BindingDescriptor, ProbeResult } from './binding.js';
+import { ensurePythonEnv } from './python-env.js';
+import { buildTfjsNode, builtAddon, compileRunner, installedVersion, installRunnerPackages, runnerEntry } from './tfjs-node-build.js';
+
+const SETUP = 'run `bindbench setup --bindings tensorflow/js` (needs tensorflow/python: the addon links its libtensorflow)';
+
+/** Loads the addon in a child process and asks libtensorflow its version (TF_Version). */
+function libtensorflowVersion(addon: string): string {
+  return execFileSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(addon)}).TF_Version)`], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
+}
+
+export const tensorflowJs = {
+  id: 'tensorflow/js',
+  framework: 'tensorflow',
+  language: 'javascript',
+  library: '@tensorflow/tfjs-node',
+  reference: false,
+  needs: ['tensorflow/python'],
+  capabilities: {
+    train: { supported: true },
+    infer: { supported: true },
+    devices: ['cpu'],
+    models: ['lenet1', 'lenet5'],
+    loads: ['safetensors', 'tfjs-layers', 'savedmodel'],
+    exports: ['safetensors', 'tfjs-layers'],
+  },
+
+  async probe(_home: Home): Promise<ProbeResult> {
+    const versions: Record<string, string> = {};
+    for (const pkg of ['@tensorflow/tfjs-node', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers']) {
+      const v = installedVersion(pkg);
+      if (v) versions[pkg] = v;
+    }
+    const addon = builtAddon();
+    if (!versions['@tensorflow/tfjs-node']) return { installed: false, versions, detail: `@tensorflow/tfjs-node is not installed in runners/js: ${SETUP}` };
+    if (!addon) return { installed: false, versions, detail: `the tfjs-node native addon is not built: ${SETUP}` };
+    if (!existsSync(runnerEntry)) return { installed: false, versions, detail: `the runner is not compiled (${runnerEntry} is missing): ${SETUP}` };
+    try {
+      versions.libtensorflow = libtensorflowVersion(addon);
+    } catch (err) {
+      const e = err as { stderr?: string; message: string };
+      return { installed: false, versions, detail: `the tfjs-node addon ${addon} does not load (${(e.stderr || e.message).trim().split('\n').slice(-1)[0]}): ${SETUP}` };
+    }
+    return { installed: true, versions, detail: `tfjs-node ${versions['@tensorflow/tfjs-node']} on libtensorflow ${versions.libtensorflow} (CPU build)` };
+  },
+
+  async setup(ctx) {
+    const env = await ensurePythonEnv(ctx, 'tensorflow');
+    await installRunnerPackages(ctx);
+    await buildTfjsNode(ctx, join(env.sitePackages(), 'tensorflow'));
+    await compileRunner(ctx);
+  },
+
+  launch(_home, requestPath) {
+    return { command: process.execPath, args: [runnerEntry, requestPath], env: {} };
+  },
+} satisfies BindingDescriptor;

@@ -1,0 +1,167 @@
+/**
+ * Installs and builds the TensorFlow.js runner package (runners/js) offline:
+ * - its npm dependencies at the pinned versions, with install scripts off (tfjs-node's own install script downloads
+ *   libtensorflow 2.9.1 and a prebuilt addon from storage.googleapis.com, which is not reachable here);
+ * - tfjs-node's native addon, compiled from source against the libtensorflow C API inside the pinned TensorFlow
+ *   wheel (`tensorflow-cpu`, see runners/python/requirements-tensorflow.txt);
+ * - the runner's TypeScript.
+ * Every step checks what is already there first, so a second setup does nothing but recompile the runner.
+ */
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { packageRoot } from '../home.js';
+import type { SetupContext } from './binding.js';
+
+export const runnerDir = join(packageRoot, 'runners', 'js');
+export const runnerEntry = join(runnerDir, 'dist', 'main.js');
+const modulesDir = join(runnerDir, 'node_modules');
+export const tfjsNodeDir = join(modulesDir, '@tensorflow', 'tfjs-node');
+export const wasmDistDir = join(modulesDir, '@tensorflow', 'tfjs-backend-wasm', 'dist');
+/** The binaries tfjs-backend-wasm picks from at run time (plain, SIMD, threaded SIMD). */
+export const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
+/** libtensorflow version tfjs-node 4.22.0's install script expects; a file by this name makes it skip its download. */
+const TFJS_NODE_EXPECTED_LIBTENSORFLOW = '2.9.1';
+
+/** Version of an installed package of the runner, or null. */
+export function installedVersion(pkg: string): string | null {
+  const file = join(modulesDir, ...pkg.split('/'), 'package.json');
+  if (!existsSync(file)) return null;
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+/** The pins of runners/js/package.json, package -> version. */
+export function pinnedVersions(): Record<string, string> {
+  return (JSON.parse(readFileSync(join(runnerDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies;
+}
+
+/** Path of the built tfjs-node addon (lib/napi-v<N>/tfjs_binding.node), or null when it is not built. */
+export function builtAddon(): string | null {
+  const lib = join(tfjsNodeDir, 'lib');
+  if (!existsSync(lib)) return null;
+  for (const dir of readdirSync(lib).filter((d) => d.startsWith('napi-v')).sort().reverse()) {
+    const addon = join(lib, dir, 'tfjs_binding.node');
+    if (existsSync(addon)) return addon;
+  }
+  return null;
+}
+
+/** Which pinned packages are missing or at another version. */
+function outOfDate(): string[] {
+  return Object.entries(pinnedVersions())
+    .filter(([pkg, version]) => installedVersion(pkg) !== version)
+    .map(([pkg, version]) => `${pkg}@${version}`);
+}
+
+export async function installRunnerPackages(ctx: SetupContext): Promise<void> {
+  const missing = outOfDate();
+  if (missing.length === 0) {
+    ctx.log(`runners/js packages are installed at their pinned versions`);
+    return;
+  }
+  ctx.log(`installing runners/js packages (${missing.join(', ')}) from npm with install scripts off`);
+  const lockfile = existsSync(join(runnerDir, 'package-lock.json'));
+  await ctx.exec('npm', [lockfile ? 'ci' : 'install', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: runnerDir });
+  const still = outOfDate();
+  if (still.length > 0) throw new Error(`npm did not install ${still.join(', ')} in ${runnerDir}`);
+}
+
+/** The .wasm binaries must ship in the npm package: the runner points setWasmPaths at this folder. */
+export function missingWasmFiles(): string[] {
+  return WASM_FILES.filter((f) => !existsSync(join(wasmDistDir, f)));
+}
+
+function ensureSymlink(target: string, path: string): boolean {
+  try {
+    if (lstatSync(path).isSymbolicLink() && readlinkSync(path) === target) return false;
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    // absent: create it below
+  }
+  symlinkSync(target, path);
+  return true;
+}
+
+/**
+ * Points tfjs-node's deps/ at the wheel's libtensorflow: the two shared libraries, the unversioned names the
+ * linker looks for (-ltensorflow -ltensorflow_framework), the 2.9.1 name that stops its install script from
+ * downloading, and the C headers.
+ */
+export function linkLibtensorflow(ctx: SetupContext, tensorflowDir: string): void {
+  const libs = ['libtensorflow_cc.so.2', 'libtensorflow_framework.so.2'];
+  for (const lib of libs) {
+    if (!existsSync(join(tensorflowDir, lib))) throw new Error(`${join(tensorflowDir, lib)} is missing: the TensorFlow wheel in the tensorflow Python environment should ship it (tensorflow-cpu 2.21.0 does)`);
+  }
+  if (!existsSync(join(tensorflowDir, 'include', 'tensorflow', 'c', 'c_api.h'))) throw new Error(`${join(tensorflowDir, 'include')} has no tensorflow/c/c_api.h: the TensorFlow wheel's C headers are missing`);
+  const depsLib = join(tfjsNodeDir, 'deps', 'lib');
+  mkdirSync(depsLib, { recursive: true });
+  const links: Array<[string, string]> = [
+    [join(tensorflowDir, 'libtensorflow_cc.so.2'), 'libtensorflow_cc.so.2'],
+    [join(tensorflowDir, 'libtensorflow_framework.so.2'), 'libtensorflow_framework.so.2'],
+    ['libtensorflow_cc.so.2', 'libtensorflow.so'],
+    ['libtensorflow_framework.so.2', 'libtensorflow_framework.so'],
+    ['libtensorflow_cc.so.2', `libtensorflow.so.${TFJS_NODE_EXPECTED_LIBTENSORFLOW}`],
+  ];
+  let changed = 0;
+  for (const [target, name] of links) if (ensureSymlink(target, join(depsLib, name))) changed++;
+  if (ensureSymlink(join(tensorflowDir, 'include'), join(tfjsNodeDir, 'deps', 'include'))) changed++;
+  ctx.log(changed ? `linked ${tensorflowDir} into ${join(tfjsNodeDir, 'deps')}` : `tfjs-node deps/ already point at ${tensorflowDir}`);
+}
+
+/**
+ * The folder node-gyp takes Node's C headers from (`nodedir`): without one it downloads them, which fails here.
+ * Debian's nodejs keeps them in /usr/include/node.
+ */
+export function nodeHeadersDir(): string {
+  const nodedir = process.env.npm_config_nodedir || '/usr';
+  const header = join(nodedir, 'include', 'node', 'node_api.h');
+  if (!existsSync(header)) {
+    throw new Error(
+      `Node's C headers are missing (${header} not found), and node-gyp cannot download them here. ` +
+        'On Debian install them with `apt-get install libnode-dev`, or point npm_config_nodedir at a folder with include/node/.',
+    );
+  }
+  return nodedir;
+}
+
+interface BuildStamp {
+  libtensorflow: string;
+  size: number;
+  mtimeMs: number;
+  node: string;
+}
+
+function wantedStamp(tensorflowDir: string): BuildStamp {
+  const lib = realpathSync(join(tensorflowDir, 'libtensorflow_cc.so.2'));
+  const st = statSync(lib);
+  return { libtensorflow: lib, size: st.size, mtimeMs: st.mtimeMs, node: process.versions.node };
+}
+
+const stampPath = (): string => join(tfjsNodeDir, 'lib', '.bindbench-build.json');
+
+/** Builds tfjs-node's addon against the wheel's libtensorflow unless the same build is already there. */
+export async function buildTfjsNode(ctx: SetupContext, tensorflowDir: string): Promise<void> {
+  linkLibtensorflow(ctx, tensorflowDir);
+  const wanted = wantedStamp(tensorflowDir);
+  if (builtAddon() && existsSync(stampPath()) && readFileSync(stampPath(), 'utf8') === JSON.stringify(wanted)) {
+    ctx.log(`tfjs-node addon is built against ${wanted.libtensorflow} (${builtAddon()})`);
+    return;
+  }
+  const nodedir = nodeHeadersDir();
+  ctx.log(`building the tfjs-node addon from source against ${tensorflowDir} (node-gyp, nodedir=${nodedir})`);
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  env.npm_config_nodedir = nodedir;
+  await ctx.exec(join(modulesDir, '.bin', 'node-pre-gyp'), ['install', '--build-from-source'], { cwd: tfjsNodeDir, env });
+  const addon = builtAddon();
+  if (!addon) throw new Error(`node-pre-gyp finished but no tfjs_binding.node is under ${join(tfjsNodeDir, 'lib')}`);
+  writeFileSync(stampPath(), JSON.stringify(wanted));
+  ctx.log(`built ${addon}`);
+}
+
+/** Compiles runners/js/src to runners/js/dist with the TypeScript bindbench itself is built with. */
+export async function compileRunner(ctx: SetupContext): Promise<void> {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  ctx.log('compiling the TensorFlow.js runner (runners/js/src -> runners/js/dist)');
+  await ctx.exec(process.execPath, [tsc, '-p', join(runnerDir, 'tsconfig.json')]);
+}
