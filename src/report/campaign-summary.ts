@@ -4,6 +4,7 @@
  */
 import type { RunResultFile } from '../store/run-dir.js';
 import { renderTextTable } from './text-table.js';
+import { median as statsMedian } from '../stats/index.js';
 
 export interface SummaryRow {
   model: string;
@@ -20,11 +21,9 @@ export interface SummaryRow {
   ratioToReference: number | null;
 }
 
+/** The median, or null for no values (a binding whose runs all failed). */
 function median(xs: number[]): number | null {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  return xs.length ? statsMedian(xs) : null;
 }
 
 export function summarizeCampaign(results: RunResultFile[], referenceOf: (framework: string) => string | undefined): SummaryRow[] {
