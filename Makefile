@@ -1,6 +1,6 @@
 # Thin entry points over the CLI and the runners' own tools. `make demo` and `make test` each do all set-up first.
 BINDBENCH := node bin/bindbench.js
-.PHONY: install setup demo test test-fast bench clean
+.PHONY: install system-deps setup demo test test-fast bench clean
 
 install:
 	npm ci --no-audit --no-fund
@@ -12,7 +12,15 @@ setup: install
 demo: setup
 	$(BINDBENCH) run --preset quick --name demo-$$(date +%Y%m%d-%H%M%S)
 
-test: setup
+# The browser tests drive Debian's chromium (playwright's own download cannot work offline). Installed only when absent.
+system-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) || echo "could not install chromium: the browser tests will be skipped with that reason"; \
+	  else echo "chromium is absent and apt-get needs root: run 'sudo apt-get install -y chromium' or the browser tests are skipped"; fi; \
+	fi
+
+test: setup system-deps
 	bash scripts/test-all.sh
 
 # The orchestrator's unit tests only: no binding needs to be installed (slow tests skip with a reason).

@@ -16,3 +16,5 @@ export { requestSchema, type RunnerRequest } from './protocol/request.js';
 export { runnerEventSchema, type RunnerEvent } from './protocol/events.js';
 export { resolveHome } from './home.js';
 export { BadInputError, CampaignFailedError } from './errors.js';
+export * as analysis from './analysis/index.js';
+export { analyzeCampaign, type CampaignAnalysis } from './analysis/index.js';

@@ -54,19 +54,20 @@ export function planCampaign(spec: CampaignSpec, bindings: BindingDescriptor[], 
           for (const target of [binding, ...chosen.filter((t) => t !== binding)]) {
             for (const loadMode of (['states', 'serialization', 'onnx'] as const).filter((m) => spec.infer_modes.includes(m))) {
               if (!targets(binding, target, loadMode)) continue;
-              const format = LOAD_MODE_FORMATS[loadMode].find((f) => target.capabilities.loads.includes(f) && binding.capabilities.exports.includes(f));
+              const written = LOAD_MODE_FORMATS[loadMode].filter((f) => binding.capabilities.exports.includes(f));
+              const format = written.find((f) => target.capabilities.loads.includes(f));
               const inferCell: Cell = {
                 ...common,
                 key: '',
                 binding: target.id,
                 mode: 'infer',
                 artifacts: [],
-                source: { binding: binding.id, cellKey: cell.key, loadMode, format: format ?? LOAD_MODE_FORMATS[loadMode][0]! },
+                source: { binding: binding.id, cellKey: cell.key, loadMode, format: format ?? written[0] ?? LOAD_MODE_FORMATS[loadMode][0]! },
               };
               inferCell.key = cellKey(inferCell);
               const skip =
                 inferSkip(target, modelId, device, installed) ??
-                (format ? null : { status: 'not_supported' as const, reason: `${target.id} loads none of the ${loadMode} formats ${binding.id} writes (${LOAD_MODE_FORMATS[loadMode].join(', ')})` });
+                (format ? null : { status: 'not_supported' as const, reason: written.length ? `${target.id} loads none of the ${loadMode} formats ${binding.id} writes (${written.join(', ')})` : `${binding.id} writes no ${loadMode} format (${LOAD_MODE_FORMATS[loadMode].join(', ')})` });
               infer.push({ ...inferCell, skip });
             }
           }

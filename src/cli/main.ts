@@ -9,6 +9,10 @@ import { registerRuns } from './runs.js';
 import { registerDoctor } from './doctor.js';
 import { registerSetup } from './setup.js';
 import { registerData } from './data.js';
+import { registerImport } from './import.js';
+import { registerAnalyze } from './analyze.js';
+import { registerReport } from './report.js';
+import { registerServe } from './serve.js';
 
 export function buildProgram(): Command {
   const program = new Command('bindbench')
@@ -16,7 +20,17 @@ export function buildProgram(): Command {
     .option('--home <dir>', 'state folder (environments, data cache, result store)', process.env.BINDBENCH_HOME ?? '.bindbench')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [registerRun, registerRuns, registerDoctor, registerSetup, registerData]) register(program);
+  for (const register of [
+    registerRun,
+    registerRuns,
+    registerDoctor,
+    registerSetup,
+    registerData,
+    registerImport,
+    registerAnalyze,
+    registerReport,
+    registerServe,
+  ]) register(program);
   program.commands.forEach((c) => c.exitOverride());
   return program;
 }

@@ -87,9 +87,10 @@ export function indexRun(db: IndexDb, run: StoredRun): void {
       init: r.cell.init,
       data_source: r.data_source,
       epochs_planned: r.cell.hyper.epochs,
-      source_run: r.source?.run_id ?? null,
-      source_binding: r.source?.binding ?? null,
-      load_mode: r.source?.load_mode ?? null,
+      // A skipped or failed infer cell has no source result, but its plan still says where it would have loaded from.
+      source_run: r.source?.run_id ?? (r.cell.source ? `${r.campaign}/${r.cell.source.cellKey}` : null),
+      source_binding: r.source?.binding ?? r.cell.source?.binding ?? null,
+      load_mode: r.source?.load_mode ?? r.cell.source?.loadMode ?? null,
       source_correct: r.source?.correct ?? null,
       target_correct: r.source?.target_correct ?? null,
       reproduced: r.source?.reproduced == null ? null : Number(r.source.reproduced),

@@ -1,0 +1,105 @@
+"""What the framework-neutral modes (training, inference, export) ask of a framework backend.
+
+A backend owns one native model and everything framework-specific: seeding, layouts (through layout.py), tensors
+on the device, the optimiser step and the artifact formats. A Predictor is whatever can compute logits for a
+split: the backend's trained model, or a model loaded from an artifact.
+"""
+from abc import ABC, abstractmethod
+from typing import Any, Optional
+
+import numpy as np
+
+from .data import Split
+
+ARTIFACT_FILES = {
+    "safetensors": "model.safetensors",
+    "torch-state-dict": "model.pt",
+    "torchscript": "model.torchscript.pt",
+    "keras": "model.keras",
+    "savedmodel": "savedmodel",
+    "tfjs-layers": "tfjs/model.json",
+    "onnx": "model.onnx",
+}
+
+
+class Predictor(ABC):
+    @abstractmethod
+    def prepare(self, split: Split, batch_size: int) -> list:
+        """The split as native batches in the predictor's memory, built before any timed region."""
+
+    @abstractmethod
+    def run(self, batches: list, keep_logits: bool) -> tuple:
+        """One pass: forward, argmax, count correct. Returns (correct, logits handles or None); the count is read
+        back as a Python int, so the work is finished when this returns."""
+
+    @abstractmethod
+    def logits(self, handles: list) -> np.ndarray:
+        """The kept logits as float32 [n, classes] in host memory."""
+
+
+class Backend(ABC):
+    binding: str
+    framework: str
+    language = "python"
+
+    @abstractmethod
+    def versions(self) -> dict: ...
+
+    @abstractmethod
+    def configure(self, seed: int, device: str) -> tuple:
+        """Seeds every RNG, applies the determinism switches and picks the device.
+        Returns ({kind, name} of the device, settings applied); raises not_supported for a missing device."""
+
+    @abstractmethod
+    def synchronize(self) -> None: ...
+
+    # --- the native model ---
+    @abstractmethod
+    def build(self, model: dict) -> None: ...
+
+    @abstractmethod
+    def parameter_count(self) -> int: ...
+
+    @abstractmethod
+    def load_canonical(self, tensors: dict) -> None: ...
+
+    @abstractmethod
+    def canonical(self) -> dict: ...
+
+    @abstractmethod
+    def load_for_export(self, fmt: str, path: str) -> None:
+        """Fills the built model from an artifact that holds its parameters."""
+
+    @abstractmethod
+    def predictor(self) -> Predictor: ...
+
+    @abstractmethod
+    def load_predictor(self, model: dict, fmt: str, path: str) -> Predictor: ...
+
+    @abstractmethod
+    def write_artifact(self, fmt: str, output_dir: str) -> str:
+        """Writes one artifact format; returns its absolute path; raises not_supported with the real error."""
+
+    # --- training ---
+    @abstractmethod
+    def start_training(self, hyper: dict, train: Split) -> None:
+        """Moves the training set to the device and creates the optimiser, loss and step."""
+
+    @abstractmethod
+    def epoch_order(self, shared_row: Optional[np.ndarray], n: int) -> Any:
+        """The epoch's permutation as native indices: the shared row, or the framework's own seeded shuffle."""
+
+    @abstractmethod
+    def index_batches(self, order: Any, batch_size: int) -> list:
+        """Consecutive slices of the order, the last one partial."""
+
+    @abstractmethod
+    def train_step(self, indices: Any) -> Any:
+        """One optimiser step on the examples at `indices`; returns the loss without waiting for it."""
+
+    @abstractmethod
+    def wait(self, loss: Any) -> None:
+        """Blocks until `loss` (and all work before it) is computed."""
+
+    @abstractmethod
+    def loss_values(self, losses: list) -> np.ndarray: ...

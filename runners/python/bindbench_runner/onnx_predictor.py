@@ -1,0 +1,36 @@
+"""ONNX models run through onnxruntime (CPU): input `x` float32 NHWC, output `logits`, as the protocol fixes."""
+import numpy as np
+
+from .backend import Predictor
+from .data import Split
+from .errors import not_supported
+
+
+class OnnxPredictor(Predictor):
+    def __init__(self, path: str):
+        try:
+            import onnxruntime
+        except ImportError as e:
+            raise not_supported(f"running ONNX models needs onnxruntime, which this environment lacks: {e}") from None
+        options = onnxruntime.SessionOptions()
+        self.session = onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+        inputs = [i.name for i in self.session.get_inputs()]
+        outputs = [o.name for o in self.session.get_outputs()]
+        self.input = "x" if "x" in inputs else inputs[0]
+        self.output = "logits" if "logits" in outputs else outputs[0]
+
+    def prepare(self, split: Split, batch_size: int) -> list:
+        return [(split.x[i:i + batch_size], split.y[i:i + batch_size]) for i in range(0, split.n, batch_size)]
+
+    def run(self, batches: list, keep_logits: bool) -> tuple:
+        kept = [] if keep_logits else None
+        correct = 0
+        for xb, yb in batches:
+            logits = self.session.run([self.output], {self.input: xb})[0]
+            correct += int((logits.argmax(axis=1) == yb).sum())
+            if kept is not None:
+                kept.append(logits)
+        return correct, kept
+
+    def logits(self, handles: list) -> np.ndarray:
+        return np.concatenate(handles).astype(np.float32)

@@ -1,0 +1,131 @@
+"""Reads and checks the request file against the protocol (src/protocol/request.ts is the source of truth).
+
+Only what this runner relies on is checked, each with a message naming the field, so a malformed request fails as
+`bad_request` before anything runs rather than as a KeyError halfway through training.
+"""
+import json
+from typing import Any
+
+from . import PROTOCOL_VERSION
+from .errors import bad_request
+
+ARTIFACT_FORMATS = ("safetensors", "torch-state-dict", "torchscript", "keras", "savedmodel", "tfjs-layers", "onnx")
+
+
+def _get(obj: dict, key: str, path: str) -> Any:
+    if not isinstance(obj, dict) or key not in obj:
+        raise bad_request(f"request field {path}{key} is missing")
+    return obj[key]
+
+
+def _int(obj: dict, key: str, path: str, minimum: int = 0, nullable: bool = False) -> Any:
+    value = _get(obj, key, path)
+    if value is None and nullable:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise bad_request(f"request field {path}{key} must be an integer >= {minimum}, got {value!r}")
+    return value
+
+
+def _enum(obj: dict, key: str, path: str, allowed: tuple) -> str:
+    value = _get(obj, key, path)
+    if value not in allowed:
+        raise bad_request(f"request field {path}{key} must be one of {', '.join(allowed)}, got {value!r}")
+    return value
+
+
+def _file(obj: dict, key: str, path: str, nullable: bool) -> Any:
+    value = _get(obj, key, path)
+    if value is None and nullable:
+        return None
+    if not isinstance(value, dict) or not isinstance(value.get("path"), str) or not isinstance(value.get("sha256"), str):
+        raise bad_request(f"request field {path}{key} must be {{path, sha256}}, got {value!r}")
+    return value
+
+
+def _check_model(model: Any) -> None:
+    if not isinstance(model, dict):
+        raise bad_request("request field model must be a model spec object")
+    for key in ("id", "input_shape", "classes", "layers"):
+        _get(model, key, "model.")
+    shape = model["input_shape"]
+    if not (isinstance(shape, list) and len(shape) == 3 and all(isinstance(d, int) and d > 0 for d in shape)):
+        raise bad_request(f"model.input_shape must be [H, W, C], got {shape!r}")
+    for i, layer in enumerate(model["layers"]):
+        path = f"model.layers[{i}]."
+        kind = _enum(layer, "kind", path, ("conv2d", "maxpool2d", "flatten", "dense"))
+        if kind == "conv2d":
+            _get(layer, "name", path)
+            _int(layer, "filters", path, 1)
+            _int(layer, "kernel", path, 1)
+            _enum(layer, "padding", path, ("same", "valid"))
+            _enum(layer, "activation", path, ("linear", "tanh", "relu", "sigmoid"))
+            _get(layer, "bias", path)
+        elif kind == "maxpool2d":
+            _int(layer, "size", path, 1)
+        elif kind == "dense":
+            _get(layer, "name", path)
+            _int(layer, "units", path, 1)
+            _enum(layer, "activation", path, ("linear", "tanh", "relu", "sigmoid"))
+            _get(layer, "bias", path)
+
+
+def validate(request: Any) -> dict:
+    if not isinstance(request, dict):
+        raise bad_request("the request must be a JSON object")
+    protocol = _get(request, "protocol", "")
+    if protocol != PROTOCOL_VERSION:
+        raise bad_request(f"request protocol {protocol!r} is not supported: this runner speaks protocol {PROTOCOL_VERSION}")
+    _get(request, "binding", "")
+    mode = _enum(request, "mode", "", ("train", "infer", "export"))
+    _check_model(_get(request, "model", ""))
+    hyper = _get(request, "hyper", "")
+    _int(hyper, "epochs", "hyper.", 1)
+    _int(hyper, "batch_size", "hyper.", 1)
+    optimizer = _get(hyper, "optimizer", "hyper.")
+    _enum(optimizer, "name", "hyper.optimizer.", ("sgd", "adam"))
+    lr = _get(optimizer, "learning_rate", "hyper.optimizer.")
+    if not isinstance(lr, (int, float)) or isinstance(lr, bool) or not lr > 0:
+        raise bad_request(f"request field hyper.optimizer.learning_rate must be a positive number, got {lr!r}")
+    _enum(hyper, "loss", "hyper.", ("sparse_categorical_crossentropy",))
+    data = _get(request, "data", "")
+    _file(data, "train", "data.", nullable=False)
+    _file(data, "test", "data.", nullable=False)
+    _int(data, "train_limit", "data.", 1, nullable=True)
+    _int(request, "seed", "", 0)
+    _enum(request, "device", "", ("cpu", "cuda"))
+    order = _enum(request, "data_order", "", ("shared", "native"))
+    if _file(request, "order", "", nullable=True) is None and order == "shared" and mode == "train":
+        raise bad_request("data_order is shared but the request has no order file")
+    init = _enum(request, "init", "", ("shared", "native"))
+    if _file(request, "init_weights", "", nullable=True) is None and init == "shared" and mode == "train":
+        raise bad_request("init is shared but the request has no init_weights file")
+    if not isinstance(_get(request, "output_dir", ""), str):
+        raise bad_request("request field output_dir must be a path")
+    artifacts = _get(request, "artifacts", "")
+    if not isinstance(artifacts, list) or any(a not in ARTIFACT_FORMATS for a in artifacts):
+        raise bad_request(f"request field artifacts must list formats from {', '.join(ARTIFACT_FORMATS)}, got {artifacts!r}")
+    weights = _get(request, "weights", "")
+    if mode in ("infer", "export"):
+        if not isinstance(weights, dict) or not isinstance(weights.get("path"), str):
+            raise bad_request(f"mode {mode} needs weights {{format, path}}, got {weights!r}")
+        _enum(weights, "format", "weights.", ARTIFACT_FORMATS)
+    inference = _get(request, "inference", "")
+    _int(inference, "warmup", "inference.", 0)
+    _int(inference, "repetitions", "inference.", 1)
+    _int(inference, "batch_size", "inference.", 1)
+    if not isinstance(_get(inference, "include_train", "inference."), bool):
+        raise bad_request("request field inference.include_train must be true or false")
+    _int(request, "record_step_losses", "", 0)
+    return request
+
+
+def read_request(path: str) -> dict:
+    try:
+        with open(path, encoding="utf-8") as f:
+            raw = json.load(f)
+    except FileNotFoundError:
+        raise bad_request(f"request file {path} does not exist") from None
+    except json.JSONDecodeError as e:
+        raise bad_request(f"request file {path} is not valid JSON: {e}") from None
+    return validate(raw)

@@ -1,0 +1,257 @@
+"""tensorflow/python: the model as a keras.Sequential in NHWC, trained with tf.GradientTape inside tf.function.
+
+Keras keeps conv kernels HWIO, dense kernels [in, out] and flattens in (H, W, C) order; every conversion to and
+from the canonical layouts goes through layout.canonical_to_keras_layers / keras_layers_to_canonical.
+"""
+import os
+import sys
+
+import numpy as np
+
+# INFO lines from TF's C++ core would bury the runner's own stderr; warnings and errors still show.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
+
+import tensorflow as tf  # noqa: E402
+import keras  # noqa: E402
+
+from .backend import ARTIFACT_FILES, Backend, Predictor  # noqa: E402
+from .data import Split, load_canonical_weights, save_canonical_weights  # noqa: E402
+from .errors import RunnerError, not_supported  # noqa: E402
+from .layout import canonical_to_keras_layers, keras_layers_to_canonical  # noqa: E402
+from .onnx_predictor import OnnxPredictor  # noqa: E402
+from .seeding import cpu_name, installed_versions, seed_python_and_numpy  # noqa: E402
+
+
+def build_model(model: dict) -> keras.Sequential:
+    layers = [keras.Input(shape=tuple(model["input_shape"]), name="x")]
+    for i, layer in enumerate(model["layers"]):
+        kind = layer["kind"]
+        if kind == "conv2d":
+            layers.append(keras.layers.Conv2D(layer["filters"], layer["kernel"], padding=layer["padding"],
+                                              activation=layer["activation"], use_bias=layer["bias"], name=layer["name"]))
+        elif kind == "maxpool2d":
+            layers.append(keras.layers.MaxPooling2D(layer["size"], name=f"pool{i}"))
+        elif kind == "flatten":
+            layers.append(keras.layers.Flatten(name=f"flatten{i}"))
+        elif kind == "dense":
+            layers.append(keras.layers.Dense(layer["units"], activation=layer["activation"], use_bias=layer["bias"], name=layer["name"]))
+    return keras.Sequential(layers, name=model["id"])
+
+
+def _infer_function(forward, input_shape):
+    """forward(x) -> logits, wrapped with argmax and the correct count into one graph per batch shape family."""
+
+    @tf.function(input_signature=[tf.TensorSpec([None, *input_shape], tf.float32), tf.TensorSpec([None], tf.int64)])
+    def infer(xb, yb):
+        logits = forward(xb)
+        correct = tf.reduce_sum(tf.cast(tf.equal(tf.argmax(logits, axis=1), yb), tf.int64))
+        return logits, correct
+
+    return infer
+
+
+class GraphPredictor(Predictor):
+    def __init__(self, forward, input_shape, keep_alive=None):
+        self.infer = _infer_function(forward, input_shape)
+        # A restored SavedModel's functions need the loaded object alive.
+        self._keep_alive = keep_alive
+
+    def prepare(self, split: Split, batch_size: int) -> list:
+        return [(tf.constant(split.x[i:i + batch_size]), tf.constant(split.y[i:i + batch_size])) for i in range(0, split.n, batch_size)]
+
+    def run(self, batches: list, keep_logits: bool) -> tuple:
+        kept = [] if keep_logits else None
+        counts = []
+        for xb, yb in batches:
+            logits, correct = self.infer(xb, yb)
+            counts.append(correct)
+            if kept is not None:
+                kept.append(logits)
+        return int(tf.add_n(counts).numpy()), kept
+
+    def logits(self, handles: list) -> np.ndarray:
+        return tf.concat(handles, axis=0).numpy().astype(np.float32)
+
+
+class TfBackend(Backend):
+    binding = "tensorflow/python"
+    framework = "tensorflow"
+
+    def __init__(self):
+        self.model_spec = None
+        self.model = None
+
+    def versions(self) -> dict:
+        return {"python": sys.version.split()[0], "tensorflow": tf.__version__, "keras": keras.__version__, "numpy": np.__version__,
+                **installed_versions("safetensors", "tf2onnx", "onnx")}
+
+    def configure(self, seed: int, device: str) -> tuple:
+        settings = seed_python_and_numpy(seed)
+        # Seeds Python's random, NumPy and TensorFlow's global seed together.
+        keras.utils.set_random_seed(seed)
+        tf.config.experimental.enable_op_determinism()
+        settings.update({
+            "keras_set_random_seed": seed,
+            "tf_enable_op_determinism": True,
+            # 0 means TensorFlow's default: as many threads as cores.
+            "tf_intra_op_threads": tf.config.threading.get_intra_op_parallelism_threads(),
+            "tf_inter_op_threads": tf.config.threading.get_inter_op_parallelism_threads(),
+            "TF_ENABLE_ONEDNN_OPTS": os.environ.get("TF_ENABLE_ONEDNN_OPTS"),
+        })
+        if device == "cuda":
+            gpus = tf.config.list_physical_devices("GPU")
+            if not gpus:
+                raise not_supported(f"device cuda was requested but tensorflow {tf.__version__} sees no GPU "
+                                    f"(tf.config.list_physical_devices('GPU') is empty; built with CUDA: {tf.test.is_built_with_cuda()})")
+            return {"kind": "cuda", "name": gpus[0].name}, settings
+        return {"kind": "cpu", "name": cpu_name()}, settings
+
+    def synchronize(self) -> None:
+        # Eager TF on the CPU runs each op before returning; timed regions also end by reading a value back.
+        pass
+
+    # --- the native model ---
+    def build(self, model: dict) -> None:
+        self.model_spec = model
+        self.model = build_model(model)
+
+    def parameter_count(self) -> int:
+        return int(self.model.count_params())
+
+    def load_canonical(self, tensors: dict) -> None:
+        for name, weights in canonical_to_keras_layers(self.model_spec, tensors).items():
+            self.model.get_layer(name).set_weights(weights)
+
+    def canonical(self) -> dict:
+        return keras_layers_to_canonical(self.model_spec, {layer.name: layer.get_weights() for layer in self.model.layers if layer.weights})
+
+    def load_for_export(self, fmt: str, path: str) -> None:
+        if fmt == "safetensors":
+            self.load_canonical(load_canonical_weights(self.model_spec, path))
+        elif fmt == "keras":
+            loaded = self._load_keras(path)
+            try:
+                for layer in self.model.layers:
+                    if layer.weights:
+                        layer.set_weights(loaded.get_layer(layer.name).get_weights())
+            except ValueError as e:
+                raise RunnerError("bad_request", f"{path} does not hold model {self.model_spec['id']}: {e}") from None
+        else:
+            raise not_supported(f"{self.binding} cannot read parameters from format {fmt} (it reads safetensors, keras)")
+
+    def _load_keras(self, path: str):
+        try:
+            return keras.saving.load_model(path, compile=False)
+        except (ValueError, OSError) as e:
+            raise RunnerError("bad_request", f"{path} is not a loadable .keras model: {e}") from None
+
+    def predictor(self) -> Predictor:
+        model = self.model
+        return GraphPredictor(lambda x: model(x, training=False), self.model_spec["input_shape"])
+
+    def load_predictor(self, model: dict, fmt: str, path: str) -> Predictor:
+        if not os.path.exists(path):
+            raise RunnerError("bad_request", f"weights {path} ({fmt}) do not exist")
+        if fmt == "safetensors":
+            self.build(model)
+            self.load_for_export(fmt, path)
+            return self.predictor()
+        if fmt == "keras":
+            loaded = self._load_keras(path)
+            return GraphPredictor(lambda x: loaded(x, training=False), model["input_shape"], keep_alive=loaded)
+        if fmt == "savedmodel":
+            restored = tf.saved_model.load(path)
+            if "serve" not in restored.signatures:
+                raise RunnerError("bad_request", f"SavedModel {path} has no `serve` signature (it has {sorted(restored.signatures)})")
+            serve = restored.signatures["serve"]
+            return GraphPredictor(lambda x: serve(x=x)["logits"], model["input_shape"], keep_alive=restored)
+        if fmt == "onnx":
+            return OnnxPredictor(path)
+        raise not_supported(f"{self.binding} cannot load format {fmt} (it loads safetensors, keras, savedmodel)")
+
+    def write_artifact(self, fmt: str, output_dir: str) -> str:
+        path = os.path.join(output_dir, ARTIFACT_FILES[fmt])
+        if fmt == "safetensors":
+            save_canonical_weights(self.model_spec, self.canonical(), path, {"model": self.model_spec["id"], "binding": self.binding, "tensorflow": tf.__version__})
+        elif fmt == "keras":
+            self.model.save(path)
+        elif fmt == "savedmodel":
+            self._export_savedmodel(path)
+        elif fmt == "onnx":
+            self._export_onnx(path)
+        else:
+            raise not_supported(f"{self.binding} does not write format {fmt} (it writes safetensors, keras, savedmodel, onnx)")
+        return path
+
+    def _input_signature(self):
+        return [tf.TensorSpec([None, *self.model_spec["input_shape"]], tf.float32, name="x")]
+
+    def _export_savedmodel(self, path: str) -> None:
+        # ExportArchive is what model.export uses; called directly it lets the output be named `logits`.
+        model = self.model
+        archive = keras.export.ExportArchive()
+        archive.track(model)
+        archive.add_endpoint(name="serve", fn=lambda x: {"logits": model(x, training=False)}, input_signature=self._input_signature())
+        archive.write_out(path)
+
+    def _export_onnx(self, path: str) -> None:
+        try:
+            import tf2onnx
+        except ImportError as e:
+            raise not_supported(f"ONNX export from TensorFlow needs tf2onnx, which this environment lacks: {e}") from None
+        model = self.model
+        signature = tuple(self._input_signature())
+
+        @tf.function(input_signature=signature)
+        def serve(x):
+            return {"logits": model(x, training=False)}
+
+        tf2onnx.convert.from_function(serve, input_signature=signature, opset=17, output_path=path)
+
+    # --- training ---
+    def start_training(self, hyper: dict, train: Split) -> None:
+        self.x_train = x_train = tf.constant(train.x)
+        self.y_train = y_train = tf.constant(train.y)
+        optimizer = hyper["optimizer"]
+        if optimizer["name"] == "sgd":
+            self.optimizer = keras.optimizers.SGD(learning_rate=optimizer["learning_rate"])
+        else:
+            self.optimizer = keras.optimizers.Adam(learning_rate=optimizer["learning_rate"])
+        loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        model, opt = self.model, self.optimizer
+        variables = model.trainable_variables
+        opt.build(variables)
+
+        # One graph for every batch size: the index vector's length is left open.
+        @tf.function(input_signature=[tf.TensorSpec([None], tf.int64)])
+        def step(indices):
+            xb = tf.gather(x_train, indices)
+            yb = tf.gather(y_train, indices)
+            with tf.GradientTape() as tape:
+                loss = loss_fn(yb, model(xb, training=True))
+            opt.apply_gradients(zip(tape.gradient(loss, variables), variables))
+            return loss
+
+        # Trace now, so building the graph is not counted as part of the first epoch's optimiser steps.
+        step.get_concrete_function()
+        self._step = step
+
+    def epoch_order(self, shared_row, n: int):
+        if shared_row is not None:
+            return tf.constant(shared_row, dtype=tf.int64)
+        # Draws from the global seed set by keras.utils.set_random_seed, a new permutation each call.
+        return tf.random.shuffle(tf.range(n, dtype=tf.int64))
+
+    def index_batches(self, order, batch_size: int) -> list:
+        n = int(order.shape[0])
+        sizes = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
+        return tf.split(order, sizes)
+
+    def train_step(self, indices):
+        return self._step(indices)
+
+    def wait(self, loss) -> None:
+        loss.numpy()
+
+    def loss_values(self, losses: list) -> np.ndarray:
+        return tf.stack(losses).numpy().astype(np.float64)

@@ -1,0 +1,68 @@
+"""Mode `train`: the protocol's explicit minibatch loop, the same for every backend.
+
+Inside `train_seconds` there is only what an epoch of training is: per batch, the gather of the examples at the
+batch's indices and one optimiser step. Preparing the epoch's index batches, reading the losses back, writing
+events and the two evaluations happen outside it.
+"""
+import math
+import os
+
+import numpy as np
+
+from .backend import Backend
+from .data import load_canonical_weights, load_order, load_split
+from .errors import RunnerError
+from .events import EventWriter
+from .timing import Stopwatch
+
+
+def run_train(backend: Backend, request: dict, events: EventWriter) -> float:
+    """Trains, evaluates each epoch, writes the requested artifacts; returns the summed train seconds."""
+    model, hyper, data = request["model"], request["hyper"], request["data"]
+    train = load_split(data["train"], "train", model["input_shape"], model["classes"], data["train_limit"])
+    test = load_split(data["test"], "test", model["input_shape"], model["classes"])
+    epochs, batch_size = hyper["epochs"], hyper["batch_size"]
+    order = load_order(request["order"], epochs, train.n) if request["data_order"] == "shared" else None
+
+    backend.build(model)
+    if request["init"] == "shared":
+        ref = request["init_weights"]
+        backend.load_canonical(load_canonical_weights(model, ref["path"], ref["sha256"]))
+    events.log(f"{model['id']}: {backend.parameter_count()} parameters, {train.n} training and {test.n} test examples, "
+               f"{epochs} epochs of batch {batch_size}, {request['data_order']} order, {request['init']} init")
+
+    predictor = backend.predictor()
+    eval_batch = request["inference"]["batch_size"]
+    train_batches = predictor.prepare(train, eval_batch)
+    test_batches = predictor.prepare(test, eval_batch)
+    backend.start_training(hyper, train)
+
+    record = request["record_step_losses"]
+    step = 0
+    total_train = 0.0
+    for epoch in range(1, epochs + 1):
+        indices = backend.index_batches(backend.epoch_order(None if order is None else order[epoch - 1], train.n), batch_size)
+        losses = []
+        with Stopwatch(lambda: backend.wait(losses[-1])) as clock:
+            for batch in indices:
+                losses.append(backend.train_step(batch))
+        values = backend.loss_values(losses)
+        for value in values:
+            if step < record:
+                if not math.isfinite(value):
+                    raise RunnerError("nan_loss", f"the loss of step {step} (epoch {epoch}) is {value}")
+                events.emit("step", step=step, loss=float(value))
+            step += 1
+        mean_loss = float(np.mean(values))
+        if not math.isfinite(mean_loss):
+            raise RunnerError("nan_loss", f"the mean training loss of epoch {epoch} is {mean_loss}")
+        with Stopwatch(backend.synchronize) as eval_clock:
+            train_correct, _ = predictor.run(train_batches, keep_logits=False)
+            test_correct, _ = predictor.run(test_batches, keep_logits=False)
+        total_train += clock.seconds
+        events.emit("epoch", epoch=epoch, train_accuracy=train_correct / train.n, test_accuracy=test_correct / test.n,
+                    loss=mean_loss, train_seconds=clock.seconds, eval_seconds=eval_clock.seconds)
+
+    for fmt in request["artifacts"]:
+        events.emit("artifact", format=fmt, path=backend.write_artifact(fmt, os.path.abspath(request["output_dir"])))
+    return total_train

@@ -1,0 +1,73 @@
+"""Request validation and the runner's behaviour on bad input (no framework needed)."""
+import copy
+import json
+
+import pytest
+
+from bindbench_runner.errors import RunnerError
+from bindbench_runner.request import read_request, validate
+from conftest import ZOO, make_request, run_runner
+
+MNIST_REFS = {"train": {"path": "/nonexistent/train.safetensors", "sha256": "0" * 64}, "test": {"path": "/nonexistent/test.safetensors", "sha256": "0" * 64}}
+
+
+def good_request(tmp_path):
+    return make_request("pytorch/python", ZOO["lenet1"], MNIST_REFS, tmp_path)
+
+
+def test_a_complete_request_validates(tmp_path):
+    request = good_request(tmp_path)
+    assert validate(copy.deepcopy(request)) == request
+
+
+@pytest.mark.parametrize("mutate,message", [
+    (lambda r: r.update(protocol=2), "protocol 2 is not supported"),
+    (lambda r: r.pop("seed"), "seed is missing"),
+    (lambda r: r.update(mode="fit"), "mode must be one of train, infer, export"),
+    (lambda r: r["hyper"].update(batch_size=0), "hyper.batch_size must be an integer >= 1"),
+    (lambda r: r["hyper"]["optimizer"].update(learning_rate=-1), "learning_rate must be a positive number"),
+    (lambda r: r.update(data_order="shared"), "no order file"),
+    (lambda r: r.update(init="shared"), "no init_weights file"),
+    (lambda r: r.update(artifacts=["pickle"]), "artifacts must list formats"),
+    (lambda r: r.update(mode="infer"), "mode infer needs weights"),
+    (lambda r: r["model"]["layers"][0].update(padding="full"), "model.layers[0].padding"),
+])
+def test_bad_requests_name_the_problem(tmp_path, mutate, message):
+    request = good_request(tmp_path)
+    mutate(request)
+    with pytest.raises(RunnerError) as caught:
+        validate(request)
+    assert caught.value.kind == "bad_request"
+    assert message in caught.value.message
+
+
+def test_unreadable_request_file(tmp_path):
+    (tmp_path / "r.json").write_text("{not json")
+    with pytest.raises(RunnerError, match="not valid JSON"):
+        read_request(str(tmp_path / "r.json"))
+
+
+def test_runner_process_reports_a_bad_protocol_and_exits_1(tmp_path):
+    request = good_request(tmp_path)
+    request["protocol"] = 99
+    result = run_runner(request, tmp_path)
+    assert result.returncode == 1
+    assert result.events == [{"type": "error", "kind": "bad_request", "message": "request protocol 99 is not supported: this runner speaks protocol 1"}]
+
+
+def test_runner_process_rejects_an_unknown_binding(tmp_path):
+    request = good_request(tmp_path)
+    request["binding"] = "pytorch/cobol"
+    result = run_runner(request, tmp_path)
+    assert result.returncode == 1
+    assert result.types() == ["error"] and result.events[0]["kind"] == "bad_request"
+    assert "pytorch/cobol" in result.events[0]["message"]
+
+
+def test_runner_process_without_arguments(tmp_path):
+    import subprocess
+    import sys
+    from conftest import RUNNER_ROOT
+    proc = subprocess.run([sys.executable, "-m", "bindbench_runner"], capture_output=True, text=True, env={"PYTHONPATH": str(RUNNER_ROOT)})
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout)["message"].startswith("usage:")

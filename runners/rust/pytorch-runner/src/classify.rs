@@ -1,0 +1,72 @@
+//! Anything that maps an NCHW batch to logits (the spec-built net, a TorchScript module), and the pass over a
+//! split that counts correct predictions: the same code for per-epoch evaluation and for timed inference.
+
+use std::time::Instant;
+
+use bindbench_protocol::{runner::seconds_since, Context, RunnerResult};
+use tch::nn::Module;
+use tch::{CModule, Device, Kind, Tensor};
+
+use crate::device;
+use crate::model::Net;
+
+pub trait Classifier {
+    fn logits(&self, x: &Tensor) -> RunnerResult<Tensor>;
+}
+
+impl Classifier for Net {
+    fn logits(&self, x: &Tensor) -> RunnerResult<Tensor> {
+        Ok(self.forward(x))
+    }
+}
+
+/// A TorchScript module from pytorch/python (`torch.jit.script`/`trace`), called with one NCHW float32 tensor.
+pub struct Scripted(pub CModule);
+
+impl Classifier for Scripted {
+    fn logits(&self, x: &Tensor) -> RunnerResult<Tensor> {
+        self.0
+            .forward_ts(&[x])
+            .context(|| "the TorchScript module's forward failed".to_string())
+    }
+}
+
+pub struct Pass {
+    pub seconds: f64,
+    pub correct: usize,
+    /// Per-batch logits, still on the device, for hashing after the clock stops.
+    pub logits: Vec<Tensor>,
+}
+
+/// One pass over `batches` without autograd: forward, argmax, count. The count is read back (and the device
+/// synchronised) before the clock stops, so all the pass's work is inside `seconds`.
+pub fn pass(model: &dyn Classifier, batches: &[(Tensor, Tensor)], device: Device) -> RunnerResult<Pass> {
+    let _no_grad = tch::no_grad_guard();
+    device::sync(device);
+    let start = Instant::now();
+    let mut correct = Tensor::zeros([], (Kind::Int64, device));
+    let mut logits = Vec::with_capacity(batches.len());
+    for (x, y) in batches {
+        let out = model.logits(x)?;
+        correct += out.argmax(-1, false).eq_tensor(y).sum(Kind::Int64);
+        logits.push(out);
+    }
+    let correct = correct.int64_value(&[]) as usize;
+    device::sync(device);
+    Ok(Pass {
+        seconds: seconds_since(start),
+        correct,
+        logits,
+    })
+}
+
+/// The pass's logits as row-major float32 on the CPU.
+pub fn logits_f32(pass: &Pass) -> RunnerResult<(Vec<f32>, usize)> {
+    let all = Tensor::cat(&pass.logits, 0)
+        .to_device(Device::Cpu)
+        .to_kind(Kind::Float)
+        .contiguous();
+    let classes = *all.size().last().unwrap_or(&1) as usize;
+    let values = Vec::<f32>::try_from(&all.flatten(0, -1)).context(|| "cannot copy logits to the host".to_string())?;
+    Ok((values, classes))
+}

@@ -1,0 +1,107 @@
+//! Mode `train`: an explicit minibatch loop with tch's optimizer and loss, per-epoch evaluation outside the
+//! training clock, step losses, and the canonical safetensors artifact.
+
+use std::time::Instant;
+
+use bindbench_protocol::files::{check_canonical_weights, read_verified, ImageSplit, SharedOrder};
+use bindbench_protocol::runner::seconds_since;
+use bindbench_protocol::{Context, EpochEvent, EventWriter, OptimizerName, Request, RunnerResult, Source};
+use tch::nn::{self, Module, OptimizerConfig};
+use tch::{Device, Kind, Tensor};
+
+use crate::artifacts;
+use crate::classify::pass;
+use crate::data::Examples;
+use crate::device;
+use crate::model::Net;
+
+/// Returns the summed training seconds of all epochs.
+pub fn run<W: std::io::Write>(request: &Request, device: Device, events: &mut EventWriter<W>) -> RunnerResult<f64> {
+    artifacts::check_writable(&request.artifacts)?;
+    let train_split = ImageSplit::read(&request.data.train, "training data", request.data.train_limit)?;
+    train_split.check_fits(&request.model, "training data")?;
+    let test_split = ImageSplit::read(&request.data.test, "test data", None)?;
+    test_split.check_fits(&request.model, "test data")?;
+    let order = match (request.data_order, &request.order) {
+        (Source::Shared, Some(file)) => Some(SharedOrder::read(file, request.hyper.epochs, train_split.n)?),
+        _ => None,
+    };
+
+    let mut vs = nn::VarStore::new(device);
+    let net = Net::new(&vs.root(), &request.model)?;
+    if let (Source::Shared, Some(init)) = (request.init, &request.init_weights) {
+        read_verified(init, "initial weights")?;
+        check_canonical_weights(&init.path, &request.model)?;
+        vs.load(&init.path)
+            .context(|| format!("VarStore::load({})", init.path.display()))?;
+    }
+    let lr = request.hyper.optimizer.learning_rate;
+    let mut optimizer = match request.hyper.optimizer.name {
+        OptimizerName::Sgd => nn::Sgd::default().build(&vs, lr),
+        OptimizerName::Adam => nn::Adam::default().build(&vs, lr),
+    }
+    .context(|| "cannot build the optimizer".to_string())?;
+
+    let train = Examples::new(&train_split, device);
+    let test = Examples::new(&test_split, device);
+    let eval_batch = request.inference.batch_size;
+    let (train_eval, test_eval) = (train.batches(eval_batch), test.batches(eval_batch));
+    let batch_size = request.hyper.batch_size as i64;
+    let n = train.n as i64;
+    events.log(format!(
+        "training {} on {} examples, {} epochs",
+        request.model.id, n, request.hyper.epochs
+    ))?;
+
+    let mut step = 0usize;
+    let mut total_train_seconds = 0.0;
+    for epoch in 1..=request.hyper.epochs {
+        // The epoch's permutation is data preparation, drawn before the clock like a shared order is read.
+        let permutation = match &order {
+            Some(order) => Tensor::from_slice(order.epoch(epoch)).to_device(device),
+            None => Tensor::randperm(n, (Kind::Int64, device)),
+        };
+        device::sync(device);
+        let start = Instant::now();
+        // Losses stay on the device until the clock stops: reading them back, like writing step events, is
+        // not training work.
+        let mut losses = Vec::with_capacity((n / batch_size + 1) as usize);
+        let mut offset = 0i64;
+        while offset < n {
+            let index = permutation.narrow(0, offset, batch_size.min(n - offset));
+            let x = train.x.index_select(0, &index);
+            let y = train.y.index_select(0, &index);
+            let loss = net.forward(&x).cross_entropy_for_logits(&y);
+            optimizer.backward_step(&loss);
+            losses.push(loss.detach());
+            offset += batch_size;
+        }
+        device::sync(device);
+        let train_seconds = seconds_since(start);
+        let values = Vec::<f64>::try_from(&Tensor::stack(&losses, 0).to_kind(Kind::Double).to_device(Device::Cpu))
+            .context(|| "cannot read the losses back".to_string())?;
+        for value in &values {
+            if step < request.record_step_losses {
+                events.step(step, *value)?;
+            }
+            step += 1;
+        }
+        let loss = values.iter().sum::<f64>() / values.len() as f64;
+        total_train_seconds += train_seconds;
+
+        let start = Instant::now();
+        let train_correct = pass(&net, &train_eval, device)?.correct;
+        let test_correct = pass(&net, &test_eval, device)?.correct;
+        let eval_seconds = seconds_since(start);
+        events.epoch(&EpochEvent {
+            epoch,
+            train_accuracy: train_correct as f64 / train.n as f64,
+            test_accuracy: test_correct as f64 / test.n as f64,
+            loss,
+            train_seconds,
+            eval_seconds,
+        })?;
+    }
+    artifacts::write(&vs, &request.artifacts, &request.output_dir, events)?;
+    Ok(total_train_seconds)
+}

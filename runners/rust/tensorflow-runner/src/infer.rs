@@ -1,0 +1,141 @@
+//! Mode `infer` for a SavedModel: batches prepared as TensorFlow tensors (NHWC float32, the SavedModel's own
+//! layout), then untimed warm-up passes, timed repetitions and optionally the training split.
+
+use std::time::Instant;
+
+use bindbench_protocol::files::{count_correct, logits_sha256, write_logits, ImageSplit};
+use bindbench_protocol::runner::seconds_since;
+use bindbench_protocol::{Context, EventWriter, InferenceEvent, Request, RunnerError, RunnerResult, Split};
+use tensorflow::{SessionRunArgs, Tensor};
+
+use crate::savedmodel::ServingModel;
+
+struct Batch {
+    x: Tensor<f32>,
+    y: Vec<i64>,
+}
+
+fn batches(split: &ImageSplit, batch_size: usize) -> RunnerResult<Vec<Batch>> {
+    let pixels = split.pixels_f32();
+    let per_example = split.example_len();
+    let mut out = Vec::new();
+    for start in (0..split.n).step_by(batch_size) {
+        let len = batch_size.min(split.n - start);
+        let x = Tensor::new(&[len as u64, split.h as u64, split.w as u64, split.c as u64])
+            .with_values(&pixels[start * per_example..(start + len) * per_example])
+            .context(|| "cannot build an input tensor".to_string())?;
+        out.push(Batch {
+            x,
+            y: split.y[start..start + len].to_vec(),
+        });
+    }
+    Ok(out)
+}
+
+struct Pass {
+    seconds: f64,
+    correct: usize,
+    logits: Vec<Tensor<f32>>,
+}
+
+/// One pass: Session::run per batch, then argmax and counting on the fetched logits. TF's session run is
+/// synchronous (the fetched tensor is host memory), so the clock read after the loop covers all the work.
+fn pass(model: &ServingModel, batches: &[Batch]) -> RunnerResult<Pass> {
+    let start = Instant::now();
+    let mut correct = 0;
+    let mut logits = Vec::with_capacity(batches.len());
+    for batch in batches {
+        let mut args = SessionRunArgs::new();
+        args.add_feed(&model.input.0, model.input.1, &batch.x);
+        let token = args.request_fetch(&model.output.0, model.output.1);
+        model
+            .bundle
+            .session
+            .run(&mut args)
+            .context(|| format!("Session::run (signature {})", model.signature))?;
+        let out: Tensor<f32> = args.fetch(token).context(|| "cannot fetch the logits".to_string())?;
+        let classes = *out.dims().last().unwrap_or(&1) as usize;
+        correct += count_correct(&out, classes, &batch.y);
+        logits.push(out);
+    }
+    Ok(Pass {
+        seconds: seconds_since(start),
+        correct,
+        logits,
+    })
+}
+
+pub fn run<W: std::io::Write>(
+    request: &Request,
+    model: &ServingModel,
+    events: &mut EventWriter<W>,
+) -> RunnerResult<()> {
+    let settings = &request.inference;
+    let test_split = ImageSplit::read(&request.data.test, "test data", None)?;
+    test_split.check_fits(&request.model, "test data")?;
+    let test = batches(&test_split, settings.batch_size)?;
+    for _ in 0..settings.warmup {
+        pass(model, &test)?;
+    }
+    for repetition in 0..settings.repetitions {
+        let result = pass(model, &test)?;
+        emit(
+            request,
+            events,
+            Split::Test,
+            repetition as i64,
+            &result,
+            test_split.n,
+            repetition == 0,
+        )?;
+    }
+    if settings.include_train {
+        let train_split = ImageSplit::read(&request.data.train, "training data", request.data.train_limit)?;
+        train_split.check_fits(&request.model, "training data")?;
+        let result = pass(model, &batches(&train_split, settings.batch_size)?)?;
+        emit(request, events, Split::Train, -1, &result, train_split.n, true)?;
+    }
+    Ok(())
+}
+
+fn emit<W: std::io::Write>(
+    request: &Request,
+    events: &mut EventWriter<W>,
+    split: Split,
+    repetition: i64,
+    result: &Pass,
+    n: usize,
+    save_logits: bool,
+) -> RunnerResult<()> {
+    let classes = request.model.classes;
+    let logits: Vec<f32> = result.logits.iter().flat_map(|t| t.iter().copied()).collect();
+    if logits.len() != n * classes {
+        return Err(RunnerError::failed(format!(
+            "the SavedModel returned {} logits for {n} examples, expected {n} x {classes}",
+            logits.len()
+        )));
+    }
+    let logits_path = if save_logits {
+        let path = request
+            .output_dir
+            .join(format!("logits-{}.safetensors", split.as_str()));
+        write_logits(&path, &logits, classes)?;
+        Some(
+            std::path::absolute(&path)
+                .unwrap_or(path)
+                .to_string_lossy()
+                .into_owned(),
+        )
+    } else {
+        None
+    };
+    events.inference(&InferenceEvent {
+        split,
+        repetition,
+        seconds: result.seconds,
+        correct: result.correct,
+        n,
+        logits_sha256: Some(logits_sha256(&logits)),
+        logits_path,
+    })
+}

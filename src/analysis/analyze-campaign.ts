@@ -1,0 +1,57 @@
+/** All four research questions for one campaign, as one plain result object (what the report renders). */
+import { defaultAnalysisOptions, type AnalysisOptions, type Correction } from './analysis-options.js';
+import type { AnalysisWarning } from './analysis-warning.js';
+import type { CampaignData } from './campaign-data.js';
+import { analyzeRq1, type Rq1Group } from './rq1-accuracy.js';
+import { analyzeRq2, type Rq2Row } from './rq2-reproduction.js';
+import { analyzeRq3 } from './rq3-training-time.js';
+import { analyzeRq4 } from './rq4-inference-time.js';
+import type { TimingFamily } from './timing-families.js';
+
+export interface CampaignAnalysis {
+  campaign: string;
+  created: string;
+  settings: { alpha: number; correction: Correction; references: Record<string, string> };
+  runs: { train: number; infer: number; notOk: number };
+  rq1: Rq1Group[];
+  rq2: Rq2Row[];
+  rq3: TimingFamily[];
+  rq4: TimingFamily[];
+  warnings: AnalysisWarning[];
+}
+
+export function analyzeCampaign(data: CampaignData, options: Partial<AnalysisOptions> = {}): CampaignAnalysis {
+  const opts: AnalysisOptions = { ...defaultAnalysisOptions, ...options };
+  const warnings: AnalysisWarning[] = [];
+  const notOk = data.runs.filter((r) => r.status !== 'ok');
+  if (notOk.length) {
+    const byStatus = new Map<string, string[]>();
+    for (const r of notOk) byStatus.set(r.status, [...(byStatus.get(r.status) ?? []), r.id]);
+    const failed = byStatus.get('failed')?.length ?? 0;
+    warnings.push({
+      code: 'runs-not-ok',
+      scope: 'campaign',
+      message: `${notOk.length} of ${data.runs.length} runs are left out of every sample: ${[...byStatus].map(([s, ids]) => `${ids.length} ${s}`).join(', ')}`,
+      action: failed ? `rerun the failed ones with \`bindbench run --resume ${data.id}\`; \`bindbench runs list --campaign ${data.id}\` shows why each one stopped` : `\`bindbench runs list --campaign ${data.id}\` shows the reasons`,
+    });
+  }
+  const rq1 = analyzeRq1(data, opts);
+  const rq2 = analyzeRq2(data, opts);
+  const rq3 = analyzeRq3(data, opts);
+  const rq4 = analyzeRq4(data, opts);
+  if (rq4.families.length === 0 && rq2.rows.length > 0) {
+    warnings.push({ code: 'no-inference-times', scope: 'RQ4', message: 'inference runs exist but none recorded a time', action: 'check the infer runs with `bindbench runs show`' });
+  }
+  const frameworks = [...new Set(data.runs.map((r) => r.framework))].sort();
+  return {
+    campaign: data.id,
+    created: data.created,
+    settings: { alpha: opts.alpha, correction: opts.correction, references: Object.fromEntries(frameworks.map((f) => [f, opts.referenceOf(f)])) },
+    runs: { train: data.runs.filter((r) => r.mode === 'train').length, infer: data.runs.filter((r) => r.mode === 'infer').length, notOk: notOk.length },
+    rq1: rq1.groups,
+    rq2: rq2.rows,
+    rq3: rq3.families,
+    rq4: rq4.families,
+    warnings: [...warnings, ...rq1.warnings, ...rq2.warnings, ...rq3.warnings, ...rq4.warnings],
+  };
+}

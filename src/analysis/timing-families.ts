@@ -1,0 +1,57 @@
+/**
+ * RQ3 and RQ4 share one shape: a time per run, samples per binding, and each binding compared with the reference
+ * within a family (framework × model × device). Only what the sample is differs, so it is passed in.
+ */
+import type { AnalysisOptions } from './analysis-options.js';
+import type { AnalysisWarning } from './analysis-warning.js';
+import type { RunRecord } from './campaign-data.js';
+import { compareToReference, summarize, type Comparison, type SampleSummary } from './compare-to-reference.js';
+import { groupBy, orderBindings } from './grouping.js';
+
+export interface BindingSample {
+  binding: string;
+  /** Seconds, one per run, in run order. */
+  values: number[];
+  summary: SampleSummary;
+}
+
+export interface TimingFamily {
+  framework: string;
+  model: string;
+  device: string;
+  reference: string;
+  samples: BindingSample[];
+  comparisons: Comparison[];
+}
+
+export function timingFamilies(runs: readonly RunRecord[], secondsOf: (r: RunRecord) => number | null, label: string, opts: AnalysisOptions): { families: TimingFamily[]; warnings: AnalysisWarning[] } {
+  const warnings: AnalysisWarning[] = [];
+  const families: TimingFamily[] = [];
+  const timed = runs.filter((r) => r.status === 'ok' && secondsOf(r) !== null);
+  for (const group of groupBy(timed, (r) => [r.framework, r.model, r.device])) {
+    const { framework, model, device } = group[0]!;
+    const reference = opts.referenceOf(framework);
+    const scope = `${label} ${framework} ${model} (${device})`;
+    const samples = orderBindings(group.map((r) => r.binding), reference).map((binding): BindingSample => {
+      const values = group.filter((r) => r.binding === binding).map((r) => secondsOf(r)!);
+      return { binding, values, summary: summarize(values) };
+    });
+    const refValues = samples.find((s) => s.binding === reference)?.values ?? [];
+    const members = samples.filter((s) => s.binding !== reference).map((s) => ({ binding: s.binding, values: s.values }));
+    if (refValues.length === 0 && members.length) {
+      warnings.push({ code: 'no-reference', scope, message: `no ${reference} times: ${members.map((m) => m.binding).join(', ')} cannot be compared`, action: `add ${reference} to the campaign's bindings` });
+    }
+    const comparisons = compareToReference(reference, refValues, members, 'time', opts);
+    const small = comparisons.filter((c) => c.verdict === 'too few samples');
+    if (small.length) {
+      warnings.push({
+        code: 'too-few-samples',
+        scope,
+        message: `no verdict for ${small.map((c) => `${c.binding} (${c.note})`).join('; ')}`,
+        action: 'run more seeds per binding (the study used 5; `--seeds`), or compare fewer bindings at once',
+      });
+    }
+    families.push({ framework, model, device, reference, samples, comparisons });
+  }
+  return { families, warnings };
+}

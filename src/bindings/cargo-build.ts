@@ -1,0 +1,152 @@
+/**
+ * Builds the Rust runners (runners/rust, one cargo workspace) and reads back what they link. Cargo's own
+ * incremental build makes a second setup a no-op; a failed build is turned into the cause and the fix, because
+ * cargo's raw output for a missing native library is long and the useful line is easy to miss.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Home } from '../home.js';
+import { packageRoot } from '../home.js';
+import type { ProbeResult, SetupContext } from './binding.js';
+import { pythonEnv } from './python-env.js';
+
+export const rustWorkspace = join(packageRoot, 'runners', 'rust');
+
+export type RustRunner = 'pytorch-runner' | 'tensorflow-runner';
+
+/** Where `cargo build --release` leaves a runner. */
+export function runnerBinary(runner: RustRunner): string {
+  return join(rustWorkspace, 'target', 'release', runner);
+}
+
+/** cargo from CARGO, PATH, or rustup's default ~/.cargo/bin; null when none exists. */
+export function findCargo(env: NodeJS.ProcessEnv = process.env): string | null {
+  const candidates = [
+    env.CARGO,
+    ...(env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'cargo')),
+    join(homedir(), '.cargo', 'bin', 'cargo'),
+  ];
+  return candidates.find((c): c is string => !!c && existsSync(c)) ?? null;
+}
+
+/** Where setup writes tensorflow.pc (see tensorflow-rust.ts). */
+export function pkgConfigDir(home: Home): string {
+  return join(home.build, 'pkgconfig');
+}
+
+/**
+ * The one environment both runners are built with. It must be the same for both: build scripts they share
+ * (bzip2-sys, via the pkg-config crate) record PKG_CONFIG_PATH, and building the two runners with different
+ * values would make each build invalidate the other's dependencies. torch-sys runs `python` when VIRTUAL_ENV is
+ * set (else python3) to find torch's headers and libraries; tensorflow-sys asks pkg-config for libtensorflow.
+ */
+export function rustBuildEnv(home: Home, inherited: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const torch = pythonEnv(home, 'pytorch');
+  return {
+    VIRTUAL_ENV: torch.dir,
+    PATH: [join(torch.dir, 'bin'), inherited.PATH ?? ''].join(delimiter),
+    LIBTORCH_USE_PYTORCH: '1',
+    PKG_CONFIG_PATH: inherited.PKG_CONFIG_PATH ? [pkgConfigDir(home), inherited.PKG_CONFIG_PATH].join(delimiter) : pkgConfigDir(home),
+  };
+}
+
+/** `.bindbench/build/rust-env.sh`: the build environment as shell exports, for running cargo by hand. */
+export function writeRustEnvFile(home: Home, env: Record<string, string>): string {
+  const path = join(home.build, 'rust-env.sh');
+  const quote = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
+  const text =
+    '# Written by `bindbench setup` for pytorch/rust and tensorflow/rust: source it before running cargo in runners/rust\n' +
+    '# so hand-made builds use the environment setup uses (and do not rebuild its dependencies).\n' +
+    Object.entries(env)
+      .filter(([k]) => k !== 'PATH')
+      .map(([k, v]) => `export ${k}=${quote(v)}`)
+      .join('\n') +
+    `\nexport PATH=${quote(join(env.VIRTUAL_ENV ?? '', 'bin'))}:"$PATH"\n`;
+  mkdirSync(home.build, { recursive: true });
+  if (!existsSync(path) || readFileSync(path, 'utf8') !== text) writeFileSync(path, text);
+  return path;
+}
+
+const NO_CARGO =
+  'cargo (the Rust toolchain) was not found on PATH, in CARGO or in ~/.cargo/bin. Install it with rustup ' +
+  '(`curl https://sh.rustup.rs -sSf | sh`, or `apt-get install rustup && rustup default stable`) or Debian\'s `cargo` ' +
+  'package (needs Rust 1.79 or later), then run setup again; set CARGO=/path/to/cargo to use another one.';
+
+/** Known causes in cargo's output, each with the fix a user can act on. */
+const DIAGNOSES: Array<{ pattern: RegExp; cause: string; fix: string }> = [
+  {
+    pattern: /this tch version expects PyTorch ([\d.]+), got ([\w.+]+)/,
+    cause: 'tch 0.24.0 needs libtorch 2.11.0, and the pytorch environment has another torch',
+    fix: 'reinstall the pytorch environment from runners/python/requirements-pytorch.txt (torch==2.11.0): `bindbench setup --bindings pytorch/python`',
+  },
+  {
+    pattern: /error running "python"|No module named 'torch'|no cxx11 abi returned by python/,
+    cause: "torch-sys could not import torch from the pytorch environment's python",
+    fix: 'repair the environment with `bindbench setup --bindings pytorch/python`',
+  },
+  {
+    pattern: /pkg-config knows no `tensorflow`|cannot find -ltensorflow|tensorflow-sys.*(curl|download|bazel)/i,
+    cause: 'the linker did not find libtensorflow through pkg-config',
+    fix: 'check .bindbench/build/pkgconfig/tensorflow.pc and the links in .bindbench/build/libtensorflow/lib (setup writes them from the tensorflow environment\'s wheel); rerun `bindbench setup --bindings tensorflow/rust`',
+  },
+  {
+    pattern: /undefined reference to `(TF_|TFE_)/,
+    cause: 'libtensorflow was found but lacks C API symbols the crate binds',
+    fix: 'the wheel must be tensorflow-cpu 2.21.0 (both libtensorflow_cc.so.2 and libtensorflow_framework.so.2 are linked); reinstall with `bindbench setup --bindings tensorflow/python`',
+  },
+  {
+    pattern: /linker `cc` not found|cannot find -lgomp|cannot find -lstdc\+\+|error: failed to run custom build command for `(cc|torch-sys)`[\s\S]*(g\+\+|c\+\+): not found/,
+    cause: 'the C/C++ toolchain that torch-sys and the linker need is missing',
+    fix: 'install it (Debian: `apt-get install build-essential pkg-config`) and run setup again',
+  },
+  {
+    pattern: /failed to (download|get|fetch)|Couldn't resolve host|spurious network error|failed to query replaced source registry/i,
+    cause: 'cargo could not fetch crates from crates.io',
+    fix: 'make crates.io reachable (or configure a mirror in ~/.cargo/config.toml) and run setup again; Cargo.lock pins every crate',
+  },
+];
+
+export function diagnoseCargoFailure(output: string): string {
+  const hit = DIAGNOSES.find((d) => d.pattern.test(output));
+  return hit ? `${hit.cause}. Fix: ${hit.fix}` : 'see the cargo output above for the first `error:` line';
+}
+
+/**
+ * `cargo build --release --locked -p <runner>` in runners/rust with the shared build environment.
+ * Throws with the diagnosed cause, the fix, and cargo's output tail.
+ */
+export async function cargoBuild(ctx: SetupContext, runner: RustRunner): Promise<void> {
+  const cargo = findCargo();
+  if (!cargo) throw new Error(NO_CARGO);
+  const env = rustBuildEnv(ctx.home);
+  writeRustEnvFile(ctx.home, env);
+  ctx.log(`building ${runner} with ${cargo} (release; the first build compiles the dependencies and takes minutes)`);
+  try {
+    await ctx.exec(cargo, ['build', '--release', '--locked', '-p', runner], { cwd: rustWorkspace, env });
+  } catch (err) {
+    const output = (err as Error).message;
+    throw new Error(`cargo build of ${runner} failed: ${diagnoseCargoFailure(output)}\n${output}`);
+  }
+  if (!existsSync(runnerBinary(runner))) throw new Error(`cargo reported success but ${runnerBinary(runner)} does not exist`);
+}
+
+/**
+ * Probes a built runner by running `<runner> --version` (it prints the linked versions as JSON). Running it,
+ * rather than only checking the file, also proves the loader finds the native libraries through the rpath.
+ */
+export async function probeRunner(runner: RustRunner, setupHint: string): Promise<ProbeResult> {
+  const binary = runnerBinary(runner);
+  if (!existsSync(binary)) return { installed: false, versions: {}, detail: `the runner ${binary} is not built: ${setupHint}` };
+  try {
+    const { stdout } = await promisify(execFile)(binary, ['--version'], { timeout: 60_000, encoding: 'utf8' });
+    const versions = JSON.parse(stdout.trim()) as Record<string, string>;
+    return { installed: true, versions, detail: `${binary} (${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')})` };
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    const reason = (e.stderr || e.message).trim().split('\n').pop();
+    return { installed: false, versions: {}, detail: `${binary} exists but does not start (${reason}); rebuild it: ${setupHint}` };
+  }
+}

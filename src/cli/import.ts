@@ -1,0 +1,38 @@
+/** `bindbench import <importer> <dir>`: another project's results -> a campaign in the store. */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { BadInputError } from '../errors.js';
+import { importerById, importers, writeImportedCampaign, type ImportOutcome } from '../importers/index.js';
+import { homeOf, printJson } from './common.js';
+
+function renderOutcome(o: ImportOutcome): string {
+  const lines = [
+    `imported ${o.trainRuns} training runs and ${o.inferRuns} inference runs into campaign '${o.campaign}'${o.replaced ? ' (replacing the earlier import)' : ''}`,
+    `runs: ${o.dir}`,
+    `next: bindbench analyze --campaign ${o.campaign}`,
+  ];
+  if (o.unparsed.length) {
+    lines.push('', `${o.unparsed.length} file(s) could not be imported:`, ...o.unparsed.map((u) => `  ${u.file}: ${u.reason}`));
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function registerImport(program: Command): void {
+  program
+    .command('import <importer> <dir>')
+    .description(`import results in another layout as a campaign (importers: ${importers.map((i) => i.id).join(', ')})`)
+    .option('--campaign <id>', "campaign id (default: the importer's, e.g. cmpmlbindings); an existing campaign with this id is replaced")
+    .option('--json', 'print the outcome as JSON')
+    .action((importerId: string, dir: string, o: { campaign?: string; json?: boolean }, cmd: Command) => {
+      const importer = importerById(importerId);
+      const folder = resolve(dir);
+      if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new BadInputError(`${dir} is not a folder`);
+      if (!importer.detect(folder)) throw new BadInputError(`${dir} does not look like ${importer.id} data: expected ${importer.description}`);
+      const campaign = o.campaign ?? importer.id;
+      const imported = importer.read(folder, campaign);
+      const outcome = writeImportedCampaign(homeOf(cmd).store, campaign, imported);
+      if (o.json) printJson(outcome);
+      else process.stdout.write(renderOutcome(outcome));
+    });
+}

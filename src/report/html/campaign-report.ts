@@ -1,0 +1,50 @@
+/**
+ * Everything one campaign's report shows, loaded from the store: its runs (for the figures and the runs table),
+ * its analysis (src/analysis, for the statistics tables), its figures rendered to SVG and its environment
+ * manifest. The only async, impure step between the store and a page; the page renderers are pure functions of it.
+ */
+import { analyzeCampaign, loadCampaignData, type AnalysisOptions, type CampaignAnalysis } from '../../analysis/index.js';
+import { BadInputError } from '../../errors.js';
+import type { IndexDb } from '../../store/index-db.js';
+import type { RenderedFigure } from '../figures/figure.js';
+import { campaignFigures } from '../figures/figure-set.js';
+import { distinctValues, filterRuns, loadCampaignRuns, readRunEnvironment, type CampaignRuns, type RunFilter } from '../figures/queries.js';
+import { renderFigures } from '../figures/render-svg.js';
+import { environmentManifest, type EnvironmentManifest } from './environment-manifest.js';
+
+export interface CampaignReport {
+  /** The runs the figures and tables show (after the filter). */
+  runs: CampaignRuns;
+  /** What the filter menus offer: every model, binding and device of the whole campaign. */
+  choices: { models: string[]; bindings: string[]; devices: string[] };
+  filter: RunFilter;
+  /** Always of the whole campaign: a filter hides rows, it never changes a test's family. */
+  analysis: CampaignAnalysis;
+  figures: RenderedFigure[];
+  environment: EnvironmentManifest;
+}
+
+export interface CampaignReportOptions {
+  analysis?: Partial<AnalysisOptions>;
+  filter?: RunFilter;
+}
+
+export async function loadCampaignReport(db: IndexDb, store: string, campaign: string, opts: CampaignReportOptions = {}): Promise<CampaignReport> {
+  const all = loadCampaignRuns(db, store, campaign);
+  if (!all) throw new BadInputError(`no campaign '${campaign}' in the index: \`bindbench runs list\` shows the campaigns (\`bindbench runs reindex\` rebuilds the index)`);
+  const filter = opts.filter ?? {};
+  const runs: CampaignRuns = { ...all, runs: filterRuns(all.runs, filter) };
+  const analysis = analyzeCampaign(loadCampaignData(db, campaign), opts.analysis ?? {});
+  const figures = await renderFigures(campaignFigures(runs));
+  const environment = environmentManifest(
+    runs.runs.map((r) => ({ runId: r.id, binding: r.binding, device: r.device, environment: readRunEnvironment(store, r.campaign, r.cellKey) })),
+  );
+  return {
+    runs,
+    choices: { models: distinctValues(all.runs, 'model'), bindings: distinctValues(all.runs, 'binding'), devices: distinctValues(all.runs, 'device') },
+    filter,
+    analysis,
+    figures,
+    environment,
+  };
+}

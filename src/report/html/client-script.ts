@@ -1,0 +1,91 @@
+/**
+ * The page's only script, inlined (no network): sortable tables, the model/binding/device filters and the switch
+ * between the two accuracy-curve variants. It works on markup conventions only, so every renderer gets it for
+ * free by emitting `table.data`, `[data-model]`-style tags and `.filters select[name]`:
+ * - a table header `th[data-type=number]` sorts by the cells' `data-sort` values numerically, blanks last;
+ * - an element with class `filterable` is hidden when a filter is set and the element has that tag without the
+ *   chosen value (tags are space-separated lists: an inference row belongs to its target and its source binding);
+ * - with `data-filter-mode="server"` on the filter bar, a filter change reloads the page with the filter in its
+ *   query string, so the server can redraw the figures from the filtered runs.
+ */
+export const REPORT_SCRIPT = `
+(function () {
+  'use strict';
+  function sortValue(cell, numeric) {
+    var raw = cell.getAttribute('data-sort');
+    if (raw === null) raw = cell.textContent.trim();
+    if (!numeric) return raw.toLowerCase();
+    var n = parseFloat(raw);
+    return isNaN(n) ? null : n;
+  }
+  function sortTable(th) {
+    var table = th.closest('table');
+    var body = table.tBodies[0];
+    if (!body) return;
+    var index = Array.prototype.indexOf.call(th.parentNode.children, th);
+    var numeric = th.getAttribute('data-type') === 'number';
+    var ascending = th.getAttribute('aria-sort') !== 'ascending';
+    Array.prototype.forEach.call(th.parentNode.children, function (other) { other.removeAttribute('aria-sort'); });
+    th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = sortValue(a.cells[index], numeric), y = sortValue(b.cells[index], numeric);
+      if (x === null && y === null) return 0;
+      if (x === null) return 1;
+      if (y === null) return -1;
+      var c = x < y ? -1 : x > y ? 1 : 0;
+      return ascending ? c : -c;
+    });
+    rows.forEach(function (r) { body.appendChild(r); });
+  }
+  function filters() {
+    var out = {};
+    document.querySelectorAll('.filters select[name]').forEach(function (s) { if (s.value) out[s.name] = s.value; });
+    return out;
+  }
+  function applyFilters() {
+    var active = filters();
+    var shown = 0, total = 0;
+    document.querySelectorAll('.filterable').forEach(function (el) {
+      var visible = Object.keys(active).every(function (key) {
+        var tag = el.getAttribute('data-' + key);
+        return tag === null || tag.split(' ').indexOf(active[key]) >= 0;
+      });
+      el.classList.toggle('filtered-out', !visible);
+      if (el.tagName === 'TR') { total++; if (visible) shown++; }
+    });
+    var count = document.querySelector('.filters .count');
+    if (count) count.textContent = shown + ' of ' + total + ' table rows shown';
+  }
+  function queryFromFilters() {
+    var params = new URLSearchParams(window.location.search);
+    document.querySelectorAll('.filters select[name]').forEach(function (s) {
+      if (s.value) params.set(s.name, s.value); else params.delete(s.name);
+    });
+    var q = params.toString();
+    return q ? '?' + q : window.location.pathname;
+  }
+  document.addEventListener('DOMContentLoaded', function () {
+    document.querySelectorAll('table.data th button').forEach(function (b) {
+      b.addEventListener('click', function () { sortTable(b.closest('th')); });
+    });
+    var bar = document.querySelector('.filters');
+    var serverMode = bar && bar.getAttribute('data-filter-mode') === 'server';
+    var params = new URLSearchParams(window.location.search);
+    document.querySelectorAll('.filters select[name]').forEach(function (s) {
+      var wanted = params.get(s.name);
+      if (wanted !== null && Array.prototype.some.call(s.options, function (o) { return o.value === wanted; })) s.value = wanted;
+      s.addEventListener('change', function () {
+        if (serverMode) { window.location.search = queryFromFilters().replace(/^[^?]*/, ''); return; }
+        applyFilters();
+        try { window.history.replaceState(null, '', queryFromFilters()); } catch (e) { /* file:// pages may refuse; the filter still applies */ }
+      });
+    });
+    document.querySelectorAll('input[name="curves"]').forEach(function (r) {
+      if (r.checked) document.body.setAttribute('data-curves', r.value);
+      r.addEventListener('change', function () { document.body.setAttribute('data-curves', r.value); });
+    });
+    applyFilters();
+  });
+})();
+`;

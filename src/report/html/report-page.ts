@@ -1,0 +1,88 @@
+/**
+ * The report page: one section per campaign with figures (a)-(d), the statistics tables (e), the environment
+ * manifest and the per-cell commands (f). Pure: a function of loaded campaign reports. The static report and the
+ * run browser's campaign page are both this page; only the links and the filter mode differ.
+ */
+import type { RenderedFigure } from '../figures/figure.js';
+import { slug } from '../figures/figure.js';
+import type { FigureRun } from '../figures/queries.js';
+import type { CampaignReport } from './campaign-report.js';
+import { escapeHtml } from './escape.js';
+import { renderEnvironmentManifest } from './environment-manifest.js';
+import { renderFiguresSection } from './figures-section.js';
+import { renderPage, type FilterChoices } from './page.js';
+import { renderRunsTable } from './runs-table.js';
+import { renderStatistics } from './statistics-tables.js';
+
+export interface ReportPageOptions {
+  /** When the page was produced (shown, not computed, so the renderer stays pure). */
+  generated: string;
+  filterMode: 'client' | 'server';
+  title?: string;
+  runHref?(run: FigureRun): string;
+  figureLink?(figure: RenderedFigure): string;
+  /** Extra links in the header (the run browser's way back). */
+  nav?: Array<{ href: string; label: string }>;
+}
+
+function union(lists: string[][]): string[] {
+  return [...new Set(lists.flat())].sort();
+}
+
+export function renderCampaignSection(r: CampaignReport, opts: Pick<ReportPageOptions, 'runHref' | 'figureLink'>): string {
+  const id = slug(r.runs.id);
+  const filtered = Object.values(r.filter).some(Boolean);
+  const filterNote = filtered
+    ? `<p class="note">Figures, environment and runs show only ${escapeHtml(
+        Object.entries(r.filter)
+          .filter(([, v]) => v)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', '),
+      )}; the statistics are always those of the whole campaign.</p>`
+    : '';
+  return [
+    `<section class="campaign" id="${escapeHtml(id)}">`,
+    `<h2>Campaign ${escapeHtml(r.runs.id)}</h2>`,
+    `<p class="lead">Created ${escapeHtml(r.runs.created)}; ${r.runs.runs.length} runs shown (${r.runs.runs.filter((x) => x.mode === 'train').length} training, ${r.runs.runs.filter((x) => x.mode === 'infer').length} inference).</p>`,
+    filterNote,
+    `<section id="${escapeHtml(id)}-figures"><h2>Figures</h2>${renderFiguresSection(r.figures, { figureLink: opts.figureLink })}</section>`,
+    `<section id="${escapeHtml(id)}-statistics"><h2>(e) Statistics</h2>${renderStatistics(r.analysis)}</section>`,
+    `<section id="${escapeHtml(id)}-environment"><h2>(f) Environment</h2>${renderEnvironmentManifest(r.environment)}</section>`,
+    `<section id="${escapeHtml(id)}-runs"><h2>Runs and the commands that reproduce them</h2>`,
+    '<p class="note">Each command reruns one cell as a new campaign with the spec this campaign was run with; an inference cell trains its source model first.</p>',
+    renderRunsTable(r.runs.spec, r.runs.runs, { runHref: opts.runHref }),
+    '</section>',
+    '</section>',
+  ].join('\n');
+}
+
+export function renderReportPage(reports: readonly CampaignReport[], opts: ReportPageOptions): string {
+  const filters: FilterChoices = {
+    models: union(reports.map((r) => r.choices.models)),
+    bindings: union(reports.map((r) => r.choices.bindings)),
+    devices: union(reports.map((r) => r.choices.devices)),
+    mode: opts.filterMode,
+    selected: reports[0]?.filter,
+  };
+  const nav = [
+    ...(opts.nav ?? []),
+    ...reports.flatMap((r) => {
+      const id = slug(r.runs.id);
+      const prefix = reports.length > 1 ? `${r.runs.id}: ` : '';
+      return [
+        { href: `#${id}-figures`, label: `${prefix}figures` },
+        { href: `#${id}-statistics`, label: `${prefix}statistics` },
+        { href: `#${id}-environment`, label: `${prefix}environment` },
+        { href: `#${id}-runs`, label: `${prefix}runs` },
+      ];
+    }),
+  ];
+  return renderPage({
+    title: opts.title ?? `bindbench report: ${reports.map((r) => r.runs.id).join(', ')}`,
+    subtitle: `Generated ${opts.generated} from the result store. Definitions: docs/methodology.md; how to read the figures: docs/report.md.`,
+    nav,
+    filters,
+    curvesSwitch: true,
+    body: reports.map((r) => renderCampaignSection(r, opts)).join('\n'),
+  });
+}

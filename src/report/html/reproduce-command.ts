@@ -1,0 +1,72 @@
+/**
+ * The exact `bindbench run` command that reproduces one cell of a campaign, derived from the campaign's resolved
+ * spec (campaign.json) and the cell. A cross-binding inference cell needs its source model, so its command trains
+ * the source too (and, since the planner trains every binding it is given, the target as well).
+ */
+import { presets } from '../../campaign/presets.js';
+import type { CampaignSpec } from '../../campaign/spec.js';
+
+export interface CellToReproduce {
+  campaign: string;
+  cellKey: string;
+  model: string;
+  binding: string;
+  seed: number;
+  device: string;
+  mode: 'train' | 'infer';
+  sourceBinding: string | null;
+  loadMode: string | null;
+}
+
+export interface ReproduceCommand {
+  /** null when no bindbench command can reproduce the cell (e.g. imported results). */
+  command: string | null;
+  /** What the command cannot express, or why there is none. */
+  note: string | null;
+}
+
+/** POSIX shell quoting: plain words stay as they are. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_\/.,:=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A spec written by `bindbench run` (an imported campaign stores a description of its import instead). */
+export function isCampaignSpec(spec: unknown): spec is CampaignSpec {
+  const s = spec as Partial<CampaignSpec> | null;
+  return Boolean(s && typeof s === 'object' && typeof s.preset === 'string' && Array.isArray(s.seeds) && Array.isArray(s.models) && s.overrides && typeof s.overrides === 'object');
+}
+
+export function reproduceCommand(spec: unknown, cell: CellToReproduce): ReproduceCommand {
+  if (!isCampaignSpec(spec)) {
+    const importer = (spec as { importer?: unknown } | null)?.importer;
+    return { command: null, note: typeof importer === 'string' ? `imported by the ${importer} importer: these results were not produced by bindbench, so no bindbench command reruns them` : "campaign.json holds no bindbench run spec, so the command cannot be derived" };
+  }
+  const notes: string[] = [];
+  const flags: Array<[string, string | number]> = [
+    ['--name', `rerun-${cell.cellKey}`],
+    ['--preset', spec.preset],
+    ['--models', cell.model],
+  ];
+  if (cell.mode === 'infer') {
+    if (!cell.sourceBinding || !cell.loadMode) return { command: null, note: 'the run records no source binding or load mode, so its inference cell cannot be planned again' };
+    flags.push(['--bindings', [...new Set([cell.sourceBinding, cell.binding])].join(',')]);
+  } else {
+    flags.push(['--bindings', cell.binding]);
+  }
+  flags.push(['--seeds', cell.seed], ['--devices', cell.device], ['--data-order', spec.data_order], ['--init', spec.init]);
+  const o = spec.overrides;
+  if (o.epochs !== undefined) flags.push(['--epochs', o.epochs]);
+  if (o.batch_size !== undefined) flags.push(['--batch-size', o.batch_size]);
+  if (o.learning_rate !== undefined) flags.push(['--learning-rate', o.learning_rate]);
+  if (o.train_limit !== undefined && o.train_limit !== null) flags.push(['--train-limit', o.train_limit]);
+  if (o.train_limit === null) notes.push('the campaign trained on every training example (train_limit: null), which no flag can say: add `--spec` with a file holding `train_limit: null`');
+  if (spec.data_dir) flags.push(['--data-dir', spec.data_dir]);
+  if (spec.record_step_losses > 0) flags.push(['--record-step-losses', spec.record_step_losses]);
+  if (spec.timeout_seconds !== presets[spec.preset]?.timeoutSeconds) flags.push(['--timeout', spec.timeout_seconds]);
+  if (cell.mode === 'infer') {
+    flags.push(['--experiments', 'train,infer'], ['--infer-sources', cell.sourceBinding!], ['--infer-modes', cell.loadMode!], ['--infer-seeds', cell.seed], ['--inference-repetitions', spec.inference_repetitions]);
+    if (cell.sourceBinding !== cell.binding) notes.push(`trains ${cell.sourceBinding} (the source model) and also ${cell.binding}, since a campaign trains every binding it names`);
+  }
+  const command = ['bindbench run', ...flags.map(([flag, value]) => `${flag} ${shellQuote(String(value))}`)].join(' ');
+  return { command, note: notes.length ? notes.join('; ') : null };
+}

@@ -1,0 +1,30 @@
+/** A campaign as the analysis reads it, built from literals (no store). */
+import type { AccuracyCurves, CampaignData, RunRecord } from '../../src/analysis/campaign-data.js';
+
+export function run(p: Partial<RunRecord> & Pick<RunRecord, 'binding' | 'seed'>): RunRecord {
+  return {
+    id: `c/${p.model ?? 'lenet1'}--${p.binding}--${p.seed}--${p.mode ?? 'train'}--${p.loadMode ?? ''}--${p.device ?? 'cpu'}`,
+    campaign: 'c',
+    model: 'lenet1',
+    framework: p.binding.split('/')[0]!,
+    device: 'cpu',
+    mode: 'train',
+    status: 'ok',
+    reason: null,
+    finalTestAccuracy: null,
+    trainSeconds: null,
+    meanInferenceSeconds: null,
+    sourceRun: null,
+    sourceBinding: null,
+    loadMode: null,
+    sourceCorrect: null,
+    targetCorrect: null,
+    reproduced: null,
+    stable: null,
+    ...p,
+  };
+}
+
+export function campaign(runs: RunRecord[], curves: Record<string, AccuracyCurves> = {}): CampaignData {
+  return { id: 'c', created: '2026-01-01T00:00:00.000Z', runs, curves: new Map(Object.entries(curves)) };
+}
