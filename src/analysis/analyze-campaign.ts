@@ -42,7 +42,8 @@ export function analyzeCampaign(data: CampaignData, options: Partial<AnalysisOpt
   if (rq4.families.length === 0 && rq2.rows.length > 0) {
     warnings.push({ code: 'no-inference-times', scope: 'RQ4', message: 'inference runs exist but none recorded a time', action: 'check the infer runs with `bindbench runs show`' });
   }
-  const frameworks = [...new Set(data.runs.map((r) => r.framework))].sort();
+  // Frameworks something was measured in: a runtime-only binding's skipped train cells do not make it one.
+  const frameworks = [...new Set(data.runs.filter((r) => r.status === 'ok').map((r) => r.framework))].sort();
   return {
     campaign: data.id,
     created: data.created,

@@ -83,7 +83,10 @@ export function loadCampaignData(db: IndexDb, campaign: string): CampaignData {
   }
   const rows = db
     .prepare(
-      `SELECT id, campaign, model, binding, framework, seed, device, mode, status, reason, final_test_accuracy, train_seconds,
+      // An infer run belongs to the framework its model came from: a neutral runtime (onnxruntime/js) serves both.
+      `SELECT id, campaign, model, binding,
+              COALESCE(CASE WHEN mode = 'infer' THEN (SELECT s.framework FROM runs s WHERE s.id = runs.source_run) END, framework) AS framework,
+              seed, device, mode, status, reason, final_test_accuracy, train_seconds,
               mean_inference_seconds, source_run, source_binding, load_mode, source_correct, target_correct, reproduced, stable
        FROM runs WHERE campaign = ? ORDER BY model, binding, seed, device, id`,
     )

@@ -4,6 +4,7 @@
  */
 import type { BindingDescriptor } from './binding.js';
 import { pytorchCsharp, tensorflowCsharp } from './dotnet-binding.js';
+import { onnxruntimeJs } from './onnxruntime-js.js';
 import { pytorchPython } from './pytorch-python.js';
 import { pytorchRust } from './pytorch-rust.js';
 import { tensorflowJs } from './tensorflow-js.js';
@@ -20,6 +21,7 @@ export const bindings: readonly BindingDescriptor[] = [
   tensorflowRust,
   tensorflowJs,
   tensorflowJsWasm,
+  onnxruntimeJs,
   pytorchCsharp,
   tensorflowCsharp,
 ];

@@ -56,7 +56,7 @@ export const tensorflowPython = {
     // The pinned wheel is tensorflow-cpu (it is also the libtensorflow other bindings link); a cuda cell is planned as not supported.
     devices: ['cpu'],
     models: ['lenet1', 'lenet5'],
-    loads: ['safetensors', 'keras', 'savedmodel'],
+    loads: ['safetensors', 'keras', 'savedmodel', 'onnx'],
     // onnx goes through tf2onnx, pinned in the tensorflow venv.
     exports: ['safetensors', 'keras', 'savedmodel', 'onnx'],
   },

@@ -1,7 +1,9 @@
 /**
- * Installs and builds the TensorFlow.js runner package (runners/js) offline:
- * - its npm dependencies at the pinned versions, with install scripts off (tfjs-node's own install script downloads
- *   libtensorflow 2.9.1 and a prebuilt addon from storage.googleapis.com, which is not reachable here);
+ * Installs and builds the JavaScript runner package (runners/js) offline:
+ * - its npm dependencies at the pinned versions, with install scripts off (tfjs-node's install script downloads
+ *   libtensorflow 2.9.1 and a prebuilt addon from storage.googleapis.com, onnxruntime-node's downloads its CUDA
+ *   execution provider from NuGet; neither host is reachable here, and onnxruntime-node's CPU library ships in the
+ *   package);
  * - tfjs-node's native addon, compiled from source against the libtensorflow C API inside the pinned TensorFlow
  *   wheel (`tensorflow-cpu`, see runners/python/requirements-tensorflow.txt);
  * - the runner's TypeScript.
@@ -61,7 +63,9 @@ export async function installRunnerPackages(ctx: SetupContext): Promise<void> {
   }
   ctx.log(`installing runners/js packages (${missing.join(', ')}) from npm with install scripts off`);
   const lockfile = existsSync(join(runnerDir, 'package-lock.json'));
-  await ctx.exec('npm', [lockfile ? 'ci' : 'install', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: runnerDir });
+  // --ignore-scripts already keeps onnxruntime-node's postinstall from running; the variable is that script's own
+  // switch, so it still skips the CUDA-provider download from NuGet (unreachable here) if scripts ever run.
+  await ctx.exec('npm', [lockfile ? 'ci' : 'install', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: runnerDir, env: { ONNXRUNTIME_NODE_INSTALL: 'skip' } });
   const still = outOfDate();
   if (still.length > 0) throw new Error(`npm did not install ${still.join(', ')} in ${runnerDir}`);
 }
@@ -162,6 +166,6 @@ export async function buildTfjsNode(ctx: SetupContext, tensorflowDir: string): P
 /** Compiles runners/js/src to runners/js/dist with the TypeScript bindbench itself is built with. */
 export async function compileRunner(ctx: SetupContext): Promise<void> {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  ctx.log('compiling the TensorFlow.js runner (runners/js/src -> runners/js/dist)');
+  ctx.log('compiling the JavaScript runner (runners/js/src -> runners/js/dist)');
   await ctx.exec(process.execPath, [tsc, '-p', join(runnerDir, 'tsconfig.json')]);
 }

@@ -108,3 +108,21 @@ test('the campaign analysis reports runs that were left out, and empty research 
   assert.deepEqual(a.settings.references, { pytorch: 'pytorch/python' });
   assert.equal(a.runs.notOk, 1);
 });
+
+test('RQ4 keeps ONNX-export runs out of the binding families, in a <framework>+onnx family against the Python runtime', () => {
+  const infer = (binding: string, seed: number, loadMode: string, s: number) =>
+    run({ binding, seed, mode: 'infer', loadMode, device: 'cpu', meanInferenceSeconds: s, framework: 'pytorch' });
+  const runs = seeds.flatMap((s) => [
+    infer('pytorch/python', s, 'states', 1 + s / 100),
+    infer('pytorch/rust', s, 'states', 0.5 + s / 100),
+    infer('pytorch/python', s, 'onnx', 0.2 + s / 100),
+    infer('onnxruntime/js', s, 'onnx', 0.3 + s / 100),
+  ]);
+  const { families } = analyzeRq4(campaign(runs), opts);
+  const native = families.find((f) => f.framework === 'pytorch')!;
+  assert.deepEqual(native.samples.map((s) => [s.binding, s.values.length]), [['pytorch/python', 5], ['pytorch/rust', 5]]);
+  const onnx = families.find((f) => f.framework === 'pytorch+onnx')!;
+  assert.equal(onnx.reference, 'pytorch/python');
+  assert.deepEqual(onnx.samples.map((s) => s.binding), ['pytorch/python', 'onnxruntime/js']);
+  assert.equal(onnx.comparisons[0]!.verdict, 'slower');
+});

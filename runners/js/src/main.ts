@@ -1,11 +1,13 @@
 /**
- * Entry point of the TensorFlow.js runner: `node runners/js/dist/main.js <request.json>`.
- * Serves `tensorflow/js` (tfjs-node) and `tensorflow/js-wasm` (tfjs-backend-wasm), dispatching on request.binding.
+ * Entry point of the JavaScript runner: `node runners/js/dist/main.js <request.json>`.
+ * Serves `tensorflow/js` (tfjs-node), `tensorflow/js-wasm` (tfjs-backend-wasm) and `onnxruntime/js`
+ * (onnxruntime-node), dispatching on request.binding; the ONNX binding never loads TensorFlow.js.
  * Events go to stdout as JSON lines; everything else, including what the libraries print, goes to stderr.
  */
 import { checkWritable } from './artifacts.js';
 import { deviceName, loadBackend, type Backend } from './backend.js';
 import { exportModel, infer } from './infer.js';
+import { loadOnnxRuntime, ONNX_BINDING, serveOnnx } from './onnx-backend.js';
 import { emit, PROTOCOL_VERSION, readRequest, RunnerError, type ErrorKind, type RunnerRequest } from './protocol.js';
 import { train } from './train.js';
 
@@ -29,7 +31,7 @@ function cudaRefusal(binding: string): string {
     : 'tfjs-backend-wasm runs WebAssembly on the CPU only';
 }
 
-async function run(req: RunnerRequest, backend: Backend): Promise<number> {
+async function runTfjs(req: RunnerRequest, backend: Backend): Promise<number> {
   if (req.device === 'cuda') throw new RunnerError('not_supported', cudaRefusal(req.binding));
   checkWritable(req.artifacts, req.binding);
   switch (req.mode) {
@@ -44,28 +46,59 @@ async function run(req: RunnerRequest, backend: Backend): Promise<number> {
   }
 }
 
+/** What `start` reports and how the request is then served, for the library the binding names. */
+interface Runtime {
+  framework: string;
+  versions: Record<string, string>;
+  settings: Record<string, string | number | boolean | null>;
+  /** Serves the request; returns the summed training seconds. */
+  run(req: RunnerRequest): Promise<number>;
+}
+
+async function openRuntime(binding: string): Promise<Runtime> {
+  if (binding === ONNX_BINDING) {
+    const rt = await loadOnnxRuntime();
+    return {
+      framework: 'onnx',
+      versions: rt.versions,
+      settings: rt.settings,
+      async run(req) {
+        await serveOnnx(rt, req);
+        return 0;
+      },
+    };
+  }
+  const backend = await loadBackend(binding);
+  return { framework: 'tensorflow', versions: backend.versions, settings: backend.settings, run: (req) => runTfjs(req, backend) };
+}
+
+function loadHint(binding: string): string {
+  if (binding === 'tensorflow/js') return ' (the tfjs-node addon is built by `bindbench setup --bindings tensorflow/js`)';
+  if (binding === ONNX_BINDING) return ` (onnxruntime-node is installed by \`bindbench setup --bindings ${ONNX_BINDING}\`)`;
+  return '';
+}
+
 async function main(): Promise<number> {
   try {
     const req = readRequest(process.argv[2]);
-    let backend: Backend;
+    let runtime: Runtime;
     try {
-      backend = await loadBackend(req.binding);
+      runtime = await openRuntime(req.binding);
     } catch (err) {
       if (err instanceof RunnerError) throw err;
-      const hint = req.binding === 'tensorflow/js' ? ' (the tfjs-node addon is built by `bindbench setup --bindings tensorflow/js`)' : '';
-      throw new RunnerError('failed', `loading ${req.binding} failed: ${(err as Error).message}${hint}`);
+      throw new RunnerError('failed', `loading ${req.binding} failed: ${(err as Error).message}${loadHint(req.binding)}`);
     }
     emit({
       type: 'start',
       protocol: PROTOCOL_VERSION,
       binding: req.binding,
       language: 'javascript',
-      framework: 'tensorflow',
-      versions: backend.versions,
+      framework: runtime.framework,
+      versions: runtime.versions,
       device: { kind: 'cpu', name: deviceName() },
-      settings: backend.settings,
+      settings: runtime.settings,
     });
-    const trainSeconds = await run(req, backend);
+    const trainSeconds = await runtime.run(req);
     emit({ type: 'end', train_seconds: trainSeconds, wall_seconds: Number(process.hrtime.bigint() - started) / 1e9 });
     return 0;
   } catch (err) {

@@ -93,7 +93,7 @@ export function log(message: string): void {
   emit({ type: 'log', message });
 }
 
-const BINDINGS = ['tensorflow/js', 'tensorflow/js-wasm'];
+const BINDINGS = ['tensorflow/js', 'tensorflow/js-wasm', 'onnxruntime/js'];
 const MODES = ['train', 'infer', 'export'];
 
 function need(condition: boolean, what: string): void {
