@@ -2,9 +2,12 @@
 BINDBENCH := node bin/bindbench.js
 .PHONY: install system-deps setup demo test test-fast bench clean
 
-install:
-	npm ci --no-audit --no-fund
+install: node_modules/.package-lock.json
 	npm run build
+
+# npm writes node_modules/.package-lock.json on install: reinstall only when the lockfile changed.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
 
 setup: install
 	$(BINDBENCH) setup --bindings all

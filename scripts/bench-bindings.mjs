@@ -29,7 +29,7 @@ const spec = resolveSpec(
     seeds: values.seeds.split(',').map(Number),
     epochs: Number(values.epochs),
     experiments: ['train', 'infer'],
-    infer_modes: ['states', 'serialization'],
+    infer_modes: ['states', 'serialization', 'onnx'],
     infer_sources: 'reference',
   },
   bindings.map((b) => b.id),
@@ -49,26 +49,48 @@ const median = (xs) => {
   return s.length === 0 ? null : s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const refOf = (fw) => bindings.find((b) => b.framework === fw && b.reference)?.id;
-const rows = [];
+const f = (x, d) => (x == null ? '—' : x.toFixed(d));
+const ok = outcome.results.filter((r) => r.status === 'ok');
+
+// Training: per model × binding, against the framework's Python binding.
+const trainRows = [];
 for (const model of spec.models) {
   for (const b of bindings) {
-    const train = outcome.results.filter((r) => r.status === 'ok' && r.cell.mode === 'train' && r.cell.model === model && r.cell.binding === b.id);
-    const infer = outcome.results.filter((r) => r.status === 'ok' && r.cell.mode === 'infer' && r.cell.model === model && r.cell.binding === b.id);
-    if (!train.length && !infer.length) continue;
-    const epochS = median(train.map((r) => r.train_seconds / r.cell.hyper.epochs));
-    const inferS = median(infer.map((r) => r.mean_inference_seconds));
-    rows.push({ model, binding: b.id, framework: b.framework, runs: train.length, epochS, inferS, acc: median(train.map((r) => r.final_test_accuracy)) });
+    const train = ok.filter((r) => r.cell.mode === 'train' && r.cell.model === model && r.cell.binding === b.id);
+    if (train.length) trainRows.push({ model, binding: b.id, framework: b.framework, runs: train.length, epochS: median(train.map((r) => r.train_seconds / r.cell.hyper.epochs)), acc: median(train.map((r) => r.final_test_accuracy)) });
   }
 }
-for (const r of rows) {
-  const ref = rows.find((x) => x.model === r.model && x.binding === refOf(r.framework));
-  r.trainRatio = ref?.epochS && r.epochS ? r.epochS / ref.epochS : null;
-  r.inferRatio = ref?.inferS && r.inferS ? r.inferS / ref.inferS : null;
+for (const r of trainRows) {
+  const ref = trainRows.find((x) => x.model === r.model && x.binding === refOf(r.framework));
+  r.ratio = ref?.epochS && r.epochS ? r.epochS / ref.epochS : null;
 }
-const f = (x, d) => (x == null ? '—' : x.toFixed(d));
+// Inference: per model × source framework × load mode × target, against the Python binding loading the same
+// source in the same mode (for onnx: onnxruntime inside the Python environment).
+const inferRows = [];
+for (const model of spec.models) {
+  for (const source of bindings.filter((b) => b.reference)) {
+    for (const mode of spec.infer_modes) {
+      for (const b of bindings) {
+        const infer = ok.filter((r) => r.cell.mode === 'infer' && r.cell.model === model && r.cell.binding === b.id && r.cell.source?.binding === source.id && r.cell.source?.loadMode === mode);
+        if (!infer.length) continue;
+        const reproduced = infer.filter((r) => r.source?.reproduced).length;
+        inferRows.push({ model, source: source.id, mode, binding: b.id, n: infer.length, reproduced, inferS: median(infer.map((r) => r.mean_inference_seconds)) });
+      }
+    }
+  }
+}
+for (const r of inferRows) {
+  const ref = inferRows.find((x) => x.model === r.model && x.source === r.source && x.mode === r.mode && x.binding === r.source);
+  r.ratio = ref?.inferS && r.inferS ? r.inferS / ref.inferS : null;
+}
 console.log(`\n${new Date().toISOString()}  ${spec.seeds.length} seeds × ${values.epochs} epoch(s), full MNIST, batch 128; ${((Date.now() - started) / 1000).toFixed(0)} s in all\n`);
-console.log('| model | binding | runs | s / epoch (median) | vs Python | test acc | infer s / test set (median) | vs Python |');
-console.log('|---|---|---:|---:|---:|---:|---:|---:|');
-for (const r of rows) console.log(`| ${r.model} | ${r.binding} | ${r.runs} | ${f(r.epochS, 2)} | ${f(r.trainRatio, 2)}x | ${f(r.acc, 4)} | ${f(r.inferS, 4)} | ${f(r.inferRatio, 2)}x |`);
-const problems = outcome.results.filter((r) => r.status !== 'ok');
+console.log('| model | binding | runs | s / epoch (median) | vs Python | test acc (median) |');
+console.log('|---|---|---:|---:|---:|---:|');
+for (const r of trainRows) console.log(`| ${r.model} | ${r.binding} | ${r.runs} | ${f(r.epochS, 2)} | ${f(r.ratio, 2)}x | ${f(r.acc, 4)} |`);
+console.log('\n| model | trained in | load mode | loaded in | models | reproduced | infer s / test set (median) | vs Python, same mode |');
+console.log('|---|---|---|---|---:|---:|---:|---:|');
+for (const r of inferRows) console.log(`| ${r.model} | ${r.source} | ${r.mode} | ${r.binding} | ${r.n} | ${r.reproduced}/${r.n} | ${f(r.inferS, 4)} | ${f(r.ratio, 2)}x |`);
+const problems = outcome.results.filter((r) => r.status !== 'ok' && r.status !== 'not_supported');
 if (problems.length) console.log(`\n${problems.map((r) => `- ${r.cell.key}: ${r.status} ${r.reason}`).join('\n')}`);
+const unsupported = outcome.results.filter((r) => r.status === 'not_supported').length;
+if (unsupported) console.log(`\n${unsupported} cells not supported by their binding (reasons: the run directories under ${scratch.store}).`);

@@ -21,6 +21,13 @@ export interface BindingCapabilities {
   devices: Array<'cpu' | 'cuda'>;
   /** Zoo model ids it builds natively; others are planned as `not supported`. */
   models: string[];
+  /** Why a zoo model is missing from `models`, where there is more to say than that the runner lacks it. */
+  missingModels?: Record<string, string>;
+  /**
+   * Whether the runner reads the request's optional `data.test_limit`. A runner that would ignore it evaluates the
+   * whole test set, so its counts could not be compared: cells with a test limit are not planned for it.
+   */
+  testLimit?: boolean;
   /** Artifact formats it can load in `infer` mode. */
   loads: ArtifactFormat[];
   /** Artifact formats it can write after training or in `export` mode. */

@@ -4,7 +4,6 @@
  * of the pytorch environment's torch wheel (tch 0.24.0 pins libtorch 2.11.0), found through an rpath.
  */
 import type { Home } from '../home.js';
-import { models } from '../zoo/models.js';
 import type { BindingDescriptor } from './binding.js';
 import { cargoBuild, probeRunner, runnerBinary } from './cargo-build.js';
 import { ensurePythonEnv } from './python-env.js';
@@ -22,7 +21,7 @@ export const pytorchRust = {
     train: { supported: true },
     infer: { supported: true },
     devices: ['cpu', 'cuda'],
-    models: Object.keys(models),
+    models: ['lenet1', 'lenet5'],
     loads: ['safetensors', 'torchscript'],
     // tch cannot write pickle state dicts, TorchScript or ONNX: those are Python-side.
     exports: ['safetensors'],

@@ -22,6 +22,8 @@ export function renderBindingsDoc(list: readonly BindingDescriptor[]): string {
       `| \`${b.id}\` | ${b.library} | ${b.language} | ${b.reference ? 'yes' : ''} | ${cap(c.train)} | ${cap(c.infer)} | ${c.devices.join(', ')} | ${c.models.join(', ') || '—'} | ${c.loads.join(', ') || '—'} | ${c.exports.join(', ') || '—'} |`,
     );
   }
+  const gaps = list.flatMap((b) => Object.entries(b.capabilities.missingModels ?? {}).map(([model, why]) => `- \`${b.id}\` has no \`${model}\`: ${why}`));
+  if (gaps.length) lines.push('', '## Models a binding lacks', '', ...gaps);
   const needs = list.filter((b) => b.needs.length);
   if (needs.length) {
     lines.push('', '## Set-up order', '');

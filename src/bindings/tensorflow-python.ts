@@ -55,7 +55,8 @@ export const tensorflowPython = {
     infer: { supported: true },
     // The pinned wheel is tensorflow-cpu (it is also the libtensorflow other bindings link); a cuda cell is planned as not supported.
     devices: ['cpu'],
-    models: ['lenet1', 'lenet5'],
+    models: ['lenet1', 'lenet5', 'vgg16', 'lstm', 'gru', 'gru-reset-before'],
+    testLimit: true,
     loads: ['safetensors', 'keras', 'savedmodel', 'onnx'],
     // onnx goes through tf2onnx, pinned in the tensorflow venv.
     exports: ['safetensors', 'keras', 'savedmodel', 'onnx'],

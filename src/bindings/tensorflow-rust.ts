@@ -8,7 +8,6 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Home } from '../home.js';
-import { models } from '../zoo/models.js';
 import type { BindingDescriptor, SetupContext } from './binding.js';
 import { cargoBuild, pkgConfigDir, probeRunner, runnerBinary } from './cargo-build.js';
 import { ensurePythonEnv, type PythonEnv } from './python-env.js';
@@ -115,7 +114,7 @@ export const tensorflowRust = {
     infer: { supported: true },
     // The pinned wheel is tensorflow-cpu: its libtensorflow has no GPU kernels.
     devices: ['cpu'],
-    models: Object.keys(models),
+    models: ['lenet1', 'lenet5'],
     loads: ['savedmodel'],
     exports: [],
   },

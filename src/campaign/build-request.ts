@@ -28,6 +28,8 @@ export function buildTrainRequest(cell: Cell, inputs: RequestInputs): RunnerRequ
       train: { path: inputs.data.train.path, sha256: inputs.data.train.sha256 },
       test: { path: inputs.data.test.path, sha256: inputs.data.test.sha256 },
       train_limit: cell.trainLimit,
+      // Only when set, so the requests of cells without one stay as runners that predate the field expect them.
+      ...(cell.testLimit ? { test_limit: cell.testLimit } : {}),
     },
     seed: cell.seed,
     device: cell.device,

@@ -11,6 +11,8 @@ export interface Cell {
   mode: 'train' | 'infer';
   hyper: Hyper;
   trainLimit: number | null;
+  /** First n test examples in evaluation and inference; absent (cells planned before it existed) or null = all. */
+  testLimit?: number | null;
   dataOrder: 'shared' | 'native';
   init: 'shared' | 'native';
   artifacts: ArtifactFormat[];

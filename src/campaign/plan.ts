@@ -39,16 +39,17 @@ export function planCampaign(spec: CampaignSpec, bindings: BindingDescriptor[], 
       optimizer: { ...base.hyper.optimizer, learning_rate: spec.overrides.learning_rate ?? base.hyper.optimizer.learning_rate },
     };
     const trainLimit = spec.overrides.train_limit !== undefined ? spec.overrides.train_limit : base.trainLimit;
+    const testLimit = base.testLimit ?? null;
     for (const seed of spec.seeds) {
       for (const device of spec.devices) {
         for (const binding of chosen) {
-          const common = { model: modelId, seed, device, hyper, trainLimit, dataOrder: spec.data_order, init: spec.init };
+          const common = { model: modelId, seed, device, hyper, trainLimit, testLimit, dataOrder: spec.data_order, init: spec.init };
           const source = inferring && isSource(binding) && (spec.infer_seeds === 'all' || spec.infer_seeds.includes(seed));
           // A source exports everything some target might load; others keep the canonical weights only.
           const artifacts = binding.capabilities.exports.filter((f) => f === 'safetensors' || source);
           const cell: Cell = { ...common, key: '', binding: binding.id, mode: 'train', artifacts };
           cell.key = cellKey(cell);
-          train.push({ ...cell, skip: trainSkip(binding, modelId, device, installed) });
+          train.push({ ...cell, skip: trainSkip(binding, modelId, device, installed, testLimit) });
           if (!source) continue;
           // The source loading its own weights comes first: its logits are what the other targets are compared with.
           for (const target of [binding, ...chosen.filter((t) => t !== binding)]) {
@@ -66,7 +67,7 @@ export function planCampaign(spec: CampaignSpec, bindings: BindingDescriptor[], 
               };
               inferCell.key = cellKey(inferCell);
               const skip =
-                inferSkip(target, modelId, device, installed) ??
+                inferSkip(target, modelId, device, installed, testLimit) ??
                 (format ? null : { status: 'not_supported' as const, reason: written.length ? `${target.id} loads none of the ${loadMode} formats ${binding.id} writes (${written.join(', ')})` : `${binding.id} writes no ${loadMode} format (${LOAD_MODE_FORMATS[loadMode].join(', ')})` });
               infer.push({ ...inferCell, skip });
             }
@@ -84,20 +85,25 @@ function targets(source: BindingDescriptor, target: BindingDescriptor, mode: Loa
   return target.framework === source.framework;
 }
 
-function commonSkip(binding: BindingDescriptor, model: string, device: 'cpu' | 'cuda', installed: ReadonlySet<string>): PlannedCell['skip'] {
+function commonSkip(binding: BindingDescriptor, model: string, device: 'cpu' | 'cuda', installed: ReadonlySet<string>, testLimit: number | null): PlannedCell['skip'] {
   const caps = binding.capabilities;
-  if (!caps.models.includes(model) && binding.framework !== 'onnx') return { status: 'not_supported', reason: `${binding.id} has no ${zooModels[model]?.title ?? model} in its runner` };
+  if (!caps.models.includes(model) && binding.framework !== 'onnx') {
+    return { status: 'not_supported', reason: caps.missingModels?.[model] ?? `${binding.id} has no ${zooModels[model]?.title ?? model} in its runner` };
+  }
+  if (testLimit !== null && !caps.testLimit) {
+    return { status: 'not_supported', reason: `${binding.id}'s runner does not read data.test_limit, and this preset evaluates ${zooModels[model]?.title ?? model} on the first ${testLimit} test examples only` };
+  }
   if (!caps.devices.includes(device)) return { status: 'not_supported', reason: `${binding.id} cannot run on ${device}` };
   if (!installed.has(binding.id)) return { status: 'not_available', reason: `${binding.id} is not installed here: run \`bindbench setup --bindings ${binding.id}\`` };
   return null;
 }
 
-function trainSkip(binding: BindingDescriptor, model: string, device: 'cpu' | 'cuda', installed: ReadonlySet<string>): PlannedCell['skip'] {
+function trainSkip(binding: BindingDescriptor, model: string, device: 'cpu' | 'cuda', installed: ReadonlySet<string>, testLimit: number | null): PlannedCell['skip'] {
   if (!binding.capabilities.train.supported) return { status: 'not_supported', reason: binding.capabilities.train.reason };
-  return commonSkip(binding, model, device, installed);
+  return commonSkip(binding, model, device, installed, testLimit);
 }
 
-function inferSkip(binding: BindingDescriptor, model: string, device: 'cpu' | 'cuda', installed: ReadonlySet<string>): PlannedCell['skip'] {
+function inferSkip(binding: BindingDescriptor, model: string, device: 'cpu' | 'cuda', installed: ReadonlySet<string>, testLimit: number | null): PlannedCell['skip'] {
   if (!binding.capabilities.infer.supported) return { status: 'not_supported', reason: binding.capabilities.infer.reason };
-  return commonSkip(binding, model, device, installed);
+  return commonSkip(binding, model, device, installed, testLimit);
 }

@@ -1,6 +1,7 @@
 /**
  * Hyper-parameter presets as data. `paper` is the study's settings; `quick` cuts epochs and the training subset
- * so the README demo finishes in minutes on a 2-core CPU, still on real data.
+ * so the README demo finishes in minutes on a 2-core CPU, still on real data; `quick-all` does the same for every
+ * model of the zoo.
  */
 import type { Hyper } from '../protocol/request.js';
 
@@ -8,6 +9,8 @@ export interface ModelPreset {
   hyper: Hyper;
   /** First n training examples, or null for all. */
   trainLimit: number | null;
+  /** First n test examples in evaluation and inference, or null/absent for all. */
+  testLimit?: number | null;
 }
 
 export interface Preset {
@@ -18,10 +21,18 @@ export interface Preset {
   perModel: Record<string, ModelPreset>;
   /** Per-cell timeout when the spec sets none. */
   timeoutSeconds: number;
+  /** Campaign fields this preset sets when the spec does not (otherwise the study's five seeds, train only, 5). */
+  defaults?: { seeds?: number[]; experiments?: Array<'train' | 'infer'>; inference_repetitions?: number };
 }
 
+/** The study's five seeds, one per run index 0-4. */
+export const STUDY_SEEDS = [287426343, 1850616268, 2068338201, 1202616822, 868822724];
+
+const SPARSE_CE = 'sparse_categorical_crossentropy';
+const BCE = 'binary_crossentropy';
+
 const lenetPaper: ModelPreset = {
-  hyper: { epochs: 200, batch_size: 128, optimizer: { name: 'sgd', learning_rate: 0.05 }, loss: 'sparse_categorical_crossentropy' },
+  hyper: { epochs: 200, batch_size: 128, optimizer: { name: 'sgd', learning_rate: 0.05 }, loss: SPARSE_CE },
   trainLimit: null,
 };
 
@@ -30,12 +41,44 @@ const lenetQuick: ModelPreset = {
   trainLimit: 12000,
 };
 
+// The study's tf_vgg.py defaults to SGD 0.1 with momentum 0.9 and L2 1e-4 on the last layer; its --sgd_lr_only
+// variant is plain SGD 0.05, which the protocol can express and which the LeNets here use too.
+const vggPaper: ModelPreset = {
+  hyper: { epochs: 200, batch_size: 128, optimizer: { name: 'sgd', learning_rate: 0.05 }, loss: SPARSE_CE },
+  trainLimit: null,
+};
+
+// Adam's betas and epsilon are left to each binding's defaults, as the study did (docs/protocol.md).
+const lstmPaper: ModelPreset = {
+  hyper: { epochs: 30, batch_size: 256, optimizer: { name: 'adam', learning_rate: 8e-5 }, loss: BCE },
+  trainLimit: null,
+};
+
+const gruPaper: ModelPreset = {
+  hyper: { epochs: 30, batch_size: 256, optimizer: { name: 'adam', learning_rate: 3e-4 }, loss: BCE },
+  trainLimit: null,
+};
+
+/**
+ * Sized from runners/python/bench/batch_seconds.py on a 2-core CPU (docs/runners-python.md, Measurements): a
+ * VGG-16 batch of 128 trains in ~1.8 s in both Python bindings, so 20 batches are ~36 s; an RNN batch of 256 trains
+ * in ~4.6 s in Keras but 60-70 s in PyTorch (its CPU LSTM/GRU backward), so the RNNs take one batch. The test
+ * subsets keep each inference cell (4 passes over them and one over the training subset) under half a minute.
+ */
+const vggQuick: ModelPreset = { hyper: { ...vggPaper.hyper, epochs: 1 }, trainLimit: 2560, testLimit: 500 };
+const lstmQuick: ModelPreset = { hyper: { ...lstmPaper.hyper, epochs: 1 }, trainLimit: 256, testLimit: 500 };
+const gruQuick: ModelPreset = { hyper: { ...gruPaper.hyper, epochs: 1 }, trainLimit: 256, testLimit: 500 };
+
+const ALL_MODELS = ['lenet1', 'lenet5', 'vgg16', 'lstm', 'gru', 'gru-reset-before'];
+
 export const presets: Readonly<Record<string, Preset>> = {
   paper: {
     id: 'paper',
-    description: "the study's settings: LeNet-1/LeNet-5 200 epochs, batch 128, SGD lr 0.05, full MNIST",
-    models: ['lenet1', 'lenet5'],
-    perModel: { lenet1: lenetPaper, lenet5: lenetPaper },
+    description:
+      "the study's settings: LeNet-1/LeNet-5 200 epochs, batch 128, SGD lr 0.05, full MNIST; VGG-16 200 epochs, batch 128, SGD lr 0.05, full CIFAR-10; " +
+      'LSTM 30 epochs, batch 256, Adam lr 8e-5; GRU (both forms) 30 epochs, batch 256, Adam lr 3e-4; RNNs on full IMDB with binary cross-entropy',
+    models: ALL_MODELS,
+    perModel: { lenet1: lenetPaper, lenet5: lenetPaper, vgg16: vggPaper, lstm: lstmPaper, gru: gruPaper, 'gru-reset-before': gruPaper },
     timeoutSeconds: 6 * 3600,
   },
   quick: {
@@ -45,7 +88,17 @@ export const presets: Readonly<Record<string, Preset>> = {
     perModel: { lenet1: lenetQuick, lenet5: lenetQuick },
     timeoutSeconds: 600,
   },
+  'quick-all': {
+    id: 'quick-all',
+    description:
+      'every model briefly, one seed, training then cross-binding inference (3 timed passes): LeNets as `quick`; VGG-16 1 epoch on the first 2,560 CIFAR-10 ' +
+      'training images, first 500 test images; LSTM/GRUs 1 epoch on the first 256 IMDB training reviews (one batch of 256), first 500 test reviews. ' +
+      'About 20 minutes on a 2-core CPU with every installed binding (measured: LeNets 3 min; VGG-16 training cells 1-1.8 min, of which 35 s training; ' +
+      'PyTorch LSTM/GRU training cells 2.5 min, of which 75-110 s for the one batch and 30-60 s for the ONNX export; Keras RNN cells 20 s; ' +
+      'inference cells 15-30 s)',
+    models: ALL_MODELS,
+    perModel: { lenet1: lenetQuick, lenet5: lenetQuick, vgg16: vggQuick, lstm: lstmQuick, gru: gruQuick, 'gru-reset-before': gruQuick },
+    timeoutSeconds: 900,
+    defaults: { seeds: [STUDY_SEEDS[0]!], experiments: ['train', 'infer'], inference_repetitions: 3 },
+  },
 };
-
-/** The study's five seeds, one per run index 0-4. */
-export const STUDY_SEEDS = [287426343, 1850616268, 2068338201, 1202616822, 868822724];

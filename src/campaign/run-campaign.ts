@@ -171,6 +171,7 @@ async function runCell(ctx: CellContext): Promise<RunResultFile> {
 
   const data = ctx.dataFor(model.dataset);
   const n = cell.trainLimit ? Math.min(cell.trainLimit, data.train.n) : data.train.n;
+  const testN = cell.testLimit ? Math.min(cell.testLimit, data.test.n) : data.test.n;
   let sourceRun: StoredRun | null = null;
   let request: RunnerRequest;
   if (cell.mode === 'infer' && cell.source) {
@@ -226,8 +227,8 @@ async function runCell(ctx: CellContext): Promise<RunResultFile> {
     process_seconds: outcome.processSeconds,
     mean_inference_seconds: summary.meanInferenceSeconds,
     artifacts: Object.fromEntries(summary.artifacts.map((a) => [a.format, relative(paths.dir, a.path)])),
-    data_source: `${data.source}${n < data.train.n ? `; first ${n} of ${data.train.n} training examples` : ''}`,
-    source: sourceRun && cell.source ? inferSourceResult(home, campaign, cell, sourceRun, summary.inferences, data.test.n) : null,
+    data_source: `${data.source}${n < data.train.n ? `; first ${n} of ${data.train.n} training examples` : ''}${testN < data.test.n ? `; first ${testN} of ${data.test.n} test examples` : ''}`,
+    source: sourceRun && cell.source ? inferSourceResult(home, campaign, cell, sourceRun, summary.inferences, testN) : null,
   };
   writeResult(paths, result);
   return result;

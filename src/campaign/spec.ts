@@ -90,8 +90,9 @@ export function resolveSpec(written: unknown, knownBindings: string[]): Campaign
     }
   }
   if (w.data_dir !== undefined && !existsSync(w.data_dir)) throw new BadInputError(`data_dir: folder ${w.data_dir} does not exist`);
+  const seeds = w.seeds ?? preset.defaults?.seeds ?? STUDY_SEEDS;
   for (const seed of w.infer_seeds ?? []) {
-    if (!(w.seeds ?? STUDY_SEEDS).includes(seed)) throw new BadInputError(`infer_seeds: ${seed} is not one of the campaign's seeds`);
+    if (!seeds.includes(seed)) throw new BadInputError(`infer_seeds: ${seed} is not one of the campaign's seeds`);
   }
   const overrides: CampaignSpec['overrides'] = {};
   if (w.epochs !== undefined) overrides.epochs = w.epochs;
@@ -103,7 +104,7 @@ export function resolveSpec(written: unknown, knownBindings: string[]): Campaign
     preset: presetId,
     models: [...new Set(models)],
     bindings: w.bindings ?? 'installed',
-    seeds: [...new Set(w.seeds ?? STUDY_SEEDS)],
+    seeds: [...new Set(seeds)],
     devices: [...new Set(w.devices ?? ['cpu'])] as Array<'cpu' | 'cuda'>,
     data_order: w.data_order ?? 'shared',
     init: w.init ?? 'native',
@@ -111,10 +112,10 @@ export function resolveSpec(written: unknown, knownBindings: string[]): Campaign
     overrides,
     timeout_seconds: w.timeout_seconds ?? preset.timeoutSeconds,
     record_step_losses: w.record_step_losses ?? 0,
-    experiments: [...new Set(w.experiments ?? (['train'] as const))],
+    experiments: [...new Set(w.experiments ?? preset.defaults?.experiments ?? (['train'] as const))],
     infer_sources: w.infer_sources ?? 'reference',
     infer_modes: [...new Set(w.infer_modes ?? (['states', 'serialization', 'onnx'] as const))],
-    inference_repetitions: w.inference_repetitions ?? 5,
+    inference_repetitions: w.inference_repetitions ?? preset.defaults?.inference_repetitions ?? 5,
     infer_seeds: w.infer_seeds ?? 'all',
   };
 }

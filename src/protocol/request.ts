@@ -13,18 +13,34 @@ export const tensorFileSchema = z.object({
 
 export const datasetFilesSchema = z.object({
   id: z.string(),
-  /** safetensors with `x` (U8, [N, ...input_shape]) and `y` (I64, [N]). Runners scale `x` by 1/255 to float32. */
+  /**
+   * safetensors with `x` [N, ...input_shape] and `y` (I64, [N]). The dtype of `x` says what it holds: U8 images,
+   * which runners scale by 1/255 to float32; I32 token ids, which runners use as they are (integer tensors).
+   */
   train: tensorFileSchema,
   test: tensorFileSchema,
   /** Use only the first n training examples (quick presets); null = all. */
   train_limit: z.number().int().positive().nullable(),
+  /** Use only the first n test examples, in evaluation and inference (quick presets); absent or null = all. */
+  test_limit: z.number().int().positive().nullable().optional(),
 });
 
 export const hyperSchema = z.object({
   epochs: z.number().int().positive(),
   batch_size: z.number().int().positive(),
-  optimizer: z.object({ name: z.enum(['sgd', 'adam']), learning_rate: z.number().positive() }),
-  loss: z.enum(['sparse_categorical_crossentropy']),
+  optimizer: z.object({
+    name: z.enum(['sgd', 'adam']),
+    learning_rate: z.number().positive(),
+    /**
+     * Adam only; each one absent = the binding's own default, as the study ran it: beta_1 0.9 and beta_2 0.999
+     * everywhere, epsilon 1e-7 in Keras/TensorFlow.js and 1e-8 in PyTorch.
+     */
+    beta_1: z.number().min(0).lt(1).optional(),
+    beta_2: z.number().min(0).lt(1).optional(),
+    epsilon: z.number().positive().optional(),
+  }),
+  /** Always computed from the logits: softmax for `sparse_categorical_crossentropy`, sigmoid for `binary_crossentropy`. */
+  loss: z.enum(['sparse_categorical_crossentropy', 'binary_crossentropy']),
 });
 export type Hyper = z.infer<typeof hyperSchema>;
 

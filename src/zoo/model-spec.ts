@@ -7,6 +7,12 @@ import { z } from 'zod';
 export const activationSchema = z.enum(['linear', 'tanh', 'relu', 'sigmoid']);
 export type Activation = z.infer<typeof activationSchema>;
 
+/**
+ * A batch-norm setting is a number every binding uses, or `native`: each binding keeps its framework's default
+ * (Keras momentum 0.99, epsilon 1e-3; PyTorch momentum 0.1, i.e. 0.9 here, eps 1e-5), as the study did.
+ */
+const nativeOr = z.union([z.literal('native'), z.number().positive().lt(1)]);
+
 export const layerSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('conv2d'),
@@ -27,6 +33,32 @@ export const layerSchema = z.discriminatedUnion('kind', [
     activation: activationSchema,
     bias: z.boolean(),
   }),
+  z.object({
+    kind: z.literal('batch_norm'),
+    name: z.string(),
+    /** Keras's convention: moving = momentum · moving + (1 − momentum) · batch (PyTorch's momentum is 1 − this). */
+    momentum: nativeOr,
+    epsilon: nativeOr,
+  }),
+  /** An activation on its own, after a layer that has none (conv → batch norm → ReLU). */
+  z.object({ kind: z.literal('activation'), activation: activationSchema }),
+  /** Drops `rate` of its inputs while training; the identity in inference. */
+  z.object({ kind: z.literal('dropout'), rate: z.number().min(0).lt(1) }),
+  /** Token ids [T] → vectors [T, dim]; ids must lie in 0..vocab-1 (no masking: padding tokens are embedded too). */
+  z.object({
+    kind: z.literal('embedding'),
+    name: z.string(),
+    vocab: z.number().int().positive(),
+    dim: z.number().int().positive(),
+  }),
+  /** One unidirectional LSTM layer over [T, features]; outputs the hidden state of the last time step. */
+  z.object({ kind: z.literal('lstm'), name: z.string(), units: z.number().int().positive() }),
+  /**
+   * One unidirectional GRU layer, last time step. `reset_after` true applies the reset gate after the recurrent
+   * matrix product (cuDNN's, PyTorch's and Keras's default form, two bias vectors); false before it (Cho et al.
+   * 2014, one bias vector; the only form TensorFlow.js has).
+   */
+  z.object({ kind: z.literal('gru'), name: z.string(), units: z.number().int().positive(), reset_after: z.boolean() }),
 ]);
 export type Layer = z.infer<typeof layerSchema>;
 
@@ -36,10 +68,19 @@ export const modelSpecSchema = z.object({
   title: z.string(),
   /** Dataset id in the data registry. */
   dataset: z.string(),
-  /** Input shape of one example, channels last (H, W, C), as the canonical data cache stores it. */
+  /**
+   * Input shape of one example as the canonical data cache stores it: an image (H, W, C), channels last, U8 scaled
+   * to [0, 1]; or a token sequence (T) of I32 ids when the first layer is an embedding.
+   */
   input_shape: z.array(z.number().int().positive()),
-  /** Output: `classes` logits, trained with softmax cross-entropy. */
+  /** Number of classes; labels are 0..classes-1. */
   classes: z.number().int().positive(),
+  /**
+   * How the last layer's outputs (the logits) become predictions. `softmax` (the default): `classes` logits,
+   * sparse categorical cross-entropy, prediction = argmax. `sigmoid`: two classes, one pre-sigmoid logit,
+   * binary cross-entropy, prediction = 1 when the logit is > 0 (p > 0.5).
+   */
+  output: z.enum(['softmax', 'sigmoid']).optional(),
   layers: z.array(layerSchema),
 });
 export type ModelSpec = z.infer<typeof modelSpecSchema>;

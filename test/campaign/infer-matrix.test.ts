@@ -8,6 +8,7 @@ import { planCampaign } from '../../src/campaign/plan.js';
 import type { BindingDescriptor } from '../../src/bindings/binding.js';
 import { fakeBinding } from '../fixtures/fake-binding.js';
 import { tempHome } from '../fixtures/temp-home.js';
+import { openIndex } from '../../src/store/index-db.js';
 
 function bindingsFor(markers: string): BindingDescriptor[] {
   const ref = { ...fakeBinding({}, markers, 'fake/python'), reference: true };
@@ -80,4 +81,13 @@ test('an infer cell whose source did not train is not available, with the reason
   const out = await runCampaign({ home, spec, bindings: list, id: 'inf2' });
   const infer = out.results.filter((r) => r.cell.mode === 'infer');
   assert.ok(infer.every((r) => r.status === 'not_available' && /source run .* has no complete result \(failed/.test(r.reason!)));
+  // The index still says where each skipped cell would have loaded from, so queries can group it with its source.
+  const db = openIndex(home.store);
+  try {
+    const rows = db.prepare("SELECT source_run, source_binding, load_mode FROM runs WHERE campaign = 'inf2' AND mode = 'infer'").all() as { source_run: string; source_binding: string; load_mode: string }[];
+    assert.equal(rows.length, infer.length);
+    for (const row of rows) assert.deepEqual(row, { source_run: 'inf2/lenet1--fake-python--s1--cpu', source_binding: 'fake/python', load_mode: 'states' });
+  } finally {
+    db.close();
+  }
 });

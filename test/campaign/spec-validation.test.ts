@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveSpec } from '../../src/campaign/spec.js';
 import { planCampaign } from '../../src/campaign/plan.js';
-import { STUDY_SEEDS } from '../../src/campaign/presets.js';
+import { presets, STUDY_SEEDS } from '../../src/campaign/presets.js';
 import { BadInputError } from '../../src/errors.js';
 import { fakeBinding } from '../fixtures/fake-binding.js';
 
@@ -34,16 +34,51 @@ test('a bad enum value, a wrong type and an unknown field are each reported by f
 });
 
 test('the paper preset carries the study settings', () => {
-  const fake = fakeBinding({}, '/nonexistent');
+  const fake = { ...fakeBinding({}, '/nonexistent'), capabilities: { ...fakeBinding({}, '/x').capabilities, models: ['lenet1', 'lenet5', 'vgg16', 'lstm', 'gru'] } };
   const spec = resolveSpec({ preset: 'paper', bindings: ['fake/js'], seeds: [1] }, ['fake/js']);
+  assert.deepEqual(spec.models, ['lenet1', 'lenet5', 'vgg16', 'lstm', 'gru', 'gru-reset-before']);
   const cells = planCampaign(spec, [fake], new Set(['fake/js']));
-  assert.equal(cells.length, 2);
-  for (const c of cells) {
-    assert.equal(c.hyper.epochs, 200);
-    assert.equal(c.hyper.batch_size, 128);
-    assert.deepEqual(c.hyper.optimizer, { name: 'sgd', learning_rate: 0.05 });
-    assert.equal(c.trainLimit, null);
+  const byModel = Object.fromEntries(cells.map((c) => [c.model, c]));
+  for (const id of ['lenet1', 'lenet5', 'vgg16']) {
+    assert.equal(byModel[id]!.hyper.epochs, 200);
+    assert.equal(byModel[id]!.hyper.batch_size, 128);
+    assert.deepEqual(byModel[id]!.hyper.optimizer, { name: 'sgd', learning_rate: 0.05 });
+    assert.equal(byModel[id]!.hyper.loss, 'sparse_categorical_crossentropy');
   }
+  assert.deepEqual(byModel.lstm!.hyper, { epochs: 30, batch_size: 256, optimizer: { name: 'adam', learning_rate: 8e-5 }, loss: 'binary_crossentropy' });
+  assert.deepEqual(byModel.gru!.hyper.optimizer, { name: 'adam', learning_rate: 3e-4 });
+  assert.ok(cells.every((c) => c.trainLimit === null && !c.testLimit));
+  assert.deepEqual(byModel['gru-reset-before']!.skip, { status: 'not_supported', reason: 'fake/js has no GRU (reset_after=false) in its runner' });
+});
+
+test('quick-all: every model, one seed, train and infer, subsets for the big models', () => {
+  const spec = resolveSpec({ preset: 'quick-all' }, known);
+  assert.deepEqual(spec.models, ['lenet1', 'lenet5', 'vgg16', 'lstm', 'gru', 'gru-reset-before']);
+  assert.deepEqual(spec.seeds, [STUDY_SEEDS[0]]);
+  assert.deepEqual(spec.experiments, ['train', 'infer']);
+  assert.equal(spec.inference_repetitions, 3);
+  // The spec still decides over the preset's defaults.
+  assert.deepEqual(resolveSpec({ preset: 'quick-all', seeds: [1, 2], experiments: ['train'] }, known).seeds, [1, 2]);
+  const fake = { ...fakeBinding({}, '/x'), capabilities: { ...fakeBinding({}, '/x').capabilities, models: Object.keys(presets['quick-all']!.perModel) } };
+  const cells = planCampaign({ ...spec, bindings: ['fake/js'] }, [fake], new Set(['fake/js']));
+  const vgg = cells.find((c) => c.model === 'vgg16')!;
+  assert.deepEqual([vgg.hyper.epochs, vgg.trainLimit, vgg.testLimit], [1, 2560, 500]);
+  const lstm = cells.find((c) => c.model === 'lstm')!;
+  assert.deepEqual([lstm.hyper.epochs, lstm.hyper.batch_size, lstm.trainLimit, lstm.testLimit], [1, 256, 256, 500]);
+  assert.equal(cells.find((c) => c.model === 'lenet1')!.testLimit, null);
+  // A runner that does not read data.test_limit would count the whole test set: such cells are not planned.
+  assert.deepEqual(vgg.skip, { status: 'not_supported', reason: "fake/js's runner does not read data.test_limit, and this preset evaluates VGG-16 on the first 500 test examples only" });
+  assert.equal(cells.find((c) => c.model === 'lenet1')!.skip, null);
+  const reading = { ...fake, capabilities: { ...fake.capabilities, testLimit: true } };
+  assert.ok(planCampaign({ ...spec, bindings: ['fake/js'] }, [reading], new Set(['fake/js'])).every((c) => c.skip === null));
+});
+
+test('a binding that names why it lacks a model gives that reason', () => {
+  const base = fakeBinding({}, '/x');
+  const fake = { ...base, capabilities: { ...base.capabilities, missingModels: { lenet5: 'the framework has no such layer' } } };
+  const spec = resolveSpec({ bindings: ['fake/js'], seeds: [1], models: ['lenet5'] }, ['fake/js']);
+  const [cell] = planCampaign(spec, [{ ...fake, capabilities: { ...fake.capabilities, models: ['lenet1'] } }], new Set(['fake/js']));
+  assert.deepEqual(cell!.skip, { status: 'not_supported', reason: 'the framework has no such layer' });
 });
 
 test('planning orders cells model, seed, binding and marks what cannot run', () => {

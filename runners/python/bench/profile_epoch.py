@@ -57,7 +57,7 @@ def main(argv):
     backend = create_backend(request["binding"])
     backend.configure(request["seed"], request["device"])
     model, hyper, data = request["model"], request["hyper"], request["data"]
-    train = load_split(data["train"], "train", model["input_shape"], model["classes"], data["train_limit"])
+    train = load_split(data["train"], "train", model, data["train_limit"])
     order = load_order(request["order"], hyper["epochs"], train.n) if request["data_order"] == "shared" else None
     backend.build(model)
     if request["init"] == "shared":

@@ -29,7 +29,7 @@ class Predictor(ABC):
 
     @abstractmethod
     def run(self, batches: list, keep_logits: bool) -> tuple:
-        """One pass: forward, argmax, count correct. Returns (correct, logits handles or None); the count is read
+        """One pass: forward, prediction (argmax, or logit > 0 for a sigmoid output), count correct. Returns (correct, logits handles or None); the count is read
         back as a Python int, so the work is finished when this returns."""
 
     @abstractmethod
@@ -82,8 +82,9 @@ class Backend(ABC):
 
     # --- training ---
     @abstractmethod
-    def start_training(self, hyper: dict, train: Split) -> None:
-        """Moves the training set to the device and creates the optimiser, loss and step."""
+    def start_training(self, hyper: dict, train: Split) -> dict:
+        """Moves the training set to the device and creates the optimiser, loss and step.
+        Returns the optimiser's and loss's effective settings, defaults included, for the run's log."""
 
     @abstractmethod
     def epoch_order(self, shared_row: Optional[np.ndarray], n: int) -> Any:

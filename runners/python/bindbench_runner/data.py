@@ -1,7 +1,8 @@
 """Reads the request's files: verified against their sha256, decoded from safetensors into numpy.
 
-The canonical cache stores x as U8 [N, H, W, C] and y as I64 [N]; x becomes float32 x/255 here, once, so both
-backends start from the same bytes. Layout changes for a framework happen in layout.py, not here.
+The canonical cache stores y as I64 [N] and x as U8 images [N, H, W, C], which become float32 x/255 here, once,
+so both backends start from the same bytes, or as I32 token ids [N, T], kept as they are. Layout changes for a
+framework happen in layout.py, not here.
 """
 import hashlib
 import os
@@ -11,7 +12,7 @@ import numpy as np
 from safetensors.numpy import load_file, save_file
 
 from .errors import bad_request
-from .spec import canonical_shapes
+from .spec import canonical_shapes, takes_tokens
 
 
 def sha256_file(path: str) -> str:
@@ -38,7 +39,7 @@ def load_verified(ref: dict, what: str) -> dict:
 
 @dataclass
 class Split:
-    #: float32 [N, H, W, C] in [0, 1].
+    #: float32 [N, H, W, C] in [0, 1] (images) or int32 [N, T] token ids.
     x: np.ndarray
     #: int64 [N].
     y: np.ndarray
@@ -48,21 +49,32 @@ class Split:
         return int(self.y.shape[0])
 
 
-def load_split(ref: dict, what: str, input_shape, classes: int, limit=None) -> Split:
+def load_split(ref: dict, what: str, model: dict, limit=None) -> Split:
+    """The split as the model takes it, keyed on the dtype of `x`: U8 images become float32 x/255, I32 token ids
+    stay integers (checked against the embedding's vocabulary)."""
     tensors = load_verified(ref, what)
     if "x" not in tensors or "y" not in tensors:
         raise bad_request(f"{what} file {ref['path']} must hold tensors x and y, found {sorted(tensors)}")
     x, y = tensors["x"], tensors["y"]
-    if x.dtype != np.uint8 or tuple(x.shape[1:]) != tuple(input_shape):
-        raise bad_request(f"{what} x must be U8 [N, {', '.join(map(str, input_shape))}], found {x.dtype} {list(x.shape)}")
+    input_shape, classes = tuple(model["input_shape"]), model["classes"]
+    expected = np.int32 if takes_tokens(model) else np.uint8
+    if x.dtype != expected or tuple(x.shape[1:]) != input_shape:
+        kind = "token ids" if expected == np.int32 else "images"
+        raise bad_request(f"{what} x must be {'I32' if expected == np.int32 else 'U8'} [N, {', '.join(map(str, input_shape))}] ({kind} for model {model['id']}), "
+                          f"found {x.dtype} {list(x.shape)}")
     if y.dtype != np.int64 or y.shape != (x.shape[0],):
         raise bad_request(f"{what} y must be I64 [{x.shape[0]}], found {y.dtype} {list(y.shape)}")
     if limit is not None:
         if limit > x.shape[0]:
-            raise bad_request(f"data.train_limit {limit} exceeds the {x.shape[0]} examples in {ref['path']}")
+            raise bad_request(f"data.{what}_limit {limit} exceeds the {x.shape[0]} examples in {ref['path']}")
         x, y = x[:limit], y[:limit]
     if y.size and (y.min() < 0 or y.max() >= classes):
         raise bad_request(f"{what} labels must lie in 0..{classes - 1}, found {y.min()}..{y.max()}")
+    if expected == np.int32:
+        vocab = model["layers"][0]["vocab"]
+        if x.size and (x.min() < 0 or x.max() >= vocab):
+            raise bad_request(f"{what} token ids must lie in 0..{vocab - 1} (the embedding's vocabulary), found {x.min()}..{x.max()}")
+        return Split(x=np.ascontiguousarray(x), y=np.ascontiguousarray(y))
     return Split(x=x.astype(np.float32) / np.float32(255), y=np.ascontiguousarray(y))
 
 

@@ -34,7 +34,7 @@ def run_infer(backend: Backend, request: dict, events: EventWriter) -> None:
     model, data, inference = request["model"], request["data"], request["inference"]
     weights = request["weights"]
     predictor = backend.load_predictor(model, weights["format"], weights["path"])
-    test = load_split(data["test"], "test", model["input_shape"], model["classes"])
+    test = load_split(data["test"], "test", model, data.get("test_limit"))
     batches = predictor.prepare(test, inference["batch_size"])
     output_dir = request["output_dir"]
 
@@ -49,7 +49,7 @@ def run_infer(backend: Backend, request: dict, events: EventWriter) -> None:
                     logits_sha256=logits_sha256(logits), **extra)
 
     if inference["include_train"]:
-        train = load_split(data["train"], "train", model["input_shape"], model["classes"], data["train_limit"])
+        train = load_split(data["train"], "train", model, data["train_limit"])
         seconds, correct, logits = _pass(backend, predictor, predictor.prepare(train, inference["batch_size"]), train)
         extra = {"logits_path": _save_logits(logits, output_dir, "train")} if output_dir else {}
         events.emit("inference", split="train", repetition=-1, seconds=seconds, correct=correct, n=train.n,

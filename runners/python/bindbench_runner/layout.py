@@ -1,17 +1,29 @@
 """Every conversion between bindbench's canonical layouts and a framework's native ones, in one place.
 
-Canonical (docs/models.md): inputs NHWC in the cache; conv weights OIHW; dense weights [out, in] with a flatten
-enumerating (C, H, W). PyTorch is canonical for weights and wants NCHW inputs; Keras keeps conv kernels HWIO,
-dense kernels [in, out], and flattens NHWC maps in (H, W, C) order. All functions take and return numpy arrays
-and never alias their input.
+Canonical (docs/models.md): image inputs NHWC in the cache; conv weights OIHW; dense weights [out, in] with a
+flatten enumerating (C, H, W); batch norms, embeddings and recurrent layers in Keras's names and layouts (kernel
+[in, gates·units], recurrent_kernel [units, gates·units], gates LSTM i|f|c|o and GRU z|r|h).
+
+PyTorch is canonical for conv and dense weights and wants NCHW inputs; its recurrent weights are transposed, its
+GRU gates are r|z|n, and its LSTM has two bias vectors where the canonical one has their sum. Keras keeps conv
+kernels HWIO, dense kernels [in, out], and flattens NHWC maps in (H, W, C) order. All functions take and return
+numpy arrays and never alias their input.
 """
 import numpy as np
 
-from .spec import plan_layers
+from .spec import GATES, layer_shapes, plan_layers
+
+#: Keras GRU kernels hold z|r|h, PyTorch's r|z|n (n is h): swapping the first two blocks maps either onto the other.
+GRU_KERAS_TO_TORCH = (1, 0, 2)
 
 
 def nhwc_to_nchw(x: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(x.transpose(0, 3, 1, 2))
+
+
+def torch_inputs(x: np.ndarray) -> np.ndarray:
+    """Images NHWC -> NCHW; token ids [N, T] are already what torch.nn.Embedding takes."""
+    return nhwc_to_nchw(x) if x.ndim == 4 else np.ascontiguousarray(x)
 
 
 def conv_oihw_to_hwio(w: np.ndarray) -> np.ndarray:
@@ -40,31 +52,123 @@ def dense_keras_to_canonical(k: np.ndarray, flattened_from=None) -> np.ndarray:
     return np.ascontiguousarray(w)
 
 
+def reorder_gates(w: np.ndarray, order: tuple, axis: int) -> np.ndarray:
+    """Splits `axis` into len(order) equal gate blocks and puts them back in `order`."""
+    blocks = np.split(w, len(order), axis=axis)
+    return np.ascontiguousarray(np.concatenate([blocks[i] for i in order], axis=axis))
+
+
+# --- Keras ---
+
 def canonical_to_keras_layers(model: dict, tensors: dict) -> dict:
-    """Canonical tensors -> {keras layer name: [kernel, bias?]} in Keras's own layouts."""
+    """Canonical tensors -> {keras layer name: weights in the order layer.set_weights takes them}."""
     weights = {}
     for p in plan_layers(model):
-        layer = p.spec
-        if layer["kind"] not in ("conv2d", "dense"):
+        layer, names = p.spec, list(layer_shapes(p))
+        if not names:
             continue
-        name = layer["name"]
-        w = tensors[f"{name}.weight"]
-        kernel = conv_oihw_to_hwio(w) if layer["kind"] == "conv2d" else dense_canonical_to_keras(w, p.flattened_from)
-        weights[name] = [kernel] + ([np.array(tensors[f"{name}.bias"], copy=True)] if layer["bias"] else [])
+        arrays = [np.array(tensors[n], copy=True) for n in names]
+        if layer["kind"] == "conv2d":
+            arrays[0] = conv_oihw_to_hwio(arrays[0])
+        elif layer["kind"] == "dense":
+            arrays[0] = dense_canonical_to_keras(arrays[0], p.flattened_from)
+        # Batch norm [gamma, beta, moving_mean, moving_variance], embeddings and recurrent [kernel,
+        # recurrent_kernel, bias] are Keras's own names, layouts and weight order already.
+        weights[layer["name"]] = arrays
     return weights
 
 
 def keras_layers_to_canonical(model: dict, layer_weights: dict) -> dict:
-    """{keras layer name: [kernel, bias?]} -> canonical tensors, named and shaped as docs/models.md says."""
+    """{keras layer name: layer.get_weights()} -> canonical tensors, named and shaped as docs/models.md says."""
+    tensors = {}
+    for p in plan_layers(model):
+        layer, names = p.spec, list(layer_shapes(p))
+        if not names:
+            continue
+        arrays = [np.array(a, copy=True) for a in layer_weights[layer["name"]]]
+        if layer["kind"] == "conv2d":
+            arrays[0] = conv_hwio_to_oihw(arrays[0])
+        elif layer["kind"] == "dense":
+            arrays[0] = dense_keras_to_canonical(arrays[0], p.flattened_from)
+        tensors.update(zip(names, arrays))
+    return tensors
+
+
+# --- PyTorch ---
+
+#: Batch norm: canonical statistic -> torch.nn.BatchNorm2d state name.
+TORCH_BATCH_NORM = {"gamma": "weight", "beta": "bias", "moving_mean": "running_mean", "moving_variance": "running_var"}
+
+
+def canonical_to_torch_state(model: dict, tensors: dict) -> dict:
+    """Canonical tensors -> the state dict of torch_model.build_module (without BatchNorm's num_batches_tracked)."""
+    state = {}
+    for p in plan_layers(model):
+        layer = p.spec
+        kind, name = layer["kind"], layer.get("name")
+        if kind in ("conv2d", "dense"):
+            for n in layer_shapes(p):
+                state[n] = np.array(tensors[n], copy=True)
+        elif kind == "batch_norm":
+            for stat, torch_name in TORCH_BATCH_NORM.items():
+                state[f"{name}.{torch_name}"] = np.array(tensors[f"{name}.{stat}"], copy=True)
+        elif kind == "embedding":
+            state[f"{name}.weight"] = np.array(tensors[f"{name}.embeddings"], copy=True)
+        elif kind in GATES:
+            state.update(_recurrent_to_torch(layer, tensors))
+    return state
+
+
+def torch_state_to_canonical(model: dict, state: dict) -> dict:
     tensors = {}
     for p in plan_layers(model):
         layer = p.spec
-        if layer["kind"] not in ("conv2d", "dense"):
-            continue
-        name = layer["name"]
-        kernel, *rest = layer_weights[name]
-        kernel = np.asarray(kernel)
-        tensors[f"{name}.weight"] = conv_hwio_to_oihw(kernel) if layer["kind"] == "conv2d" else dense_keras_to_canonical(kernel, p.flattened_from)
-        if layer["bias"]:
-            tensors[f"{name}.bias"] = np.array(rest[0], copy=True)
+        kind, name = layer["kind"], layer.get("name")
+        if kind in ("conv2d", "dense"):
+            for n in layer_shapes(p):
+                tensors[n] = np.array(state[n], copy=True)
+        elif kind == "batch_norm":
+            for stat, torch_name in TORCH_BATCH_NORM.items():
+                tensors[f"{name}.{stat}"] = np.array(state[f"{name}.{torch_name}"], copy=True)
+        elif kind == "embedding":
+            tensors[f"{name}.embeddings"] = np.array(state[f"{name}.weight"], copy=True)
+        elif kind in GATES:
+            tensors.update(_recurrent_from_torch(layer, state))
     return tensors
+
+
+def _torch_rnn_prefix(name: str) -> str:
+    # torch_model.LastStep holds the nn.LSTM / nn.GRU as `rnn`.
+    return f"{name}.rnn."
+
+
+def _recurrent_to_torch(layer: dict, tensors: dict) -> dict:
+    name, kind = layer["name"], layer["kind"]
+    kernel, recurrent, bias = (np.asarray(tensors[f"{name}.{k}"]) for k in ("kernel", "recurrent_kernel", "bias"))
+    w_ih, w_hh = kernel.T, recurrent.T
+    if kind == "lstm":
+        # Same gate order i|f|c|o; torch adds two biases, so all of the canonical one goes to b_ih.
+        b_ih, b_hh = bias, np.zeros_like(bias)
+    else:
+        if not layer["reset_after"]:
+            raise ValueError("torch.nn.GRU has no reset_after=false form")
+        w_ih, w_hh = (reorder_gates(w, GRU_KERAS_TO_TORCH, 0) for w in (w_ih, w_hh))
+        # reset_after=true keeps [input bias; recurrent bias], exactly torch's b_ih and b_hh.
+        b_ih, b_hh = (reorder_gates(b, GRU_KERAS_TO_TORCH, 0) for b in (bias[0], bias[1]))
+    prefix = _torch_rnn_prefix(name)
+    return {f"{prefix}weight_ih_l0": np.ascontiguousarray(w_ih), f"{prefix}weight_hh_l0": np.ascontiguousarray(w_hh),
+            f"{prefix}bias_ih_l0": np.array(b_ih, copy=True), f"{prefix}bias_hh_l0": np.array(b_hh, copy=True)}
+
+
+def _recurrent_from_torch(layer: dict, state: dict) -> dict:
+    name, kind = layer["name"], layer["kind"]
+    prefix = _torch_rnn_prefix(name)
+    w_ih, w_hh, b_ih, b_hh = (np.asarray(state[f"{prefix}{k}_l0"]) for k in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
+    if kind == "lstm":
+        # Only the sum of torch's two biases matters; a torch-initialised b_hh makes this lossy by float rounding.
+        bias = b_ih + b_hh
+    else:
+        w_ih, w_hh = (reorder_gates(w, GRU_KERAS_TO_TORCH, 0) for w in (w_ih, w_hh))
+        bias = np.stack([reorder_gates(b, GRU_KERAS_TO_TORCH, 0) for b in (b_ih, b_hh)])
+    return {f"{name}.kernel": np.ascontiguousarray(w_ih.T), f"{name}.recurrent_kernel": np.ascontiguousarray(w_hh.T),
+            f"{name}.bias": np.ascontiguousarray(bias)}

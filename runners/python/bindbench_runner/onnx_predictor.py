@@ -1,4 +1,5 @@
-"""ONNX models run through onnxruntime (CPU): input `x` float32 NHWC, output `logits`, as the protocol fixes."""
+"""ONNX models run through onnxruntime (CPU): input `x` (float32 NHWC images or int32 [N, T] token ids), output
+`logits`, as the protocol fixes."""
 import numpy as np
 
 from .backend import Predictor
@@ -7,7 +8,8 @@ from .errors import not_supported
 
 
 class OnnxPredictor(Predictor):
-    def __init__(self, path: str):
+    def __init__(self, path: str, binary: bool = False):
+        self.binary = binary
         try:
             import onnxruntime
         except ImportError as e:
@@ -27,7 +29,8 @@ class OnnxPredictor(Predictor):
         correct = 0
         for xb, yb in batches:
             logits = self.session.run([self.output], {self.input: xb})[0]
-            correct += int((logits.argmax(axis=1) == yb).sum())
+            predicted = (logits[:, 0] > 0) if self.binary else logits.argmax(axis=1)
+            correct += int((predicted == yb).sum())
             if kept is not None:
                 kept.append(logits)
         return correct, kept

@@ -34,6 +34,13 @@ def _enum(obj: dict, key: str, path: str, allowed: tuple) -> str:
     return value
 
 
+def _bool(obj: dict, key: str, path: str) -> bool:
+    value = _get(obj, key, path)
+    if not isinstance(value, bool):
+        raise bad_request(f"request field {path}{key} must be true or false, got {value!r}")
+    return value
+
+
 def _file(obj: dict, key: str, path: str, nullable: bool) -> Any:
     value = _get(obj, key, path)
     if value is None and nullable:
@@ -43,31 +50,52 @@ def _file(obj: dict, key: str, path: str, nullable: bool) -> Any:
     return value
 
 
+def _number(obj: dict, key: str, path: str, low: float, high: float = None, native: bool = False) -> Any:
+    """A number in (low, high) (or >= low for a rate), or "native" where the spec allows the framework's default."""
+    value = _get(obj, key, path)
+    if native and value == "native":
+        return value
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= low and (high is None or value < high)
+    if not ok:
+        allowed = f"a number in [{low}, {high})" if high is not None else f"a number >= {low}"
+        if native:
+            allowed += ' or "native"'
+        raise bad_request(f"request field {path}{key} must be {allowed}, got {value!r}")
+    return value
+
+
+ACTIVATIONS = ("linear", "tanh", "relu", "sigmoid")
+
+#: Per layer kind, the checks of its fields (src/zoo/model-spec.ts).
+LAYER_FIELDS = {
+    "conv2d": lambda l, p: (_get(l, "name", p), _int(l, "filters", p, 1), _int(l, "kernel", p, 1),
+                            _enum(l, "padding", p, ("same", "valid")), _enum(l, "activation", p, ACTIVATIONS), _get(l, "bias", p)),
+    "maxpool2d": lambda l, p: _int(l, "size", p, 1),
+    "flatten": lambda l, p: None,
+    "dense": lambda l, p: (_get(l, "name", p), _int(l, "units", p, 1), _enum(l, "activation", p, ACTIVATIONS), _get(l, "bias", p)),
+    "batch_norm": lambda l, p: (_get(l, "name", p), _number(l, "momentum", p, 0, 1, native=True), _number(l, "epsilon", p, 0, 1, native=True)),
+    "activation": lambda l, p: _enum(l, "activation", p, ACTIVATIONS),
+    "dropout": lambda l, p: _number(l, "rate", p, 0, 1),
+    "embedding": lambda l, p: (_get(l, "name", p), _int(l, "vocab", p, 1), _int(l, "dim", p, 1)),
+    "lstm": lambda l, p: (_get(l, "name", p), _int(l, "units", p, 1)),
+    "gru": lambda l, p: (_get(l, "name", p), _int(l, "units", p, 1), _bool(l, "reset_after", p)),
+}
+
+
 def _check_model(model: Any) -> None:
     if not isinstance(model, dict):
         raise bad_request("request field model must be a model spec object")
     for key in ("id", "input_shape", "classes", "layers"):
         _get(model, key, "model.")
     shape = model["input_shape"]
-    if not (isinstance(shape, list) and len(shape) == 3 and all(isinstance(d, int) and d > 0 for d in shape)):
-        raise bad_request(f"model.input_shape must be [H, W, C], got {shape!r}")
+    if not (isinstance(shape, list) and len(shape) in (1, 3) and all(isinstance(d, int) and d > 0 for d in shape)):
+        raise bad_request(f"model.input_shape must be [H, W, C] (images) or [T] (token ids), got {shape!r}")
+    if model.get("output", "softmax") not in ("softmax", "sigmoid"):
+        raise bad_request(f"request field model.output must be one of softmax, sigmoid, got {model['output']!r}")
     for i, layer in enumerate(model["layers"]):
         path = f"model.layers[{i}]."
-        kind = _enum(layer, "kind", path, ("conv2d", "maxpool2d", "flatten", "dense"))
-        if kind == "conv2d":
-            _get(layer, "name", path)
-            _int(layer, "filters", path, 1)
-            _int(layer, "kernel", path, 1)
-            _enum(layer, "padding", path, ("same", "valid"))
-            _enum(layer, "activation", path, ("linear", "tanh", "relu", "sigmoid"))
-            _get(layer, "bias", path)
-        elif kind == "maxpool2d":
-            _int(layer, "size", path, 1)
-        elif kind == "dense":
-            _get(layer, "name", path)
-            _int(layer, "units", path, 1)
-            _enum(layer, "activation", path, ("linear", "tanh", "relu", "sigmoid"))
-            _get(layer, "bias", path)
+        kind = _enum(layer, "kind", path, tuple(LAYER_FIELDS))
+        LAYER_FIELDS[kind](layer, path)
 
 
 def validate(request: Any) -> dict:
@@ -87,11 +115,16 @@ def validate(request: Any) -> dict:
     lr = _get(optimizer, "learning_rate", "hyper.optimizer.")
     if not isinstance(lr, (int, float)) or isinstance(lr, bool) or not lr > 0:
         raise bad_request(f"request field hyper.optimizer.learning_rate must be a positive number, got {lr!r}")
-    _enum(hyper, "loss", "hyper.", ("sparse_categorical_crossentropy",))
+    for key, low, high in (("beta_1", 0, 1), ("beta_2", 0, 1), ("epsilon", 0, None)):
+        if key in optimizer:
+            _number(optimizer, key, "hyper.optimizer.", low, high)
+    _enum(hyper, "loss", "hyper.", ("sparse_categorical_crossentropy", "binary_crossentropy"))
     data = _get(request, "data", "")
     _file(data, "train", "data.", nullable=False)
     _file(data, "test", "data.", nullable=False)
     _int(data, "train_limit", "data.", 1, nullable=True)
+    if "test_limit" in data:
+        _int(data, "test_limit", "data.", 1, nullable=True)
     _int(request, "seed", "", 0)
     _enum(request, "device", "", ("cpu", "cuda"))
     order = _enum(request, "data_order", "", ("shared", "native"))

@@ -1,8 +1,10 @@
-"""tensorflow/python: the model as a keras.Sequential in NHWC, trained with tf.GradientTape inside tf.function.
+"""tensorflow/python: the model as a keras.Sequential (keras_model.py), trained with tf.GradientTape inside
+tf.function, with the loss the request names computed from the logits.
 
 Keras keeps conv kernels HWIO, dense kernels [in, out] and flattens in (H, W, C) order; every conversion to and
 from the canonical layouts goes through layout.canonical_to_keras_layers / keras_layers_to_canonical.
 """
+import inspect
 import os
 import sys
 
@@ -17,42 +19,34 @@ import keras  # noqa: E402
 from .backend import ARTIFACT_FILES, Backend, Predictor  # noqa: E402
 from .data import Split, load_canonical_weights, save_canonical_weights  # noqa: E402
 from .errors import RunnerError, not_supported  # noqa: E402
+from .keras_model import build_model, input_dtype  # noqa: E402
 from .layout import canonical_to_keras_layers, keras_layers_to_canonical  # noqa: E402
 from .onnx_predictor import OnnxPredictor  # noqa: E402
 from .seeding import cpu_name, installed_versions, seed_python_and_numpy  # noqa: E402
+from .spec import is_binary  # noqa: E402
 
 
-def build_model(model: dict) -> keras.Sequential:
-    layers = [keras.Input(shape=tuple(model["input_shape"]), name="x")]
-    for i, layer in enumerate(model["layers"]):
-        kind = layer["kind"]
-        if kind == "conv2d":
-            layers.append(keras.layers.Conv2D(layer["filters"], layer["kernel"], padding=layer["padding"],
-                                              activation=layer["activation"], use_bias=layer["bias"], name=layer["name"]))
-        elif kind == "maxpool2d":
-            layers.append(keras.layers.MaxPooling2D(layer["size"], name=f"pool{i}"))
-        elif kind == "flatten":
-            layers.append(keras.layers.Flatten(name=f"flatten{i}"))
-        elif kind == "dense":
-            layers.append(keras.layers.Dense(layer["units"], activation=layer["activation"], use_bias=layer["bias"], name=layer["name"]))
-    return keras.Sequential(layers, name=model["id"])
+def _input_spec(model: dict, name=None) -> tf.TensorSpec:
+    return tf.TensorSpec([None, *model["input_shape"]], input_dtype(model), name=name)
 
 
-def _infer_function(forward, input_shape):
-    """forward(x) -> logits, wrapped with argmax and the correct count into one graph per batch shape family."""
+def _infer_function(forward, model: dict):
+    """forward(x) -> logits, wrapped with the prediction and the correct count into one graph per batch shape family."""
+    binary = is_binary(model)
 
-    @tf.function(input_signature=[tf.TensorSpec([None, *input_shape], tf.float32), tf.TensorSpec([None], tf.int64)])
+    @tf.function(input_signature=[_input_spec(model), tf.TensorSpec([None], tf.int64)])
     def infer(xb, yb):
         logits = forward(xb)
-        correct = tf.reduce_sum(tf.cast(tf.equal(tf.argmax(logits, axis=1), yb), tf.int64))
+        predicted = tf.cast(logits[:, 0] > 0, tf.int64) if binary else tf.argmax(logits, axis=1)
+        correct = tf.reduce_sum(tf.cast(tf.equal(predicted, yb), tf.int64))
         return logits, correct
 
     return infer
 
 
 class GraphPredictor(Predictor):
-    def __init__(self, forward, input_shape, keep_alive=None):
-        self.infer = _infer_function(forward, input_shape)
+    def __init__(self, forward, model: dict, keep_alive=None):
+        self.infer = _infer_function(forward, model)
         # A restored SavedModel's functions need the loaded object alive.
         self._keep_alive = keep_alive
 
@@ -147,7 +141,7 @@ class TfBackend(Backend):
 
     def predictor(self) -> Predictor:
         model = self.model
-        return GraphPredictor(lambda x: model(x, training=False), self.model_spec["input_shape"])
+        return GraphPredictor(lambda x: model(x, training=False), self.model_spec)
 
     def load_predictor(self, model: dict, fmt: str, path: str) -> Predictor:
         if not os.path.exists(path):
@@ -158,15 +152,15 @@ class TfBackend(Backend):
             return self.predictor()
         if fmt == "keras":
             loaded = self._load_keras(path)
-            return GraphPredictor(lambda x: loaded(x, training=False), model["input_shape"], keep_alive=loaded)
+            return GraphPredictor(lambda x: loaded(x, training=False), model, keep_alive=loaded)
         if fmt == "savedmodel":
             restored = tf.saved_model.load(path)
             if "serve" not in restored.signatures:
                 raise RunnerError("bad_request", f"SavedModel {path} has no `serve` signature (it has {sorted(restored.signatures)})")
             serve = restored.signatures["serve"]
-            return GraphPredictor(lambda x: serve(x=x)["logits"], model["input_shape"], keep_alive=restored)
+            return GraphPredictor(lambda x: serve(x=x)["logits"], model, keep_alive=restored)
         if fmt == "onnx":
-            return OnnxPredictor(path)
+            return OnnxPredictor(path, is_binary(model))
         raise not_supported(f"{self.binding} cannot load format {fmt} (it loads safetensors, keras, savedmodel)")
 
     def write_artifact(self, fmt: str, output_dir: str) -> str:
@@ -184,7 +178,7 @@ class TfBackend(Backend):
         return path
 
     def _input_signature(self):
-        return [tf.TensorSpec([None, *self.model_spec["input_shape"]], tf.float32, name="x")]
+        return [_input_spec(self.model_spec, name="x")]
 
     def _export_savedmodel(self, path: str) -> None:
         # ExportArchive is what model.export uses; called directly it lets the output be named `logits`.
@@ -209,15 +203,19 @@ class TfBackend(Backend):
         tf2onnx.convert.from_function(serve, input_signature=signature, opset=17, output_path=path)
 
     # --- training ---
-    def start_training(self, hyper: dict, train: Split) -> None:
+    def start_training(self, hyper: dict, train: Split) -> dict:
         self.x_train = x_train = tf.constant(train.x)
-        self.y_train = y_train = tf.constant(train.y)
-        optimizer = hyper["optimizer"]
-        if optimizer["name"] == "sgd":
-            self.optimizer = keras.optimizers.SGD(learning_rate=optimizer["learning_rate"])
+        self.optimizer, settings = self._optimizer(hyper["optimizer"])
+        if hyper["loss"] == "binary_crossentropy":
+            # One pre-sigmoid logit per example, [N, 1]: the labels take the same shape, as float.
+            y_train = tf.constant(train.y.astype(np.float32)[:, None])
+            loss_fn = keras.losses.BinaryCrossentropy(from_logits=True)
+            settings["loss"] = "keras.losses.BinaryCrossentropy(from_logits=True)"
         else:
-            self.optimizer = keras.optimizers.Adam(learning_rate=optimizer["learning_rate"])
-        loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+            y_train = tf.constant(train.y)
+            loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+            settings["loss"] = "keras.losses.SparseCategoricalCrossentropy(from_logits=True)"
+        self.y_train = y_train
         model, opt = self.model, self.optimizer
         variables = model.trainable_variables
         opt.build(variables)
@@ -235,6 +233,16 @@ class TfBackend(Backend):
         # Trace now, so building the graph is not counted as part of the first epoch's optimiser steps.
         step.get_concrete_function()
         self._step = step
+        return settings
+
+    def _optimizer(self, optimizer: dict) -> tuple:
+        lr = optimizer["learning_rate"]
+        if optimizer["name"] == "sgd":
+            return keras.optimizers.SGD(learning_rate=lr), {"optimizer": "keras.optimizers.SGD", "learning_rate": lr}
+        # What the request leaves out is Keras's own default, read from the signature rather than restated here.
+        defaults = inspect.signature(keras.optimizers.Adam).parameters
+        chosen = {key: optimizer.get(key, defaults[key].default) for key in ("beta_1", "beta_2", "epsilon")}
+        return keras.optimizers.Adam(learning_rate=lr, **chosen), {"optimizer": "keras.optimizers.Adam", "learning_rate": lr, **chosen}
 
     def epoch_order(self, shared_row, n: int):
         if shared_row is not None:

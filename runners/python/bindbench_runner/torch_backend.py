@@ -1,12 +1,13 @@
-"""pytorch/python: the model as torch.nn layers in NCHW, trained with torch.optim and nn.CrossEntropyLoss.
+"""pytorch/python: the model as torch.nn layers (torch_model.py), trained with torch.optim and the loss the request
+names (nn.CrossEntropyLoss or nn.BCEWithLogitsLoss, both on the logits).
 
-PyTorch's parameter layouts are the canonical ones, so canonical safetensors map 1:1 onto the state dict; only
-inputs change layout (NHWC cache -> NCHW), through layout.nhwc_to_nchw.
+Conv and dense layouts are the canonical ones; batch norms, embeddings and recurrent layers are renamed and
+re-laid out by layout.py. Image inputs change layout (NHWC cache -> NCHW) through layout.torch_inputs.
 """
 import copy
+import inspect
 import os
 import sys
-from collections import OrderedDict
 
 import numpy as np
 
@@ -20,51 +21,22 @@ from torch import nn  # noqa: E402
 from .backend import ARTIFACT_FILES, Backend, Predictor  # noqa: E402
 from .data import Split, load_canonical_weights, save_canonical_weights  # noqa: E402
 from .errors import RunnerError, not_supported  # noqa: E402
-from .layout import nhwc_to_nchw  # noqa: E402
+from .layout import torch_inputs  # noqa: E402
 from .onnx_predictor import OnnxPredictor  # noqa: E402
 from .seeding import cpu_name, installed_versions, seed_python_and_numpy  # noqa: E402
-from .spec import plan_layers  # noqa: E402
-
-ACTIVATIONS = {"tanh": nn.Tanh, "relu": nn.ReLU, "sigmoid": nn.Sigmoid}
-
-
-def build_module(model: dict) -> nn.Sequential:
-    """nn.Sequential whose parameter names are the canonical ones (`conv1.weight`, ...)."""
-    modules = OrderedDict()
-    for i, p in enumerate(plan_layers(model)):
-        layer = p.spec
-        kind = layer["kind"]
-        if kind == "conv2d":
-            modules[layer["name"]] = nn.Conv2d(p.input_shape[2], layer["filters"], layer["kernel"], padding=layer["padding"], bias=layer["bias"])
-        elif kind == "maxpool2d":
-            modules[f"pool{i}"] = nn.MaxPool2d(layer["size"])
-        elif kind == "flatten":
-            modules[f"flatten{i}"] = nn.Flatten()
-        elif kind == "dense":
-            modules[layer["name"]] = nn.Linear(p.input_shape[0], layer["units"], bias=layer["bias"])
-        if layer.get("activation", "linear") != "linear":
-            modules[f"{layer['name']}_{layer['activation']}"] = ACTIVATIONS[layer["activation"]]()
-    return nn.Sequential(modules)
-
-
-class NhwcInput(nn.Module):
-    """Takes the protocol's NHWC input for formats that other bindings read (ONNX)."""
-
-    def __init__(self, inner: nn.Module):
-        super().__init__()
-        self.inner = inner
-
-    def forward(self, x):
-        return self.inner(x.permute(0, 3, 1, 2))
+from .spec import is_binary, takes_tokens  # noqa: E402
+from .torch_model import (NhwcInput, build_module, canonical_state, example_input, load_canonical_state, load_state,  # noqa: E402
+                          native_parameter_count)
 
 
 class ModulePredictor(Predictor):
-    def __init__(self, module, device):
+    def __init__(self, module, device, binary: bool):
         self.module = module
         self.device = device
+        self.binary = binary
 
     def prepare(self, split: Split, batch_size: int) -> list:
-        x = torch.from_numpy(nhwc_to_nchw(split.x)).to(self.device)
+        x = torch.from_numpy(torch_inputs(split.x)).to(self.device)
         y = torch.from_numpy(split.y).to(self.device)
         return [(x[i:i + batch_size], y[i:i + batch_size]) for i in range(0, split.n, batch_size)]
 
@@ -76,7 +48,8 @@ class ModulePredictor(Predictor):
         with torch.inference_mode():
             for xb, yb in batches:
                 logits = self.module(xb)
-                correct += (logits.argmax(dim=1) == yb).sum()
+                predicted = (logits[:, 0] > 0).long() if self.binary else logits.argmax(dim=1)
+                correct += (predicted == yb).sum()
                 if kept is not None:
                     kept.append(logits)
         self.module.train(was_training)
@@ -135,19 +108,16 @@ class TorchBackend(Backend):
         self.module = build_module(model).to(self.device)
 
     def parameter_count(self) -> int:
-        return sum(p.numel() for p in self.module.parameters())
+        return native_parameter_count(self.module)
 
     def load_canonical(self, tensors: dict) -> None:
-        self._load_state({k: torch.from_numpy(np.array(v, copy=True)) for k, v in tensors.items()})
+        load_canonical_state(self.module, self.model_spec, tensors)
 
     def _load_state(self, state: dict) -> None:
-        try:
-            self.module.load_state_dict(state, strict=True)
-        except RuntimeError as e:
-            raise RunnerError("bad_request", f"the weights do not fit model {self.model_spec['id']}: {e}") from None
+        load_state(self.module, self.model_spec, state)
 
     def canonical(self) -> dict:
-        return {k: v.detach().cpu().numpy().copy() for k, v in self.module.state_dict().items()}
+        return canonical_state(self.module, self.model_spec)
 
     def load_for_export(self, fmt: str, path: str) -> None:
         if fmt == "safetensors":
@@ -160,7 +130,7 @@ class TorchBackend(Backend):
             raise not_supported(f"{self.binding} cannot read parameters from format {fmt} (it reads safetensors, torch-state-dict, torchscript)")
 
     def predictor(self) -> Predictor:
-        return ModulePredictor(self.module, self.device)
+        return ModulePredictor(self.module, self.device, is_binary(self.model_spec))
 
     def load_predictor(self, model: dict, fmt: str, path: str) -> Predictor:
         if not os.path.exists(path):
@@ -170,11 +140,11 @@ class TorchBackend(Backend):
             self.load_for_export(fmt, path)
             return self.predictor()
         if fmt == "torchscript":
-            return ModulePredictor(torch.jit.load(path, map_location=self.device), self.device)
+            return ModulePredictor(torch.jit.load(path, map_location=self.device), self.device, is_binary(model))
         if fmt == "onnx":
             if self.device.type != "cpu":
                 raise not_supported("ONNX inference runs on onnxruntime's CPU provider only in this runner")
-            return OnnxPredictor(path)
+            return OnnxPredictor(path, is_binary(model))
         raise not_supported(f"{self.binding} cannot load format {fmt} (it loads safetensors, torch-state-dict, torchscript, onnx)")
 
     def write_artifact(self, fmt: str, output_dir: str) -> str:
@@ -193,27 +163,43 @@ class TorchBackend(Backend):
         return path
 
     def _export_onnx(self, cpu_module: nn.Module, path: str) -> None:
-        h, w, c = self.model_spec["input_shape"]
-        example = torch.zeros(2, h, w, c)
+        # The protocol's ONNX input is NHWC images or [N, T] int32 token ids, whatever PyTorch takes natively.
+        exported = cpu_module if takes_tokens(self.model_spec) else NhwcInput(cpu_module).eval()
         try:
-            torch.onnx.export(NhwcInput(cpu_module).eval(), (example,), path, input_names=["x"], output_names=["logits"],
-                              dynamic_shapes={"x": {0: torch.export.Dim("batch")}}, external_data=False)
+            torch.onnx.export(exported, (example_input(self.model_spec),), path, input_names=["x"], output_names=["logits"],
+                              dynamic_shapes=({0: torch.export.Dim("batch")},), external_data=False)
         except ImportError as e:
             raise not_supported(f"torch.onnx.export needs a package this environment lacks: {e}") from None
 
     # --- training ---
-    def start_training(self, hyper: dict, train: Split) -> None:
-        self.x_train = torch.from_numpy(nhwc_to_nchw(train.x)).to(self.device)
+    def start_training(self, hyper: dict, train: Split) -> dict:
+        self.x_train = torch.from_numpy(torch_inputs(train.x)).to(self.device)
         self.y_train = torch.from_numpy(train.y).to(self.device)
-        optimizer = hyper["optimizer"]
-        if optimizer["name"] == "sgd":
-            self.optimizer = torch.optim.SGD(self.module.parameters(), lr=optimizer["learning_rate"])
+        self.optimizer, settings = self._optimizer(hyper["optimizer"])
+        if hyper["loss"] == "binary_crossentropy":
+            # The model outputs one pre-sigmoid logit; BCEWithLogitsLoss is the numerically stable sigmoid + BCE.
+            self.y_train = self.y_train.float()
+            bce = nn.BCEWithLogitsLoss()
+            self.loss_fn = lambda logits, y: bce(logits[:, 0], y)
+            settings["loss"] = "nn.BCEWithLogitsLoss"
         else:
-            self.optimizer = torch.optim.Adam(self.module.parameters(), lr=optimizer["learning_rate"])
-        self.loss_fn = nn.CrossEntropyLoss()
+            self.loss_fn = nn.CrossEntropyLoss()
+            settings["loss"] = "nn.CrossEntropyLoss"
         # randperm draws from its own generator so the model's initialisers and the data order do not share a stream.
         self.shuffle_generator = torch.Generator().manual_seed(torch.initial_seed())
         self.module.train()
+        return settings
+
+    def _optimizer(self, optimizer: dict) -> tuple:
+        lr = optimizer["learning_rate"]
+        if optimizer["name"] == "sgd":
+            return torch.optim.SGD(self.module.parameters(), lr=lr), {"optimizer": "torch.optim.SGD", "lr": lr}
+        # What the request leaves out is torch's own default, read from the signature rather than restated here.
+        defaults = inspect.signature(torch.optim.Adam).parameters
+        betas = (optimizer.get("beta_1", defaults["betas"].default[0]), optimizer.get("beta_2", defaults["betas"].default[1]))
+        eps = optimizer.get("epsilon", defaults["eps"].default)
+        adam = torch.optim.Adam(self.module.parameters(), lr=lr, betas=betas, eps=eps)
+        return adam, {"optimizer": "torch.optim.Adam", "lr": lr, "betas": list(betas), "eps": eps}
 
     def epoch_order(self, shared_row, n: int):
         if shared_row is not None:

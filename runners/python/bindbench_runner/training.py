@@ -11,16 +11,23 @@ import numpy as np
 
 from .backend import Backend
 from .data import load_canonical_weights, load_order, load_split
-from .errors import RunnerError
+from .errors import RunnerError, bad_request
 from .events import EventWriter
+from .spec import is_binary
 from .timing import Stopwatch
+
+#: The loss each kind of model output is trained with (docs/models.md).
+LOSS_FOR_OUTPUT = {False: "sparse_categorical_crossentropy", True: "binary_crossentropy"}
 
 
 def run_train(backend: Backend, request: dict, events: EventWriter) -> float:
     """Trains, evaluates each epoch, writes the requested artifacts; returns the summed train seconds."""
     model, hyper, data = request["model"], request["hyper"], request["data"]
-    train = load_split(data["train"], "train", model["input_shape"], model["classes"], data["train_limit"])
-    test = load_split(data["test"], "test", model["input_shape"], model["classes"])
+    expected_loss = LOSS_FOR_OUTPUT[is_binary(model)]
+    if hyper["loss"] != expected_loss:
+        raise bad_request(f"hyper.loss {hyper['loss']} does not fit model {model['id']}, whose {model.get('output', 'softmax')} output trains with {expected_loss}")
+    train = load_split(data["train"], "train", model, data["train_limit"])
+    test = load_split(data["test"], "test", model, data.get("test_limit"))
     epochs, batch_size = hyper["epochs"], hyper["batch_size"]
     order = load_order(request["order"], epochs, train.n) if request["data_order"] == "shared" else None
 
@@ -35,7 +42,8 @@ def run_train(backend: Backend, request: dict, events: EventWriter) -> float:
     eval_batch = request["inference"]["batch_size"]
     train_batches = predictor.prepare(train, eval_batch)
     test_batches = predictor.prepare(test, eval_batch)
-    backend.start_training(hyper, train)
+    settings = backend.start_training(hyper, train)
+    events.log("training with " + ", ".join(f"{k} {v}" for k, v in settings.items()))
 
     record = request["record_step_losses"]
     step = 0

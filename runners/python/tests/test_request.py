@@ -31,6 +31,14 @@ def test_a_complete_request_validates(tmp_path):
     (lambda r: r.update(artifacts=["pickle"]), "artifacts must list formats"),
     (lambda r: r.update(mode="infer"), "mode infer needs weights"),
     (lambda r: r["model"]["layers"][0].update(padding="full"), "model.layers[0].padding"),
+    (lambda r: r["hyper"].update(loss="mse"), "hyper.loss must be one of sparse_categorical_crossentropy, binary_crossentropy"),
+    (lambda r: r["hyper"]["optimizer"].update(name="adam", beta_1=1.5), "hyper.optimizer.beta_1 must be a number in [0, 1)"),
+    (lambda r: r["data"].update(test_limit=0), "data.test_limit must be an integer >= 1"),
+    (lambda r: r.update(model=dict(ZOO["vgg16"], layers=[dict(ZOO["vgg16"]["layers"][1], momentum="auto")])),
+     'model.layers[0].momentum must be a number in [0, 1) or "native"'),
+    (lambda r: r.update(model=dict(ZOO["gru"], layers=[dict(ZOO["gru"]["layers"][1], reset_after="yes")])), "model.layers[0].reset_after must be true or false"),
+    (lambda r: r.update(model=dict(ZOO["lstm"], output="softplus")), "model.output must be one of softmax, sigmoid"),
+    (lambda r: r.update(model=dict(ZOO["lstm"], input_shape=[300, 1])), "model.input_shape must be [H, W, C] (images) or [T] (token ids)"),
 ])
 def test_bad_requests_name_the_problem(tmp_path, mutate, message):
     request = good_request(tmp_path)
@@ -39,6 +47,14 @@ def test_bad_requests_name_the_problem(tmp_path, mutate, message):
         validate(request)
     assert caught.value.kind == "bad_request"
     assert message in caught.value.message
+
+
+@pytest.mark.parametrize("model_id", ["vgg16", "lstm", "gru", "gru-reset-before"])
+def test_the_zoo_models_and_adam_settings_validate(tmp_path, model_id):
+    request = make_request("tensorflow/python", ZOO[model_id], MNIST_REFS, tmp_path, data={"test_limit": 100},
+                           hyper={"optimizer": {"name": "adam", "learning_rate": 3e-4, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7},
+                                  "loss": "binary_crossentropy"})
+    assert validate(copy.deepcopy(request)) == request
 
 
 def test_unreadable_request_file(tmp_path):

@@ -71,8 +71,8 @@ export function readSeeds(root: string): number[] {
 
 function hyperOf(model: string, epochs: number): Hyper {
   const m = STUDY_MODELS[model]!;
-  // The protocol's Hyper names only the losses bindbench's zoo uses; the study's RNNs used binary cross-entropy,
-  // recorded faithfully here (the index reads only `epochs`).
+  // The study's losses (sparse categorical cross-entropy, binary cross-entropy for the RNNs) are both protocol
+  // losses; the index reads only `epochs`.
   return { epochs, batch_size: m.batchSize, optimizer: m.optimizer, loss: m.loss as Hyper['loss'] };
 }
 
