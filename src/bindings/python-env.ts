@@ -5,10 +5,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { Home } from '../home.js';
 import { packageRoot } from '../home.js';
-import type { SetupContext } from './binding.js';
+import type { LaunchCommand, ProbeResult, SetupContext } from './binding.js';
 
 type Framework = 'pytorch' | 'tensorflow';
 
@@ -44,9 +45,7 @@ function basePython(): string {
  */
 export async function ensurePythonEnv(ctx: SetupContext, framework: Framework): Promise<PythonEnv> {
   const env = pythonEnv(ctx.home, framework);
-  const wanted = createHash('sha256').update(readFileSync(env.requirements)).digest('hex');
-  const stamp = join(env.dir, '.bindbench-requirements.sha256');
-  if (existsSync(env.python) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === wanted) {
+  if (existsSync(env.python) && requirementsInstalled(env)) {
     ctx.log(`${framework} Python environment is up to date (${env.dir})`);
     return env;
   }
@@ -56,6 +55,54 @@ export async function ensurePythonEnv(ctx: SetupContext, framework: Framework): 
   }
   ctx.log(`installing ${framework} requirements from ${env.requirements} (PyPI; the first time can take minutes)`);
   await ctx.exec(env.python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--progress-bar', 'off', '-r', env.requirements]);
-  writeFileSync(stamp, wanted + '\n');
+  writeFileSync(stampPath(env), requirementsHash(env) + '\n');
   return env;
+}
+
+/** The stamp holds the hash of the requirements that were installed, so a changed pin means a stale environment. */
+function stampPath(env: PythonEnv): string {
+  return join(env.dir, '.bindbench-requirements.sha256');
+}
+
+function requirementsHash(env: PythonEnv): string {
+  return createHash('sha256').update(readFileSync(env.requirements)).digest('hex');
+}
+
+function requirementsInstalled(env: PythonEnv): boolean {
+  const stamp = stampPath(env);
+  return existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === requirementsHash(env);
+}
+
+/**
+ * What a Python binding's probe shares: the environment exists, `versionsScript` (which prints the runner's
+ * versions as JSON on its last line) runs in it, and it was installed from the current pins. Returns the versions,
+ * or the not-installed result with the cause and `setupHint`.
+ */
+export async function probePythonEnv(
+  home: Home,
+  framework: Framework,
+  versionsScript: string,
+  setupHint: string,
+): Promise<{ env: PythonEnv; versions: Record<string, string> } | ProbeResult> {
+  const env = pythonEnv(home, framework);
+  if (!existsSync(env.python)) return { installed: false, versions: {}, detail: `the ${framework} Python environment ${env.dir} does not exist: ${setupHint}` };
+  let versions: Record<string, string>;
+  try {
+    const { stdout } = await promisify(execFile)(env.python, ['-c', versionsScript], { timeout: 120_000, encoding: 'utf8' });
+    versions = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, string>;
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    return { installed: false, versions: {}, detail: `${env.python} cannot import ${framework === 'pytorch' ? 'torch' : framework} (${(e.stderr || e.message).trim().split('\n').pop()}): ${setupHint}` };
+  }
+  if (!requirementsInstalled(env)) return { installed: false, versions, detail: `${env.dir} was not set up from the current ${env.requirements}: ${setupHint}` };
+  return { env, versions };
+}
+
+/** The Python runner package, started in the framework's environment. */
+export function pythonRunnerLaunch(home: Home, framework: Framework, requestPath: string): LaunchCommand {
+  return {
+    command: pythonEnv(home, framework).python,
+    args: ['-m', 'bindbench_runner', requestPath],
+    env: { PYTHONPATH: join(packageRoot, 'runners', 'python'), PYTHONUNBUFFERED: '1' },
+  };
 }

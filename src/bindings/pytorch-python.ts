@@ -3,15 +3,9 @@
  * (runners/python/bindbench_runner) builds the zoo model from torch.nn layers in NCHW and trains it with torch.optim;
  * it lives in the `pytorch` venv, whose torch wheel is also the libtorch that pytorch/rust links.
  */
-import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Home } from '../home.js';
-import { packageRoot } from '../home.js';
 import type { BindingDescriptor, ProbeResult } from './binding.js';
-import { ensurePythonEnv, pythonEnv } from './python-env.js';
+import { ensurePythonEnv, probePythonEnv, pythonRunnerLaunch } from './python-env.js';
 
 const SETUP = 'run `bindbench setup --bindings pytorch/python`';
 
@@ -24,21 +18,9 @@ print(json.dumps({"python": sys.version.split()[0], "torch": torch.__version__, 
 `;
 
 async function probe(home: Home): Promise<ProbeResult> {
-  const env = pythonEnv(home, 'pytorch');
-  if (!existsSync(env.python)) return { installed: false, versions: {}, detail: `the pytorch Python environment ${env.dir} does not exist: ${SETUP}` };
-  let versions: Record<string, string>;
-  try {
-    const { stdout } = await promisify(execFile)(env.python, ['-c', VERSIONS_SCRIPT], { timeout: 120_000, encoding: 'utf8' });
-    versions = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, string>;
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    return { installed: false, versions: {}, detail: `${env.python} cannot import torch (${(e.stderr || e.message).trim().split('\n').pop()}): ${SETUP}` };
-  }
-  const stamp = join(env.dir, '.bindbench-requirements.sha256');
-  const wanted = createHash('sha256').update(readFileSync(env.requirements)).digest('hex');
-  if (!existsSync(stamp) || readFileSync(stamp, 'utf8').trim() !== wanted) {
-    return { installed: false, versions, detail: `${env.dir} was not set up from the current ${env.requirements}: ${SETUP}` };
-  }
+  const found = await probePythonEnv(home, 'pytorch', VERSIONS_SCRIPT, SETUP);
+  if ('installed' in found) return found;
+  const { env, versions } = found;
   const cuda = versions.cuda_available === 'True' ? 'CUDA available' : 'CPU only here';
   delete versions.cuda_available;
   return { installed: true, versions, detail: `torch ${versions.torch} in ${env.dir} (${cuda})` };
@@ -74,10 +56,6 @@ export const pytorchPython = {
   },
 
   launch(home, requestPath) {
-    return {
-      command: pythonEnv(home, 'pytorch').python,
-      args: ['-m', 'bindbench_runner', requestPath],
-      env: { PYTHONPATH: join(packageRoot, 'runners', 'python'), PYTHONUNBUFFERED: '1' },
-    };
+    return pythonRunnerLaunch(home, 'pytorch', requestPath);
   },
 } satisfies BindingDescriptor;

@@ -3,15 +3,9 @@
  * (runners/python/bindbench_runner) builds a keras.Sequential in NHWC and trains it with tf.GradientTape inside
  * tf.function. Its venv pins tensorflow-cpu, whose libtensorflow the JS and Rust TensorFlow bindings link: CPU only.
  */
-import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Home } from '../home.js';
-import { packageRoot } from '../home.js';
 import type { BindingDescriptor, ProbeResult } from './binding.js';
-import { ensurePythonEnv, pythonEnv } from './python-env.js';
+import { ensurePythonEnv, probePythonEnv, pythonRunnerLaunch } from './python-env.js';
 
 const SETUP = 'run `bindbench setup --bindings tensorflow/python`';
 
@@ -25,21 +19,9 @@ print(json.dumps({"python": sys.version.split()[0], "tensorflow": tensorflow.__v
 `;
 
 async function probe(home: Home): Promise<ProbeResult> {
-  const env = pythonEnv(home, 'tensorflow');
-  if (!existsSync(env.python)) return { installed: false, versions: {}, detail: `the tensorflow Python environment ${env.dir} does not exist: ${SETUP}` };
-  let versions: Record<string, string>;
-  try {
-    const { stdout } = await promisify(execFile)(env.python, ['-c', VERSIONS_SCRIPT], { timeout: 120_000, encoding: 'utf8' });
-    versions = JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, string>;
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    return { installed: false, versions: {}, detail: `${env.python} cannot import tensorflow (${(e.stderr || e.message).trim().split('\n').pop()}): ${SETUP}` };
-  }
-  const stamp = join(env.dir, '.bindbench-requirements.sha256');
-  const wanted = createHash('sha256').update(readFileSync(env.requirements)).digest('hex');
-  if (!existsSync(stamp) || readFileSync(stamp, 'utf8').trim() !== wanted) {
-    return { installed: false, versions, detail: `${env.dir} was not set up from the current ${env.requirements}: ${SETUP}` };
-  }
+  const found = await probePythonEnv(home, 'tensorflow', VERSIONS_SCRIPT, SETUP);
+  if ('installed' in found) return found;
+  const { env, versions } = found;
   return { installed: true, versions, detail: `tensorflow ${versions.tensorflow} (CPU build) with keras ${versions.keras} in ${env.dir}` };
 }
 
@@ -69,10 +51,6 @@ export const tensorflowPython = {
   },
 
   launch(home, requestPath) {
-    return {
-      command: pythonEnv(home, 'tensorflow').python,
-      args: ['-m', 'bindbench_runner', requestPath],
-      env: { PYTHONPATH: join(packageRoot, 'runners', 'python'), PYTHONUNBUFFERED: '1' },
-    };
+    return pythonRunnerLaunch(home, 'tensorflow', requestPath);
   },
 } satisfies BindingDescriptor;

@@ -9,7 +9,8 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{RunnerError, RunnerResult};
 use crate::model::ModelSpec;
-use crate::request::TensorFile;
+use crate::events::{EventWriter, InferenceEvent, Split};
+use crate::request::{Request, TensorFile};
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
@@ -226,6 +227,45 @@ pub fn logits_sha256(logits: &[f32]) -> String {
 /// Writes `logits` F32 [n, classes] as safetensors.
 pub fn write_logits(path: &Path, logits: &[f32], classes: usize) -> RunnerResult<()> {
     write_f32_tensors(path, &[("logits", logits, vec![logits.len() / classes, classes])])
+}
+
+/// One evaluation pass over a split, as a runner measured it: logits row-major [n, classes].
+pub struct MeasuredPass<'a> {
+    pub split: Split,
+    /// 0-based timed repetition, -1 for an untimed count.
+    pub repetition: i64,
+    pub seconds: f64,
+    pub correct: usize,
+    pub n: usize,
+    pub logits: &'a [f32],
+    pub classes: usize,
+}
+
+/// Emits the `inference` event of a pass with its logits hash and, when `save_logits`, writes the logits to
+/// `<output_dir>/logits-<split>.safetensors` and names that file in the event: every runner reports the same way,
+/// so the orchestrator's logit comparison reads one layout.
+pub fn emit_inference<W: std::io::Write>(
+    request: &Request,
+    events: &mut EventWriter<W>,
+    pass: &MeasuredPass,
+    save_logits: bool,
+) -> RunnerResult<()> {
+    let logits_path = if save_logits {
+        let path = request.output_dir.join(format!("logits-{}.safetensors", pass.split.as_str()));
+        write_logits(&path, pass.logits, pass.classes)?;
+        Some(std::path::absolute(&path).unwrap_or(path).to_string_lossy().into_owned())
+    } else {
+        None
+    };
+    events.inference(&InferenceEvent {
+        split: pass.split,
+        repetition: pass.repetition,
+        seconds: pass.seconds,
+        correct: pass.correct,
+        n: pass.n,
+        logits_sha256: Some(logits_sha256(pass.logits)),
+        logits_path,
+    })
 }
 
 /// Writes named float32 tensors as safetensors (names sorted by the format).

@@ -1,9 +1,9 @@
 //! Mode `infer`: load a model (canonical safetensors into the spec-built net, or a TorchScript module), then
 //! untimed warm-up passes, timed repetitions and optionally an untimed count on the training split.
 
-use bindbench_protocol::files::{check_canonical_weights, logits_sha256, write_logits, ImageSplit};
+use bindbench_protocol::files::{check_canonical_weights, emit_inference, ImageSplit, MeasuredPass};
 use bindbench_protocol::{
-    ArtifactFormat, Context, EventWriter, InferenceEvent, Request, RunnerError, RunnerResult, Split,
+    ArtifactFormat, Context, EventWriter, Request, RunnerError, RunnerResult, Split,
 };
 use tch::nn::VarStore;
 use tch::{CModule, Device};
@@ -100,27 +100,6 @@ fn emit<W: std::io::Write>(
     save_logits: bool,
 ) -> RunnerResult<()> {
     let (logits, classes) = logits_f32(result)?;
-    let logits_path = if save_logits {
-        let path = request
-            .output_dir
-            .join(format!("logits-{}.safetensors", split.as_str()));
-        write_logits(&path, &logits, classes)?;
-        Some(
-            std::path::absolute(&path)
-                .unwrap_or(path)
-                .to_string_lossy()
-                .into_owned(),
-        )
-    } else {
-        None
-    };
-    events.inference(&InferenceEvent {
-        split,
-        repetition,
-        seconds: result.seconds,
-        correct: result.correct,
-        n,
-        logits_sha256: Some(logits_sha256(&logits)),
-        logits_path,
-    })
+    let pass = MeasuredPass { split, repetition, seconds: result.seconds, correct: result.correct, n, logits: &logits, classes };
+    emit_inference(request, events, &pass, save_logits)
 }

@@ -3,9 +3,9 @@
 
 use std::time::Instant;
 
-use bindbench_protocol::files::{count_correct, logits_sha256, write_logits, ImageSplit};
+use bindbench_protocol::files::{count_correct, emit_inference, ImageSplit, MeasuredPass};
 use bindbench_protocol::runner::seconds_since;
-use bindbench_protocol::{Context, EventWriter, InferenceEvent, Request, RunnerError, RunnerResult, Split};
+use bindbench_protocol::{Context, EventWriter, Request, RunnerError, RunnerResult, Split};
 use tensorflow::{SessionRunArgs, Tensor};
 
 use crate::savedmodel::ServingModel;
@@ -115,27 +115,6 @@ fn emit<W: std::io::Write>(
             logits.len()
         )));
     }
-    let logits_path = if save_logits {
-        let path = request
-            .output_dir
-            .join(format!("logits-{}.safetensors", split.as_str()));
-        write_logits(&path, &logits, classes)?;
-        Some(
-            std::path::absolute(&path)
-                .unwrap_or(path)
-                .to_string_lossy()
-                .into_owned(),
-        )
-    } else {
-        None
-    };
-    events.inference(&InferenceEvent {
-        split,
-        repetition,
-        seconds: result.seconds,
-        correct: result.correct,
-        n,
-        logits_sha256: Some(logits_sha256(&logits)),
-        logits_path,
-    })
+    let pass = MeasuredPass { split, repetition, seconds: result.seconds, correct: result.correct, n, logits: &logits, classes };
+    emit_inference(request, events, &pass, save_logits)
 }
