@@ -2,7 +2,8 @@
 // Side-by-side benchmark of the installed bindings in one run on this machine: seconds per full-MNIST training epoch
 // (LeNet-1, LeNet-5; the study's batch 128 and SGD 0.05) and full-test-set inference seconds, with ratios to each
 // framework's Python binding. Cells interleave bindings seed by seed, so drift falls on all of them.
-//   node scripts/bench-bindings.mjs [--bindings a,b] [--models lenet1,lenet5] [--seeds 1,2,3] [--epochs 1] [--home DIR]
+//   node scripts/bench-bindings.mjs [--bindings a,b] [--models lenet1,lenet5] [--seeds 1,2,3] [--epochs 1]
+//                                   [--experiments train,infer] [--home DIR]
 import { parseArgs } from 'node:util';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ const { values } = parseArgs({
     models: { type: 'string', default: 'lenet1,lenet5' },
     seeds: { type: 'string', default: '287426343,1850616268,2068338201' },
     epochs: { type: 'string', default: '1' },
+    experiments: { type: 'string', default: 'train,infer' },
     home: { type: 'string', default: '.bindbench' },
   },
 });
@@ -28,7 +30,7 @@ const spec = resolveSpec(
     bindings: values.bindings === 'installed' ? 'installed' : values.bindings.split(','),
     seeds: values.seeds.split(',').map(Number),
     epochs: Number(values.epochs),
-    experiments: ['train', 'infer'],
+    experiments: values.experiments.split(','),
     infer_modes: ['states', 'serialization', 'onnx'],
     infer_sources: 'reference',
   },

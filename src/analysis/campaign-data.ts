@@ -4,32 +4,9 @@
  */
 import { BadInputError } from '../errors.js';
 import type { IndexDb } from '../store/index-db.js';
+import { runRecordColumns, withFlags, type RunRecord } from '../store/run-records.js';
 
-export interface RunRecord {
-  id: string;
-  campaign: string;
-  model: string;
-  binding: string;
-  framework: string;
-  seed: number;
-  device: 'cpu' | 'cuda';
-  mode: 'train' | 'infer';
-  status: string;
-  reason: string | null;
-  finalTestAccuracy: number | null;
-  /** Training time with the per-epoch evaluations excluded. */
-  trainSeconds: number | null;
-  /** Mean duration of one timed pass over the whole test set (infer runs). */
-  meanInferenceSeconds: number | null;
-  sourceRun: string | null;
-  sourceBinding: string | null;
-  loadMode: string | null;
-  /** The source model's correct count on the test set, and the loaded model's. */
-  sourceCorrect: number | null;
-  targetCorrect: number | null;
-  reproduced: boolean | null;
-  stable: boolean | null;
-}
+export type { RunRecord };
 
 /** Per-epoch accuracies of a training run, in epoch order. */
 export interface AccuracyCurves {
@@ -45,31 +22,6 @@ export interface CampaignData {
   curves: Map<string, AccuracyCurves>;
 }
 
-interface RunRow {
-  id: string;
-  campaign: string;
-  model: string;
-  binding: string;
-  framework: string;
-  seed: number;
-  device: 'cpu' | 'cuda';
-  mode: 'train' | 'infer';
-  status: string;
-  reason: string | null;
-  final_test_accuracy: number | null;
-  train_seconds: number | null;
-  mean_inference_seconds: number | null;
-  source_run: string | null;
-  source_binding: string | null;
-  load_mode: string | null;
-  source_correct: number | null;
-  target_correct: number | null;
-  reproduced: number | null;
-  stable: number | null;
-}
-
-const flag = (v: number | null): boolean | null => (v === null ? null : v !== 0);
-
 /** Campaign ids in the index, newest first. */
 export function listIndexedCampaigns(db: IndexDb): Array<{ id: string; created: string }> {
   return db.prepare('SELECT id, created FROM campaigns ORDER BY created DESC, id').all() as Array<{ id: string; created: string }>;
@@ -81,38 +33,13 @@ export function loadCampaignData(db: IndexDb, campaign: string): CampaignData {
     const known = listIndexedCampaigns(db).map((c) => c.id);
     throw new BadInputError(`no campaign '${campaign}' in the index${known.length ? `; known campaigns: ${known.join(', ')}` : ''} (\`bindbench runs reindex\` rebuilds the index from the run directories)`);
   }
-  const rows = db
-    .prepare(
-      // An infer run belongs to the framework its model came from: a neutral runtime (onnxruntime/js) serves both.
-      `SELECT id, campaign, model, binding,
-              COALESCE(CASE WHEN mode = 'infer' THEN (SELECT s.framework FROM runs s WHERE s.id = runs.source_run) END, framework) AS framework,
-              seed, device, mode, status, reason, final_test_accuracy, train_seconds,
-              mean_inference_seconds, source_run, source_binding, load_mode, source_correct, target_correct, reproduced, stable
-       FROM runs WHERE campaign = ? ORDER BY model, binding, seed, device, id`,
-    )
-    .all(campaign) as RunRow[];
-  const runs: RunRecord[] = rows.map((r) => ({
-    id: r.id,
-    campaign: r.campaign,
-    model: r.model,
-    binding: r.binding,
-    framework: r.framework,
-    seed: r.seed,
-    device: r.device,
-    mode: r.mode,
-    status: r.status,
-    reason: r.reason,
-    finalTestAccuracy: r.final_test_accuracy,
-    trainSeconds: r.train_seconds,
-    meanInferenceSeconds: r.mean_inference_seconds,
-    sourceRun: r.source_run,
-    sourceBinding: r.source_binding,
-    loadMode: r.load_mode,
-    sourceCorrect: r.source_correct,
-    targetCorrect: r.target_correct,
-    reproduced: flag(r.reproduced),
-    stable: flag(r.stable),
-  }));
+  // An infer run belongs to the framework its model came from: a neutral runtime (onnxruntime/js) serves both.
+  const framework = `COALESCE(CASE WHEN runs.mode = 'infer' THEN (SELECT s.framework FROM runs s WHERE s.id = runs.source_run) END, runs.framework)`;
+  const runs = (
+    db
+      .prepare(`SELECT ${runRecordColumns(framework)} FROM runs WHERE campaign = ? ORDER BY model, binding, seed, device, id`)
+      .all(campaign) as RunRecord[]
+  ).map(withFlags);
   const curves = new Map<string, AccuracyCurves>();
   const epochs = db
     .prepare(

@@ -21,6 +21,11 @@ export interface BindingCapabilities {
   devices: Array<'cpu' | 'cuda'>;
   /** Zoo model ids it builds natively; others are planned as `not supported`. */
   models: string[];
+  /**
+   * Zoo model ids it cannot build but can run from the framework's own serialized model (TorchScript, SavedModel),
+   * whose graph needs no layers of the runner's own: planned for `serialization` infer cells only.
+   */
+  serializedModels?: string[];
   /** Why a zoo model is missing from `models`, where there is more to say than that the runner lacks it. */
   missingModels?: Record<string, string>;
   /**

@@ -40,7 +40,10 @@ export const onnxruntimeJs = {
     // onnxruntime-node's CUDA execution provider is not in the npm package; its install script downloads it from
     // NuGet, which setup skips (unreachable here), so only the CPU provider exists.
     devices: ['cpu'],
-    models: ['lenet1', 'lenet5'],
+    // Any graph of these models the Python bindings export: float32 NHWC images or int32/int64 token ids in, softmax
+    // logits or one pre-sigmoid logit out.
+    models: ['lenet1', 'lenet5', 'vgg16', 'lstm', 'gru', 'gru-reset-before', 'bert-minilm'],
+    testLimit: true,
     loads: ['onnx'],
     exports: [],
   },

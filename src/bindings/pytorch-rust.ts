@@ -21,7 +21,17 @@ export const pytorchRust = {
     train: { supported: true },
     infer: { supported: true },
     devices: ['cpu', 'cuda'],
-    models: ['lenet1', 'lenet5'],
+    models: ['lenet1', 'lenet5', 'vgg16', 'lstm', 'gru'],
+    // A TorchScript module carries its own graph: CModule runs it with int64 token ids (test/runners-rust/study-models.test.ts).
+    serializedModels: ['bert-minilm'],
+    missingModels: {
+      // The runner says the same when asked (runners/rust/pytorch-runner/src/model.rs).
+      'gru-reset-before':
+        "tch's nn::gru calls libtorch's GRU (at::gru), which has only the reset_after=true form; libtorch has no native reset_after=false GRU, and bindbench does not hand-write one, since the study compares each binding's own layers",
+      'bert-minilm':
+        "tch has no BERT layers, so pytorch/rust can neither train BERT nor build it to load its safetensors; it runs pytorch/python's BERT TorchScript (serialization) only",
+    },
+    testLimit: true,
     loads: ['safetensors', 'torchscript'],
     // tch cannot write pickle state dicts, TorchScript or ONNX: those are Python-side.
     exports: ['safetensors'],

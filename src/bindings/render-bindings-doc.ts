@@ -19,7 +19,7 @@ export function renderBindingsDoc(list: readonly BindingDescriptor[]): string {
   for (const b of list) {
     const c = b.capabilities;
     lines.push(
-      `| \`${b.id}\` | ${b.library} | ${b.language} | ${b.reference ? 'yes' : ''} | ${cap(c.train)} | ${cap(c.infer)} | ${c.devices.join(', ')} | ${c.models.join(', ') || '—'} | ${c.loads.join(', ') || '—'} | ${c.exports.join(', ') || '—'} |`,
+      `| \`${b.id}\` | ${b.library} | ${b.language} | ${b.reference ? 'yes' : ''} | ${cap(c.train)} | ${cap(c.infer)} | ${c.devices.join(', ')} | ${[...c.models, ...(c.serializedModels ?? []).map((m) => `${m} (serialization only)`)].join(', ') || '—'} | ${c.loads.join(', ') || '—'} | ${c.exports.join(', ') || '—'} |`,
     );
   }
   const gaps = list.flatMap((b) => Object.entries(b.capabilities.missingModels ?? {}).map(([model, why]) => `- \`${b.id}\` has no \`${model}\`: ${why}`));

@@ -2,11 +2,13 @@
  * tensorflow/js-wasm: TensorFlow.js with @tensorflow/tfjs-backend-wasm (XNNPACK kernels compiled to WebAssembly,
  * SIMD on, threads off under Node). The backend lacks some gradient kernels — in 4.22.0 Conv2DBackpropFilter — so
  * training a conv net ends in `not_supported` with tfjs's own message; the runner reports it per cell from the
- * thrown error rather than assuming it. It cannot load a SavedModel (that is tfjs-node's libtensorflow).
+ * thrown error rather than assuming it. It cannot load a SavedModel (that is tfjs-node's libtensorflow). Its models
+ * are tfjs-node's (the same tfjs-layers code), so the reset_after=true GRU is missing here too.
  */
 import { existsSync } from 'node:fs';
 import type { Home } from '../home.js';
 import type { BindingDescriptor, ProbeResult } from './binding.js';
+import { TFJS_NO_RESET_AFTER_GRU } from './tensorflow-js.js';
 import { compileRunner, installedVersion, installRunnerPackages, missingWasmFiles, runnerEntry, wasmDistDir } from './tfjs-node-build.js';
 
 const SETUP = 'run `bindbench setup --bindings tensorflow/js-wasm`';
@@ -23,7 +25,9 @@ export const tensorflowJsWasm = {
     train: { supported: true },
     infer: { supported: true },
     devices: ['cpu'],
-    models: ['lenet1', 'lenet5'],
+    models: ['lenet1', 'lenet5', 'vgg16', 'lstm', 'gru-reset-before'],
+    missingModels: { gru: TFJS_NO_RESET_AFTER_GRU },
+    testLimit: true,
     loads: ['safetensors', 'tfjs-layers'],
     exports: ['safetensors', 'tfjs-layers'],
   },

@@ -13,6 +13,10 @@ import { buildTfjsNode, builtAddon, compileRunner, installedVersion, installRunn
 
 const SETUP = 'run `bindbench setup --bindings tensorflow/js` (needs tensorflow/python: the addon links its libtensorflow)';
 
+/** The runner says the same when asked (runners/js/src/model.ts, unsupportedLayer). */
+export const TFJS_NO_RESET_AFTER_GRU =
+  'TensorFlow.js has no GRU with reset_after=true: tf.layers.gru (tfjs-layers 4.22) throws "GRUCell does not support reset_after parameter set to true"; its only GRU is the reset_after=false form, run here as gru-reset-before';
+
 /** Loads the addon in a child process and asks libtensorflow its version (TF_Version). */
 function libtensorflowVersion(addon: string): string {
   return execFileSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(addon)}).TF_Version)`], {
@@ -33,7 +37,11 @@ export const tensorflowJs = {
     train: { supported: true },
     infer: { supported: true },
     devices: ['cpu'],
-    models: ['lenet1', 'lenet5'],
+    models: ['lenet1', 'lenet5', 'vgg16', 'lstm', 'gru-reset-before'],
+    missingModels: { gru: TFJS_NO_RESET_AFTER_GRU },
+    // tfjs-node runs a Keras SavedModel's graph in libtensorflow, reset_after=true GRU included (test/runners-js/tfjs-zoo-models.test.ts).
+    serializedModels: ['gru'],
+    testLimit: true,
     loads: ['safetensors', 'tfjs-layers', 'savedmodel'],
     exports: ['safetensors', 'tfjs-layers'],
   },

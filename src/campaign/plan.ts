@@ -67,7 +67,7 @@ export function planCampaign(spec: CampaignSpec, bindings: BindingDescriptor[], 
               };
               inferCell.key = cellKey(inferCell);
               const skip =
-                inferSkip(target, modelId, device, installed, testLimit) ??
+                inferSkip(target, modelId, device, installed, testLimit, loadMode) ??
                 (format ? null : { status: 'not_supported' as const, reason: written.length ? `${target.id} loads none of the ${loadMode} formats ${binding.id} writes (${written.join(', ')})` : `${binding.id} writes no ${loadMode} format (${LOAD_MODE_FORMATS[loadMode].join(', ')})` });
               infer.push({ ...inferCell, skip });
             }
@@ -85,9 +85,10 @@ function targets(source: BindingDescriptor, target: BindingDescriptor, mode: Loa
   return target.framework === source.framework;
 }
 
-function commonSkip(binding: BindingDescriptor, model: string, device: 'cpu' | 'cuda', installed: ReadonlySet<string>, testLimit: number | null): PlannedCell['skip'] {
+function commonSkip(binding: BindingDescriptor, model: string, device: 'cpu' | 'cuda', installed: ReadonlySet<string>, testLimit: number | null, loadMode?: LoadMode): PlannedCell['skip'] {
   const caps = binding.capabilities;
-  if (!caps.models.includes(model) && binding.framework !== 'onnx') {
+  const runs = caps.models.includes(model) || (loadMode === 'serialization' && (caps.serializedModels ?? []).includes(model));
+  if (!runs) {
     return { status: 'not_supported', reason: caps.missingModels?.[model] ?? `${binding.id} has no ${zooModels[model]?.title ?? model} in its runner` };
   }
   if (testLimit !== null && !caps.testLimit) {
@@ -103,7 +104,7 @@ function trainSkip(binding: BindingDescriptor, model: string, device: 'cpu' | 'c
   return commonSkip(binding, model, device, installed, testLimit);
 }
 
-function inferSkip(binding: BindingDescriptor, model: string, device: 'cpu' | 'cuda', installed: ReadonlySet<string>, testLimit: number | null): PlannedCell['skip'] {
+function inferSkip(binding: BindingDescriptor, model: string, device: 'cpu' | 'cuda', installed: ReadonlySet<string>, testLimit: number | null, loadMode: LoadMode): PlannedCell['skip'] {
   if (!binding.capabilities.infer.supported) return { status: 'not_supported', reason: binding.capabilities.infer.reason };
-  return commonSkip(binding, model, device, installed, testLimit);
+  return commonSkip(binding, model, device, installed, testLimit, loadMode);
 }

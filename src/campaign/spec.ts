@@ -34,7 +34,7 @@ export const writtenSpecSchema = z
     infer_sources: z.union([z.literal('reference'), z.array(z.string()).nonempty()]).optional(),
     infer_modes: z.array(z.enum(['states', 'serialization', 'onnx'])).nonempty().optional(),
     /** Seeds whose trained models the infer experiment loads (default: every seed). */
-    infer_seeds: z.array(z.number().int().nonnegative()).nonempty().optional(),
+    infer_seeds: z.union([z.literal('all'), z.array(z.number().int().nonnegative()).nonempty()]).optional(),
     /** Timed passes over the test set per inference cell (after one untimed warm-up). */
     inference_repetitions: z.number().int().positive().optional(),
   })
@@ -91,7 +91,7 @@ export function resolveSpec(written: unknown, knownBindings: string[]): Campaign
   }
   if (w.data_dir !== undefined && !existsSync(w.data_dir)) throw new BadInputError(`data_dir: folder ${w.data_dir} does not exist`);
   const seeds = w.seeds ?? preset.defaults?.seeds ?? STUDY_SEEDS;
-  for (const seed of w.infer_seeds ?? []) {
+  for (const seed of Array.isArray(w.infer_seeds) ? w.infer_seeds : []) {
     if (!seeds.includes(seed)) throw new BadInputError(`infer_seeds: ${seed} is not one of the campaign's seeds`);
   }
   const overrides: CampaignSpec['overrides'] = {};

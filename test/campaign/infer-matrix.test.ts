@@ -91,3 +91,16 @@ test('an infer cell whose source did not train is not available, with the reason
     db.close();
   }
 });
+
+test('a model a target runs only from a serialized graph is planned for serialization cells only', () => {
+  const list = bindingsFor('/x');
+  const rust = list.find((b) => b.id === 'fake/rust')!;
+  rust.capabilities = { ...rust.capabilities, models: ['lenet5'], serializedModels: ['lenet1'], missingModels: { lenet1: 'no native LeNet-1 here' } };
+  const spec = resolveSpec({ models: ['lenet1'], seeds: [1], experiments: ['train', 'infer'], infer_modes: ['serialization', 'states'] }, list.map((b) => b.id));
+  const cells = planCampaign(spec, list, new Set(list.map((b) => b.id))).filter((c) => c.binding === 'fake/rust');
+  assert.deepEqual(
+    cells.map((c) => `${c.mode} ${c.source?.loadMode ?? ''} ${c.skip?.status ?? 'run'}`),
+    ['train  not_supported', 'infer states not_supported', 'infer serialization run'],
+  );
+  assert.equal(cells[1]!.skip!.reason, 'no native LeNet-1 here');
+});

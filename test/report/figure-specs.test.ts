@@ -34,6 +34,7 @@ function run(p: Partial<FigureRun> & Pick<FigureRun, 'id' | 'binding' | 'seed'>)
     finalTestAccuracy: null,
     trainSeconds: null,
     meanInferenceSeconds: null,
+    sourceRun: null,
     sourceBinding: null,
     loadMode: null,
     sourceCorrect: null,

@@ -14,7 +14,7 @@ import { packageRoot, resolveHome } from '../../src/home.js';
 import { models } from '../../src/zoo/models.js';
 
 test('the zoo specs the cargo tests read equal src/zoo/models.ts', () => {
-  for (const id of ['lenet1', 'lenet5']) {
+  for (const id of ['lenet1', 'lenet5', 'vgg16', 'lstm', 'gru', 'gru-reset-before', 'bert-minilm']) {
     const fixture = JSON.parse(readFileSync(join(packageRoot, 'runners', 'rust', 'fixtures', `${id}.json`), 'utf8'));
     assert.deepEqual(fixture, models[id], `runners/rust/fixtures/${id}.json is stale: regenerate it from src/zoo/models.ts`);
   }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gru, gruResetBefore, lenet1, lenet5, lstm, models, vgg16 } from '../../src/zoo/models.js';
+import { bertMinilm, gru, gruResetBefore, lenet1, lenet5, lstm, models, vgg16 } from '../../src/zoo/models.js';
 import { modelSpecSchema } from '../../src/zoo/model-spec.js';
 import { canonicalParameters, parameterCount, trainableParameterCount } from '../../src/zoo/parameters.js';
 import { sharedInitialWeights } from '../../src/weights/shared-init.js';
@@ -78,4 +78,35 @@ test('shared initial weights follow Keras\'s defaults for the new layers', () =>
   assert.ok((bn['bn1.gamma']!.data as Float32Array).every((v) => v === 1));
   assert.ok((bn['bn1.moving_variance']!.data as Float32Array).every((v) => v === 1));
   assert.ok((bn['bn1.moving_mean']!.data as Float32Array).every((v) => v === 0));
+});
+
+test('BERT (all-MiniLM-L6-v2): 22,713,216 BertModel parameters under Hugging Face\'s names plus a 385-parameter head', () => {
+  const h = 384;
+  const embeddings = (30_522 + 512 + 2) * h + 2 * h;
+  const perLayer = 4 * (h * h + h) + 2 * h + (h * 1536 + 1536) + (1536 * h + h) + 2 * h;
+  const pooler = h * h + h;
+  assert.equal(embeddings + 6 * perLayer + pooler, 22_713_216, "the package checkpoint's count (position_ids, a buffer, left out)");
+  assert.equal(parameterCount(bertMinilm), 22_713_216 + h + 1);
+  assert.equal(parameterCount(bertMinilm), 22_713_601);
+  assert.equal(trainableParameterCount(bertMinilm), parameterCount(bertMinilm));
+  const names = describe(bertMinilm);
+  assert.equal(names.length, 5 + 6 * 16 + 2 + 2);
+  assert.deepEqual(names.slice(0, 6), [
+    'bert.embeddings.word_embeddings.weight 30522x384', 'bert.embeddings.position_embeddings.weight 512x384', 'bert.embeddings.token_type_embeddings.weight 2x384',
+    'bert.embeddings.LayerNorm.weight 384', 'bert.embeddings.LayerNorm.bias 384', 'bert.encoder.layer.0.attention.self.query.weight 384x384',
+  ]);
+  assert.ok(names.includes('bert.encoder.layer.5.intermediate.dense.weight 1536x384'));
+  assert.ok(names.includes('bert.encoder.layer.5.output.dense.weight 384x1536'), 'dense weights [out, in]');
+  assert.deepEqual(names.slice(-4), ['bert.pooler.dense.weight 384x384', 'bert.pooler.dense.bias 384', 'classifier.weight 1x384', 'classifier.bias 1']);
+  const params = canonicalParameters(bertMinilm);
+  assert.ok(params.filter((p) => p.name.startsWith('bert.')).every((p) => p.init === 'pretrained'), 'the encoder comes from the package');
+  assert.deepEqual(params.filter((p) => !p.name.startsWith('bert.')).map((p) => p.init), ['glorot_uniform', 'zeros']);
+});
+
+test('a BERT layer that does not fit its input names itself', () => {
+  const bert = bertMinilm.layers[0]!;
+  assert.throws(() => canonicalParameters({ ...bertMinilm, input_shape: [600] }), /layer bert: 600 tokens exceed its 512 positions/);
+  assert.throws(() => canonicalParameters({ ...bertMinilm, layers: [{ ...bert, heads: 5 } as typeof bert] }), /not a multiple of its 5 heads/);
+  const small = sharedInitialWeights({ ...bertMinilm, input_shape: [4], layers: [{ ...bert, vocab: 10, hidden: 4, heads: 2, layers: 1, intermediate: 8, max_position: 6, pretrained: undefined } as typeof bert] }, 1);
+  assert.ok((small['bert.embeddings.LayerNorm.weight']!.data as Float32Array).every((v) => v === 1), 'without a package: Keras defaults');
 });

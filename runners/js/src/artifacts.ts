@@ -93,7 +93,7 @@ export async function loadModel(backend: Backend, spec: ModelSpec, weights: { fo
   if (!existsSync(weights.path)) throw new RunnerError('bad_request', `weights ${weights.path} do not exist`);
   switch (weights.format) {
     case 'safetensors': {
-      const model = buildModel(tf, spec, 0);
+      const model = buildModel(tf, spec, 0, 'overwritten');
       setCanonicalWeights(tf, model, spec, readSafetensors(weights.path), weights.path);
       return fromLayers(model);
     }

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from './backend.js';
-import type { Split } from './data.js';
+import { inputDtype, type Split } from './data.js';
 
 /** Logits of one batch of inputs, in inference mode. */
 export type Forward = (x: TF.Tensor) => TF.Tensor;
@@ -23,7 +23,7 @@ export function toBatches(tf: Tf, split: Split, batchSize: number): Batches {
   const labels: TF.Tensor[] = [];
   for (let start = 0; start < split.n; start += batchSize) {
     const end = Math.min(start + batchSize, split.n);
-    xs.push(tf.tensor(split.x.subarray(start * size, end * size), [end - start, ...split.exampleShape], 'float32'));
+    xs.push(tf.tensor(split.x.subarray(start * size, end * size), [end - start, ...split.exampleShape], inputDtype(split)));
     labels.push(tf.tensor1d(split.labels.subarray(start, end), 'int32'));
   }
   return { xs, labels, n: split.n };
@@ -40,10 +40,19 @@ export interface PassResult {
 }
 
 /**
- * One pass: forward, argmax and count per batch. Reading the count back (dataSync) waits for all queued work,
+ * Predicted classes of a batch of logits: the argmax of `classes` logits, or for a sigmoid output (one logit) 1
+ * where the logit is > 0, i.e. p > 0.5 (docs/protocol.md).
+ */
+export function predictions(tf: Tf, logits: TF.Tensor, binary: boolean): TF.Tensor {
+  if (binary) return tf.greater(tf.reshape(logits, [-1]), 0).toInt();
+  return tf.argMax(logits, 1).toInt();
+}
+
+/**
+ * One pass: forward, prediction and count per batch. Reading the count back (dataSync) waits for all queued work,
  * so a clock read after this function returns covers the whole pass.
  */
-export function countCorrect(tf: Tf, forward: Forward, batches: Batches, keepLogits: boolean): PassResult {
+export function countCorrect(tf: Tf, forward: Forward, batches: Batches, keepLogits: boolean, binary: boolean): PassResult {
   const kept: TF.Tensor[] = [];
   const perBatch: TF.Tensor[] = [];
   batches.xs.forEach((x, i) => {
@@ -51,7 +60,7 @@ export function countCorrect(tf: Tf, forward: Forward, batches: Batches, keepLog
       tf.tidy(() => {
         const logits = forward(x);
         if (keepLogits) kept.push(tf.keep(logits));
-        return tf.equal(tf.argMax(logits, 1).toInt(), batches.labels[i]!).toInt().sum();
+        return tf.equal(predictions(tf, logits, binary), batches.labels[i]!).toInt().sum();
       }),
     );
   });

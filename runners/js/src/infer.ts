@@ -8,14 +8,14 @@
 import { resolve } from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import type { Backend } from './backend.js';
-import { loadSplit, type Split } from './data.js';
+import { isBinary, loadSplit, type Split } from './data.js';
 import { countCorrect, disposeBatches, logitsArray, sha256Floats, toBatches, type Batches } from './evaluate.js';
 import { loadModel, writeArtifacts } from './artifacts.js';
 import { writeSafetensors } from './safetensors.js';
 import { emit, log, RunnerError, type RunnerRequest } from './protocol.js';
 
 export interface Logits {
-  /** Row-major float32 [n, classes]. */
+  /** Row-major float32 [n, classes], or [n, 1] pre-sigmoid logits for a sigmoid output. */
   data: Float32Array;
   shape: [number, number];
 }
@@ -60,7 +60,7 @@ async function timedPass<B>(predictor: Predictor<B>, batches: B, n: number): Pro
 }
 
 export async function runInference<B>(predictor: Predictor<B>, req: RunnerRequest): Promise<void> {
-  const testSplit = loadSplit(req.data.test, 'test data', null);
+  const testSplit = loadSplit(req.data.test, 'test data', req.data.test_limit, req.model);
   const test = predictor.prepare(testSplit, req.inference.batch_size);
   log(`inference on ${testSplit.n} test examples: ${req.inference.warmup} warm-up and ${req.inference.repetitions} timed passes, backend ${predictor.backend}`);
 
@@ -72,7 +72,7 @@ export async function runInference<B>(predictor: Predictor<B>, req: RunnerReques
   predictor.release(test);
 
   if (req.inference.include_train) {
-    const trainSplit = loadSplit(req.data.train, 'training data', req.data.train_limit);
+    const trainSplit = loadSplit(req.data.train, 'training data', req.data.train_limit, req.model);
     const train = predictor.prepare(trainSplit, req.inference.batch_size);
     const pass = await timedPass(predictor, train, trainSplit.n);
     emit({ type: 'inference', split: 'train', repetition: -1, seconds: pass.seconds, correct: pass.correct, n: trainSplit.n, ...recordLogits(pass.logits, 'train', req, true) });
@@ -87,11 +87,12 @@ function dispose(tensors: TF.Tensor[] | null): void {
 export async function infer(backend: Backend, req: RunnerRequest): Promise<void> {
   const { tf } = backend;
   const model = await loadModel(backend, req.model, req.weights!, req.binding);
+  const binary = isBinary(req.model);
   const predictor: Predictor<Batches> = {
     backend: backend.name,
     prepare: (split, batchSize) => toBatches(tf, split, batchSize),
     run(batches, keepLogits) {
-      const { correct, logits } = countCorrect(tf, model.forward, batches, keepLogits);
+      const { correct, logits } = countCorrect(tf, model.forward, batches, keepLogits, binary);
       const readLogits = logits
         ? () => {
             const array = logitsArray(logits);

@@ -1,15 +1,32 @@
 /**
  * The one place where canonical parameter layouts (docs/models.md: conv OIHW, dense [out, in], flatten channel-major
  * C·H·W) meet TensorFlow.js's own (conv kernel [kh, kw, in, out], dense kernel [in, out], flatten H·W·C).
+ * Batch norms, embeddings and LSTM/GRU weights are canonical in Keras's names, layouts and gate order (LSTM i|f|c|o,
+ * GRU z|r|h), which tfjs-layers shares, so they pass through unchanged.
  * Pure index arithmetic on Float32Arrays: exact, backend-independent, and testable without tfjs.
  */
 import type { ModelSpec } from './protocol.js';
 
+/** `weight` is the name tfjs gives the variable inside its layer (`<layer>/<weight>`). */
+interface Common {
+  name: string;
+  layer: string;
+  weight: string;
+}
+
 export type ParameterLayout =
-  | { name: string; layer: string; role: 'conv-kernel'; canonicalShape: [number, number, number, number] }
+  | (Common & { role: 'conv-kernel'; canonicalShape: [number, number, number, number] })
   /** `flattenedFrom` is the (H, W, C) a flatten turned into this dense layer's input, or null. */
-  | { name: string; layer: string; role: 'dense-kernel'; canonicalShape: [number, number]; flattenedFrom: [number, number, number] | null }
-  | { name: string; layer: string; role: 'bias'; canonicalShape: [number] };
+  | (Common & { role: 'dense-kernel'; canonicalShape: [number, number]; flattenedFrom: [number, number, number] | null })
+  | (Common & { role: 'bias'; canonicalShape: [number] })
+  /** Same layout in both: batch-norm statistics, embeddings, recurrent kernels and biases. */
+  | (Common & { role: 'same'; canonicalShape: number[] });
+
+const GATES = { lstm: 4, gru: 3 } as const;
+
+function same(layer: string, weight: string, canonicalShape: number[]): ParameterLayout {
+  return { name: `${layer}.${weight}`, layer, weight, role: 'same', canonicalShape };
+}
 
 /** Walks the spec tracking the (H, W, C) activation shape, as the zoo's canonicalParameters does, in the same order. */
 export function parameterLayouts(model: ModelSpec): ParameterLayout[] {
@@ -21,8 +38,8 @@ export function parameterLayouts(model: ModelSpec): ParameterLayout[] {
       case 'conv2d': {
         const [h, w, c] = shape as [number, number, number];
         const k = layer.kernel;
-        out.push({ name: `${layer.name}.weight`, layer: layer.name, role: 'conv-kernel', canonicalShape: [layer.filters, c, k, k] });
-        if (layer.bias) out.push({ name: `${layer.name}.bias`, layer: layer.name, role: 'bias', canonicalShape: [layer.filters] });
+        out.push({ name: `${layer.name}.weight`, layer: layer.name, weight: 'kernel', role: 'conv-kernel', canonicalShape: [layer.filters, c, k, k] });
+        if (layer.bias) out.push({ name: `${layer.name}.bias`, layer: layer.name, weight: 'bias', role: 'bias', canonicalShape: [layer.filters] });
         shape = layer.padding === 'same' ? [h, w, layer.filters] : [h - k + 1, w - k + 1, layer.filters];
         break;
       }
@@ -37,9 +54,31 @@ export function parameterLayouts(model: ModelSpec): ParameterLayout[] {
         break;
       case 'dense': {
         const inputs = shape.reduce((a, b) => a * b, 1);
-        out.push({ name: `${layer.name}.weight`, layer: layer.name, role: 'dense-kernel', canonicalShape: [layer.units, inputs], flattenedFrom });
-        if (layer.bias) out.push({ name: `${layer.name}.bias`, layer: layer.name, role: 'bias', canonicalShape: [layer.units] });
+        out.push({ name: `${layer.name}.weight`, layer: layer.name, weight: 'kernel', role: 'dense-kernel', canonicalShape: [layer.units, inputs], flattenedFrom });
+        if (layer.bias) out.push({ name: `${layer.name}.bias`, layer: layer.name, weight: 'bias', role: 'bias', canonicalShape: [layer.units] });
         flattenedFrom = null;
+        shape = [layer.units];
+        break;
+      }
+      case 'batch_norm': {
+        const c = shape[shape.length - 1]!;
+        for (const stat of ['gamma', 'beta', 'moving_mean', 'moving_variance']) out.push(same(layer.name, stat, [c]));
+        break;
+      }
+      case 'activation':
+      case 'dropout':
+        break;
+      case 'embedding':
+        out.push(same(layer.name, 'embeddings', [layer.vocab, layer.dim]));
+        shape = [shape[0]!, layer.dim];
+        break;
+      case 'lstm':
+      case 'gru': {
+        const width = GATES[layer.kind] * layer.units;
+        const twoBiases = layer.kind === 'gru' && layer.reset_after;
+        out.push(same(layer.name, 'kernel', [shape[shape.length - 1]!, width]));
+        out.push(same(layer.name, 'recurrent_kernel', [layer.units, width]));
+        out.push(same(layer.name, 'bias', twoBiases ? [2, width] : [width]));
         shape = [layer.units];
         break;
       }
@@ -60,6 +99,7 @@ export function nativeShape(p: ParameterLayout): number[] {
       return [i, o];
     }
     case 'bias':
+    case 'same':
       return [...p.canonicalShape];
   }
 }
@@ -100,6 +140,7 @@ export function toNative(p: ParameterLayout, canonical: Float32Array): Float32Ar
       return native;
     }
     case 'bias':
+    case 'same':
       native.set(canonical);
       return native;
   }
@@ -125,6 +166,7 @@ export function toCanonical(p: ParameterLayout, native: Float32Array): Float32Ar
       return canonical;
     }
     case 'bias':
+    case 'same':
       canonical.set(native);
       return canonical;
   }

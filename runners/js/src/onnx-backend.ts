@@ -9,7 +9,7 @@ import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
-import type { Split } from './data.js';
+import { inputKind, isBinary, type Split } from './data.js';
 import { runInference, type Logits, type Predictor } from './infer.js';
 import { log, RunnerError, type RunnerRequest } from './protocol.js';
 
@@ -83,6 +83,13 @@ export function countRowsCorrect(logits: Float32Array, classes: number, labels: 
   return correct;
 }
 
+/** For a sigmoid output (one logit per row): predicted 1 where the logit is > 0 (p > 0.5). */
+export function countBinaryCorrect(logits: Float32Array, labels: Int32Array): number {
+  let correct = 0;
+  for (let row = 0; row < labels.length; row++) if ((logits[row]! > 0 ? 1 : 0) === labels[row]) correct++;
+  return correct;
+}
+
 /** Concatenates per-batch logits into one row-major [n, classes] array. */
 export function concatLogits(parts: Float32Array[], classes: number): Logits {
   const rows = parts.reduce((n, p) => n + p.length / classes, 0);
@@ -95,7 +102,21 @@ export function concatLogits(parts: Float32Array[], classes: number): Logits {
   return { data, shape: [rows, classes] };
 }
 
-export function onnxPredictor(ort: OrtModule, session: Ort.InferenceSession, input: string, output: string, classes: number): Predictor<OnnxBatches> {
+/**
+ * The tensor type the graph's input is fed as: what the data gives (float32 images, int32 token ids), or int64 where
+ * the graph declares int64 token ids (torch.onnx keeps PyTorch's int64 ids, as BERT's export does; widening is
+ * lossless). Any other declared type is refused here, since onnxruntime's own message names neither file nor cause.
+ */
+export function feedType(session: Pick<Ort.InferenceSession, 'inputNames' | 'inputMetadata'>, input: string, given: 'float32' | 'int32', path: string): 'float32' | 'int32' | 'int64' {
+  const meta = session.inputMetadata?.[session.inputNames.indexOf(input)];
+  if (!meta || !meta.isTensor || meta.type === given) return given;
+  if (given === 'int32' && meta.type === 'int64') return 'int64';
+  throw new RunnerError('bad_request', `ONNX model ${path} takes input ${input} as ${meta.type}, but the data gives ${given} (${given === 'int32' ? 'token ids' : 'images'}); the protocol's ONNX input is float32 NHWC images or int32/int64 [N, T] token ids`);
+}
+
+/** `binary`: the model has a sigmoid output, one logit per example ([batch, 1]); otherwise `classes` logits. */
+export function onnxPredictor(ort: OrtModule, session: Ort.InferenceSession, input: string, output: string, classes: number, binary = false, feed: 'float32' | 'int32' | 'int64' = 'float32'): Predictor<OnnxBatches> {
+  const width = binary ? 1 : classes;
   return {
     backend: 'onnxruntime-node (cpu)',
     prepare(split: Split, batchSize: number): OnnxBatches {
@@ -104,8 +125,11 @@ export function onnxPredictor(ort: OrtModule, session: Ort.InferenceSession, inp
       const labels: Int32Array[] = [];
       for (let start = 0; start < split.n; start += batchSize) {
         const end = Math.min(start + batchSize, split.n);
-        // Channels last, as cached and as both exporters fix the graph's input.
-        xs.push(new ort.Tensor('float32', split.x.subarray(start * size, end * size), [end - start, ...split.exampleShape]));
+        // Channels last, as cached and as both exporters fix the graph's input; token ids as int32.
+        const x = split.x.subarray(start * size, end * size);
+        const dims = [end - start, ...split.exampleShape];
+        if (x instanceof Int32Array) xs.push(feed === 'int64' ? new ort.Tensor('int64', BigInt64Array.from(x, (v) => BigInt(v)), dims) : new ort.Tensor('int32', x, dims));
+        else xs.push(new ort.Tensor('float32', x, dims));
         labels.push(split.labels.subarray(start, end));
       }
       return { xs, labels };
@@ -116,13 +140,13 @@ export function onnxPredictor(ort: OrtModule, session: Ort.InferenceSession, inp
       for (let i = 0; i < batches.xs.length; i++) {
         const result = (await session.run({ [input]: batches.xs[i]! }, [output]))[output]!;
         const logits = result.data as Float32Array;
-        if (result.type !== 'float32' || result.dims.length !== 2 || result.dims[1] !== classes) {
-          throw new RunnerError('failed', `ONNX output ${output} is ${result.type} [${result.dims.join(', ')}], expected float32 [batch, ${classes}]`);
+        if (result.type !== 'float32' || result.dims.length !== 2 || result.dims[1] !== width) {
+          throw new RunnerError('failed', `ONNX output ${output} is ${result.type} [${result.dims.join(', ')}], expected float32 [batch, ${width}]${binary ? ' (one pre-sigmoid logit)' : ''}`);
         }
-        correct += countRowsCorrect(logits, classes, batches.labels[i]!);
+        correct += binary ? countBinaryCorrect(logits, batches.labels[i]!) : countRowsCorrect(logits, classes, batches.labels[i]!);
         if (keepLogits) kept.push(logits);
       }
-      return { correct, readLogits: keepLogits ? () => concatLogits(kept, classes) : null };
+      return { correct, readLogits: keepLogits ? () => concatLogits(kept, width) : null };
     },
     release(batches) {
       for (const x of batches.xs) x.dispose();
@@ -144,8 +168,9 @@ export async function serveOnnx(rt: OnnxRuntime, req: RunnerRequest): Promise<vo
   try {
     const input = pickName(session.inputNames, 'x', 'input', path);
     const output = pickName(session.outputNames, 'logits', 'output', path);
-    log(`ONNX model ${path}: input ${input}, output ${output}`);
-    await runInference(onnxPredictor(rt.ort, session, input, output, req.model.classes), req);
+    const feed = feedType(session, input, inputKind(req.model).tokens ? 'int32' : 'float32', path);
+    log(`ONNX model ${path}: input ${input} (${feed}), output ${output}`);
+    await runInference(onnxPredictor(rt.ort, session, input, output, req.model.classes, isBinary(req.model), feed), req);
   } finally {
     await session.release();
   }

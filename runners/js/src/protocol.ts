@@ -14,13 +14,35 @@ export type LayerSpec =
   | { kind: 'conv2d'; name: string; filters: number; kernel: number; padding: 'same' | 'valid'; activation: Activation; bias: boolean }
   | { kind: 'maxpool2d'; size: number }
   | { kind: 'flatten' }
-  | { kind: 'dense'; name: string; units: number; activation: Activation; bias: boolean };
+  | { kind: 'dense'; name: string; units: number; activation: Activation; bias: boolean }
+  /** `native`: the framework's own default (tfjs, as Keras: momentum 0.99, epsilon 1e-3). */
+  | { kind: 'batch_norm'; name: string; momentum: number | 'native'; epsilon: number | 'native' }
+  | { kind: 'activation'; activation: Activation }
+  | { kind: 'dropout'; rate: number }
+  | { kind: 'embedding'; name: string; vocab: number; dim: number }
+  | { kind: 'lstm'; name: string; units: number }
+  | { kind: 'gru'; name: string; units: number; reset_after: boolean }
+  // tfjs builds no BERT (docs/runners-js.md); the kind is here so onnxruntime/js can run its exported graph.
+  | { kind: 'bert'; name: string; vocab: number; hidden: number; layers: number; heads: number };
 
 export interface ModelSpec {
   id: string;
   input_shape: number[];
   classes: number;
+  /** `sigmoid`: one pre-sigmoid logit per example (binary); absent or `softmax`: `classes` logits. */
+  output?: 'softmax' | 'sigmoid';
   layers: LayerSpec[];
+}
+
+export type Loss = 'sparse_categorical_crossentropy' | 'binary_crossentropy';
+
+export interface OptimizerSpec {
+  name: 'sgd' | 'adam';
+  learning_rate: number;
+  /** Adam only; absent = tfjs's own default. */
+  beta_1?: number;
+  beta_2?: number;
+  epsilon?: number;
 }
 
 export interface TensorFile {
@@ -34,8 +56,8 @@ export interface RunnerRequest {
   binding: string;
   mode: 'train' | 'infer' | 'export';
   model: ModelSpec;
-  hyper: { epochs: number; batch_size: number; optimizer: { name: 'sgd' | 'adam'; learning_rate: number }; loss: string };
-  data: { id: string; train: TensorFile; test: TensorFile; train_limit: number | null };
+  hyper: { epochs: number; batch_size: number; optimizer: OptimizerSpec; loss: Loss };
+  data: { id: string; train: TensorFile; test: TensorFile; train_limit: number | null; test_limit?: number | null };
   seed: number;
   device: 'cpu' | 'cuda';
   data_order: 'shared' | 'native';
@@ -108,6 +130,11 @@ function isTensorFile(v: unknown): boolean {
   return isObject(v) && typeof v.path === 'string' && typeof v.sha256 === 'string';
 }
 
+/** The loss a model's output takes (docs/protocol.md, Optimisers and losses). */
+export function lossFor(output: ModelSpec['output']): Loss {
+  return output === 'sigmoid' ? 'binary_crossentropy' : 'sparse_categorical_crossentropy';
+}
+
 /** Reads and checks the fields this runner relies on; anything wrong is a `bad_request` naming the field. */
 export function readRequest(path: string | undefined): RunnerRequest {
   need(path !== undefined, 'usage: node runners/js/dist/main.js <request.json>');
@@ -127,10 +154,17 @@ export function readRequest(path: string | undefined): RunnerRequest {
   const hyper = r.hyper as Record<string, unknown>;
   need(isObject(hyper) && isObject(hyper.optimizer) && Number.isInteger(hyper.epochs) && Number.isInteger(hyper.batch_size), 'hyper must have epochs, batch_size and optimizer');
   need(['sgd', 'adam'].includes((hyper.optimizer as Record<string, unknown>).name as string), 'hyper.optimizer.name must be sgd or adam');
-  need(hyper.loss === 'sparse_categorical_crossentropy', `hyper.loss ${JSON.stringify(hyper.loss)} is not sparse_categorical_crossentropy`);
+  need(model.output === undefined || model.output === 'softmax' || model.output === 'sigmoid', `model.output ${JSON.stringify(model.output)} is not softmax or sigmoid`);
+  const loss = lossFor(model.output as ModelSpec['output']);
+  need(hyper.loss === loss, `hyper.loss ${JSON.stringify(hyper.loss)} does not fit model output ${model.output ?? 'softmax'}, which needs ${loss}`);
+  const opt = hyper.optimizer as Record<string, unknown>;
+  for (const key of ['beta_1', 'beta_2', 'epsilon']) {
+    need(opt[key] === undefined || (typeof opt[key] === 'number' && (opt[key] as number) >= 0), `hyper.optimizer.${key} must be a non-negative number when given`);
+  }
   const data = r.data as Record<string, unknown>;
   need(isObject(data) && isTensorFile(data.train) && isTensorFile(data.test), 'data.train and data.test must be {path, sha256}');
   need(data.train_limit === null || (Number.isInteger(data.train_limit) && (data.train_limit as number) > 0), 'data.train_limit must be a positive integer or null');
+  need(data.test_limit === undefined || data.test_limit === null || (Number.isInteger(data.test_limit) && (data.test_limit as number) > 0), 'data.test_limit must be a positive integer, null or absent');
   need(Number.isInteger(r.seed) && (r.seed as number) >= 0, 'seed must be a non-negative integer');
   need(r.device === 'cpu' || r.device === 'cuda', 'device must be cpu or cuda');
   need(r.data_order === 'shared' || r.data_order === 'native', 'data_order must be shared or native');

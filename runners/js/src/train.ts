@@ -1,11 +1,12 @@
 /**
  * Training (mode `train`): an explicit minibatch loop over tensors preloaded into the backend, with tfjs's own
- * optimizer (tf.train.sgd / tf.train.adam) and loss (tf.losses.softmaxCrossEntropy on logits and one-hot labels,
- * mean over the batch). Each epoch's optimiser steps are timed alone; the two evaluations after it are timed apart.
+ * optimizer (tf.train.sgd / tf.train.adam) and loss, mean over the batch, computed from the logits:
+ * tf.losses.softmaxCrossEntropy on one-hot labels, or for a sigmoid output tf.losses.sigmoidCrossEntropy on [n, 1]
+ * float labels. Each epoch's optimiser steps are timed alone; the two evaluations after it are timed apart.
  */
 import type * as TF from '@tensorflow/tfjs';
 import type { Backend, Tf } from './backend.js';
-import { loadOrder, loadSplit, readVerified } from './data.js';
+import { inputDtype, isBinary, loadOrder, loadSplit, readVerified } from './data.js';
 import { countCorrect, disposeBatches, toBatches } from './evaluate.js';
 import { buildModel, setCanonicalWeights } from './model.js';
 import { layersForward, writeArtifacts } from './artifacts.js';
@@ -16,9 +17,32 @@ function seconds(from: bigint, to: bigint): number {
 }
 
 function optimizer(tf: Tf, req: RunnerRequest): TF.Optimizer {
-  const { name, learning_rate } = req.hyper.optimizer;
-  // tfjs's Adam defaults (beta1 0.9, beta2 0.999, epsilon 1e-7) are Keras's.
-  return name === 'sgd' ? tf.train.sgd(learning_rate) : tf.train.adam(learning_rate);
+  const { name, learning_rate, beta_1, beta_2, epsilon } = req.hyper.optimizer;
+  if (name === 'sgd') return tf.train.sgd(learning_rate);
+  // What the request leaves out stays tfjs's default (beta1 0.9, beta2 0.999, epsilon 1e-7: Keras's).
+  const adam = tf.train.adam(learning_rate, beta_1, beta_2, epsilon);
+  const config = adam.getConfig();
+  log(`optimizer tf.train.adam: learning rate ${learning_rate}, beta1 ${config.beta1}, beta2 ${config.beta2}, epsilon ${config.epsilon}`);
+  return adam;
+}
+
+/** Labels as the loss takes them and the loss of a batch's logits. */
+interface LossFn {
+  labels: TF.Tensor;
+  loss(labels: TF.Tensor, logits: TF.Tensor): TF.Scalar;
+}
+
+function lossFunction(tf: Tf, labels: Int32Array, classes: number, binary: boolean): LossFn {
+  if (binary) {
+    return {
+      labels: tf.tensor2d(Float32Array.from(labels), [labels.length, 1], 'float32'),
+      loss: (y, logits) => tf.losses.sigmoidCrossEntropy(y, logits) as TF.Scalar,
+    };
+  }
+  return {
+    labels: tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), classes).toFloat()),
+    loss: (y, logits) => tf.losses.softmaxCrossEntropy(y, logits) as TF.Scalar,
+  };
 }
 
 /**
@@ -37,18 +61,20 @@ function nativeOrder(tf: Tf, n: number, seed: number, epoch: number): Int32Array
 export async function train(backend: Backend, req: RunnerRequest): Promise<number> {
   const { tf } = backend;
   const spec = req.model;
-  const trainSplit = loadSplit(req.data.train, 'training data', req.data.train_limit);
-  const testSplit = loadSplit(req.data.test, 'test data', null);
+  const binary = isBinary(spec);
+  const trainSplit = loadSplit(req.data.train, 'training data', req.data.train_limit, spec);
+  const testSplit = loadSplit(req.data.test, 'test data', req.data.test_limit, spec);
   const n = trainSplit.n;
   const sharedOrder = req.data_order === 'shared' ? loadOrder(req.order!, req.hyper.epochs, n) : null;
 
-  const model = buildModel(tf, spec, req.seed);
+  const model = buildModel(tf, spec, req.seed, req.init === 'shared' ? 'overwritten' : 'native');
   if (req.init === 'shared') setCanonicalWeights(tf, model, spec, readVerified(req.init_weights!, 'initial weights'), req.init_weights!.path);
   const opt = optimizer(tf, req);
   const variables = model.trainableWeights.map((w) => w.read() as TF.Variable);
 
-  const xAll = tf.tensor(trainSplit.x, [n, ...trainSplit.exampleShape], 'float32');
-  const yAll = tf.tidy(() => tf.oneHot(tf.tensor1d(trainSplit.labels, 'int32'), spec.classes).toFloat());
+  const xAll = tf.tensor(trainSplit.x, [n, ...trainSplit.exampleShape], inputDtype(trainSplit));
+  const lossFn = lossFunction(tf, trainSplit.labels, spec.classes, binary);
+  const yAll = lossFn.labels;
   const trainEval = toBatches(tf, trainSplit, req.inference.batch_size);
   const testEval = toBatches(tf, testSplit, req.inference.batch_size);
   const forward = layersForward(model);
@@ -67,7 +93,8 @@ export async function train(backend: Backend, req: RunnerRequest): Promise<numbe
         const idx = tf.tensor1d(order.subarray(start, Math.min(start + batchSize, n)), 'int32');
         const xb = tf.gather(xAll, idx);
         const yb = tf.gather(yAll, idx);
-        const cost = opt.minimize(() => tf.losses.softmaxCrossEntropy(yb, model.apply(xb, { training: true }) as TF.Tensor) as TF.Scalar, true, variables);
+        // training: true turns dropout on and makes batch norms use and update batch statistics.
+        const cost = opt.minimize(() => lossFn.loss(yb, model.apply(xb, { training: true }) as TF.Tensor), true, variables);
         return cost!;
       });
       if (step < req.record_step_losses) {
@@ -89,8 +116,8 @@ export async function train(backend: Backend, req: RunnerRequest): Promise<numbe
     if (!Number.isFinite(meanLoss)) throw new RunnerError('nan_loss', `mean training loss of epoch ${epoch} is ${meanLoss}`);
 
     const e0 = process.hrtime.bigint();
-    const trainCorrect = countCorrect(tf, forward, trainEval, false).correct;
-    const testCorrect = countCorrect(tf, forward, testEval, false).correct;
+    const trainCorrect = countCorrect(tf, forward, trainEval, false, binary).correct;
+    const testCorrect = countCorrect(tf, forward, testEval, false, binary).correct;
     const e1 = process.hrtime.bigint();
     const trainSeconds = seconds(t0, t1);
     trainTotal += trainSeconds;

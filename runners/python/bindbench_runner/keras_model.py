@@ -4,6 +4,7 @@ Layer names are the zoo's, so layout.canonical_to_keras_layers / keras_layers_to
 """
 import keras
 
+from .keras_bert import Bert
 from .spec import takes_tokens
 
 
@@ -39,10 +40,16 @@ def _layer(layer: dict, i: int) -> keras.layers.Layer:
         return keras.layers.LSTM(layer["units"], name=layer["name"])
     if kind == "gru":
         return keras.layers.GRU(layer["units"], reset_after=layer["reset_after"], name=layer["name"])
+    if kind == "bert":
+        return Bert(layer, name=layer["name"])
     raise ValueError(f"unknown layer kind {kind!r}")
 
 
 def input_dtype(model: dict) -> str:
+    """float32 images, int32 token ids; int64 ids for BERT, whose exports other bindings feed int64 ids (as its
+    TorchScript and ONNX exports from pytorch/python take)."""
+    if model["layers"][0]["kind"] == "bert":
+        return "int64"
     return "int32" if takes_tokens(model) else "float32"
 
 

@@ -72,6 +72,8 @@ def canonical_to_keras_layers(model: dict, tensors: dict) -> dict:
             arrays[0] = conv_oihw_to_hwio(arrays[0])
         elif layer["kind"] == "dense":
             arrays[0] = dense_canonical_to_keras(arrays[0], p.flattened_from)
+        elif layer["kind"] == "bert":
+            arrays = [bert_canonical_to_keras(n, a) for n, a in zip(names, arrays)]
         # Batch norm [gamma, beta, moving_mean, moving_variance], embeddings and recurrent [kernel,
         # recurrent_kernel, bias] are Keras's own names, layouts and weight order already.
         weights[layer["name"]] = arrays
@@ -90,8 +92,19 @@ def keras_layers_to_canonical(model: dict, layer_weights: dict) -> dict:
             arrays[0] = conv_hwio_to_oihw(arrays[0])
         elif layer["kind"] == "dense":
             arrays[0] = dense_keras_to_canonical(arrays[0], p.flattened_from)
+        elif layer["kind"] == "bert":
+            # The transpose is its own inverse.
+            arrays = [bert_canonical_to_keras(n, a) for n, a in zip(names, arrays)]
         tensors.update(zip(names, arrays))
     return tensors
+
+
+def bert_canonical_to_keras(name: str, array: np.ndarray) -> np.ndarray:
+    """One BERT tensor between canonical and keras_bert: dense weights [out, in] <-> Keras kernels [in, out] (its
+    own inverse); embeddings [rows, hidden], LayerNorm scale and shift and biases are the same in both."""
+    if array.ndim == 2 and "_embeddings." not in name:
+        return np.ascontiguousarray(array.T)
+    return np.array(array, copy=True)
 
 
 # --- PyTorch ---
@@ -106,7 +119,8 @@ def canonical_to_torch_state(model: dict, tensors: dict) -> dict:
     for p in plan_layers(model):
         layer = p.spec
         kind, name = layer["kind"], layer.get("name")
-        if kind in ("conv2d", "dense"):
+        if kind in ("conv2d", "dense", "bert"):
+            # BERT's canonical names are BertModel's, which torch_bert keeps.
             for n in layer_shapes(p):
                 state[n] = np.array(tensors[n], copy=True)
         elif kind == "batch_norm":
@@ -124,7 +138,7 @@ def torch_state_to_canonical(model: dict, state: dict) -> dict:
     for p in plan_layers(model):
         layer = p.spec
         kind, name = layer["kind"], layer.get("name")
-        if kind in ("conv2d", "dense"):
+        if kind in ("conv2d", "dense", "bert"):
             for n in layer_shapes(p):
                 tensors[n] = np.array(state[n], copy=True)
         elif kind == "batch_norm":

@@ -1,10 +1,12 @@
-"""ONNX models run through onnxruntime (CPU): input `x` (float32 NHWC images or int32 [N, T] token ids), output
-`logits`, as the protocol fixes."""
+"""ONNX models run through onnxruntime (CPU): input `x` (float32 NHWC images, or [N, T] token ids: int32, or int64 for
+BERT), output `logits`, as the protocol fixes."""
 import numpy as np
 
 from .backend import Predictor
 from .data import Split
 from .errors import not_supported
+
+ONNX_INTEGER_INPUTS = {"tensor(int32)": np.int32, "tensor(int64)": np.int64}
 
 
 class OnnxPredictor(Predictor):
@@ -20,9 +22,13 @@ class OnnxPredictor(Predictor):
         outputs = [o.name for o in self.session.get_outputs()]
         self.input = "x" if "x" in inputs else inputs[0]
         self.output = "logits" if "logits" in outputs else outputs[0]
+        declared = next(i.type for i in self.session.get_inputs() if i.name == self.input)
+        # The cache holds int32 ids; a model declaring int64 ids (BERT's exports) gets them widened, exactly, up front.
+        self.input_dtype = ONNX_INTEGER_INPUTS.get(declared)
 
     def prepare(self, split: Split, batch_size: int) -> list:
-        return [(split.x[i:i + batch_size], split.y[i:i + batch_size]) for i in range(0, split.n, batch_size)]
+        x = split.x if self.input_dtype is None or split.x.dtype.kind == "f" else split.x.astype(self.input_dtype)
+        return [(x[i:i + batch_size], split.y[i:i + batch_size]) for i in range(0, split.n, batch_size)]
 
     def run(self, batches: list, keep_logits: bool) -> tuple:
         kept = [] if keep_logits else None

@@ -79,6 +79,8 @@ LAYER_FIELDS = {
     "embedding": lambda l, p: (_get(l, "name", p), _int(l, "vocab", p, 1), _int(l, "dim", p, 1)),
     "lstm": lambda l, p: (_get(l, "name", p), _int(l, "units", p, 1)),
     "gru": lambda l, p: (_get(l, "name", p), _int(l, "units", p, 1), _bool(l, "reset_after", p)),
+    "bert": lambda l, p: (_get(l, "name", p), *(_int(l, k, p, 1) for k in ("vocab", "hidden", "layers", "heads", "intermediate", "max_position", "type_vocab")),
+                          _number(l, "layer_norm_epsilon", p, 1e-30), _number(l, "dropout", p, 0, 1)),
 }
 
 

@@ -48,6 +48,14 @@ def _output_shape(layer: dict, shape: tuple) -> tuple:
         if len(shape) != 2:
             raise ValueError(f"{where}: {kind} needs a (T, features) input, got {shape}")
         return (layer["units"],)
+    if kind == "bert":
+        if len(shape) != 1:
+            raise ValueError(f"{where}: bert needs a token sequence (T,) input, got {shape}")
+        if shape[0] > layer["max_position"]:
+            raise ValueError(f"{where}: {shape[0]} tokens exceed its {layer['max_position']} positions")
+        if layer["hidden"] % layer["heads"]:
+            raise ValueError(f"{where}: hidden size {layer['hidden']} is not a multiple of its {layer['heads']} heads")
+        return (layer["hidden"],)
     raise ValueError(f"unknown layer kind {kind!r}")
 
 
@@ -92,7 +100,34 @@ def layer_shapes(p: PlannedLayer) -> dict:
         two_biases = kind == "gru" and layer["reset_after"]
         return {f"{name}.kernel": (p.input_shape[1], width), f"{name}.recurrent_kernel": (units, width),
                 f"{name}.bias": (2, width) if two_biases else (width,)}
+    if kind == "bert":
+        return {f"{name}.{n}": s for n, s in bert_shapes(layer).items()}
     return {}
+
+
+def bert_shapes(layer: dict) -> dict:
+    """A BERT layer's parameters under Hugging Face's BertModel names (without the layer's prefix), in module order,
+    as src/zoo/parameters.ts lists them: dense weights [out, in], LayerNorm weight (scale) and bias (shift)."""
+    h, inner = layer["hidden"], layer["intermediate"]
+    shapes = {"embeddings.word_embeddings.weight": (layer["vocab"], h), "embeddings.position_embeddings.weight": (layer["max_position"], h),
+              "embeddings.token_type_embeddings.weight": (layer["type_vocab"], h),
+              "embeddings.LayerNorm.weight": (h,), "embeddings.LayerNorm.bias": (h,)}
+
+    def dense(n, inputs, units):
+        shapes[f"{n}.weight"] = (units, inputs)
+        shapes[f"{n}.bias"] = (units,)
+
+    for i in range(layer["layers"]):
+        pre = f"encoder.layer.{i}"
+        for part in ("query", "key", "value"):
+            dense(f"{pre}.attention.self.{part}", h, h)
+        dense(f"{pre}.attention.output.dense", h, h)
+        shapes[f"{pre}.attention.output.LayerNorm.weight"] = shapes[f"{pre}.attention.output.LayerNorm.bias"] = (h,)
+        dense(f"{pre}.intermediate.dense", h, inner)
+        dense(f"{pre}.output.dense", inner, h)
+        shapes[f"{pre}.output.LayerNorm.weight"] = shapes[f"{pre}.output.LayerNorm.bias"] = (h,)
+    dense("pooler.dense", h, h)
+    return shapes
 
 
 def canonical_shapes(model: dict) -> dict:
@@ -112,9 +147,13 @@ def non_trainable_count(model: dict) -> int:
     return sum(_product(s) for n, s in canonical_shapes(model).items() if n.endswith((".moving_mean", ".moving_variance")))
 
 
+#: Layers that take token ids; each has a `vocab` the ids must stay below.
+TOKEN_LAYERS = ("embedding", "bert")
+
+
 def takes_tokens(model: dict) -> bool:
-    """True when the input is I32 token ids (the first layer is an embedding), False for U8 images."""
-    return bool(model["layers"]) and model["layers"][0]["kind"] == "embedding"
+    """True when the input is I32 token ids (the first layer is an embedding or BERT), False for U8 images."""
+    return bool(model["layers"]) and model["layers"][0]["kind"] in TOKEN_LAYERS
 
 
 def is_binary(model: dict) -> bool:
@@ -127,3 +166,8 @@ def _product(shape) -> int:
     for d in shape:
         n *= d
     return n
+
+
+def pretrained_layers(model: dict) -> list:
+    """The layers whose parameters start from a pretrained package rather than an initialiser."""
+    return [layer for layer in model["layers"] if layer.get("pretrained")]

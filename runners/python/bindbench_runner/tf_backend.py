@@ -47,11 +47,14 @@ def _infer_function(forward, model: dict):
 class GraphPredictor(Predictor):
     def __init__(self, forward, model: dict, keep_alive=None):
         self.infer = _infer_function(forward, model)
+        self.x_dtype = np.dtype(input_dtype(model))
         # A restored SavedModel's functions need the loaded object alive.
         self._keep_alive = keep_alive
 
     def prepare(self, split: Split, batch_size: int) -> list:
-        return [(tf.constant(split.x[i:i + batch_size]), tf.constant(split.y[i:i + batch_size])) for i in range(0, split.n, batch_size)]
+        # The cache's int32 ids are widened (exactly) where the model takes int64 ids (BERT).
+        x = split.x.astype(self.x_dtype) if split.x.dtype != self.x_dtype else split.x
+        return [(tf.constant(x[i:i + batch_size]), tf.constant(split.y[i:i + batch_size])) for i in range(0, split.n, batch_size)]
 
     def run(self, batches: list, keep_logits: bool) -> tuple:
         kept = [] if keep_logits else None
@@ -204,7 +207,7 @@ class TfBackend(Backend):
 
     # --- training ---
     def start_training(self, hyper: dict, train: Split) -> dict:
-        self.x_train = x_train = tf.constant(train.x)
+        self.x_train = x_train = tf.constant(train.x.astype(input_dtype(self.model_spec)) if train.x.dtype.kind == "i" else train.x)
         self.optimizer, settings = self._optimizer(hyper["optimizer"])
         if hyper["loss"] == "binary_crossentropy":
             # One pre-sigmoid logit per example, [N, 1]: the labels take the same shape, as float.

@@ -12,6 +12,7 @@ from torch import nn
 from .errors import RunnerError, not_supported
 from .layout import canonical_to_torch_state, torch_state_to_canonical
 from .spec import plan_layers, takes_tokens
+from .torch_bert import Bert
 
 ACTIVATIONS = {"tanh": nn.Tanh, "relu": nn.ReLU, "sigmoid": nn.Sigmoid}
 #: Module names of layers without parameters (the zoo names only layers that have some).
@@ -79,6 +80,8 @@ def _layer(layer: dict, input_shape: tuple) -> nn.Module:
         if not layer["reset_after"]:
             raise not_supported(GRU_RESET_BEFORE)
         return LastStep(nn.GRU(input_shape[1], layer["units"], batch_first=True))
+    if kind == "bert":
+        return Bert(layer)
     raise RunnerError("bad_request", f"pytorch/python cannot build layer kind {kind!r}")
 
 
@@ -99,7 +102,10 @@ def build_module(model: dict) -> nn.Sequential:
 
 
 def example_input(model: dict, n: int = 2) -> torch.Tensor:
-    """A batch in the protocol's layout: NHWC float images or int32 token ids."""
+    """A batch in the protocol's layout: NHWC float images or token ids (int32; int64 for BERT, whose exports other
+    bindings feed int64 ids, and non-zero so that no row is all padding)."""
+    if model["layers"][0]["kind"] == "bert":
+        return torch.ones(n, *model["input_shape"], dtype=torch.int64)
     if takes_tokens(model):
         return torch.zeros(n, *model["input_shape"], dtype=torch.int32)
     return torch.zeros(n, *model["input_shape"])

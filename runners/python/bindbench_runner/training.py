@@ -13,7 +13,8 @@ from .backend import Backend
 from .data import load_canonical_weights, load_order, load_split
 from .errors import RunnerError, bad_request
 from .events import EventWriter
-from .spec import is_binary
+from .pretrained import with_pretrained
+from .spec import is_binary, pretrained_layers
 from .timing import Stopwatch
 
 #: The loss each kind of model output is trained with (docs/models.md).
@@ -32,9 +33,16 @@ def run_train(backend: Backend, request: dict, events: EventWriter) -> float:
     order = load_order(request["order"], epochs, train.n) if request["data_order"] == "shared" else None
 
     backend.build(model)
+    initial = None
     if request["init"] == "shared":
         ref = request["init_weights"]
-        backend.load_canonical(load_canonical_weights(model, ref["path"], ref["sha256"]))
+        initial = load_canonical_weights(model, ref["path"], ref["sha256"])
+    if pretrained_layers(model):
+        # A pretrained layer starts from its package in every binding; only the rest is native or shared init.
+        initial, origin = with_pretrained(model, backend.canonical() if initial is None else initial)
+        events.log(f"{model['id']}: {origin}")
+    if initial is not None:
+        backend.load_canonical(initial)
     events.log(f"{model['id']}: {backend.parameter_count()} parameters, {train.n} training and {test.n} test examples, "
                f"{epochs} epochs of batch {batch_size}, {request['data_order']} order, {request['init']} init")
 

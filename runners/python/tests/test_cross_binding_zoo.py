@@ -84,3 +84,30 @@ def test_same_canonical_weights_same_logits_and_an_exact_round_trip(both_venvs, 
         assert sorted(tensors) == sorted(original)
         for name, value in original.items():
             np.testing.assert_array_equal(tensors[name], value, err_msg=f"{name} in {path}")
+
+
+def test_bert_same_logits_in_keras_and_a_savedmodel_that_takes_ids_only(both_venvs, tmp_path):  # noqa: F811
+    """The Keras BERT (keras_bert.py) computes the PyTorch BERT's function from the same canonical weights, padding
+    masked inside both; its SavedModel takes int64 ids [n, T] alone. 16 ids keep it short; the layers are the real ones."""
+    model = dict(ZOO["bert-minilm"], input_shape=[16])
+    inputs = write_inputs(model, tmp_path, n=8)
+    data = load_file(inputs["data"]["test"]["path"])
+    x = data["x"]
+    x[::2, 9:] = 0  # half the rows padded, so the mask matters
+    save_file({"x": x, "y": data["y"]}, inputs["data"]["test"]["path"])
+    ref = {"path": inputs["data"]["test"]["path"], "sha256": sha256_file(inputs["data"]["test"]["path"])}
+    inputs["data"] = {**inputs["data"], "train": ref, "test": ref}
+    torch_correct, torch_logits = infer_logits("pytorch/python", model, inputs, inputs["weights"], tmp_path / "torch-infer")
+    keras_correct, keras_logits = infer_logits("tensorflow/python", model, inputs, inputs["weights"], tmp_path / "keras-infer")
+    scale = max(1.0, float(np.abs(torch_logits).max()))
+    np.testing.assert_allclose(keras_logits, torch_logits, atol=1e-4 * scale)
+    assert keras_correct == torch_correct
+
+    exported = run_ok("tensorflow/python", model, inputs, tmp_path / "keras-export", mode="export", artifacts=["savedmodel", "safetensors"],
+                      weights={"format": "safetensors", "path": inputs["weights"]})
+    paths = {e["format"]: e["path"] for e in exported.of("artifact")}
+    original = load_file(inputs["weights"])
+    for name, value in load_file(paths["safetensors"]).items():
+        np.testing.assert_array_equal(value, original[name], err_msg=name)
+    served = run_ok("tensorflow/python", model, inputs, tmp_path / "savedmodel-infer", mode="infer", weights={"format": "savedmodel", "path": paths["savedmodel"]})
+    np.testing.assert_allclose(load_file(served.of("inference")[0]["logits_path"])["logits"], torch_logits, atol=1e-4 * scale)

@@ -167,3 +167,19 @@ def test_cuda_request_without_a_gpu_is_not_supported(binding, real_inputs, tmp_p
     assert result.returncode == 1
     assert result.types() == ["error"] and result.events[0]["kind"] == "not_supported"
     assert "cuda" in result.events[0]["message"]
+
+
+def test_one_lenet5_epoch_on_cuda(binding, real_inputs, tmp_path):
+    """The CUDA path end to end (PyTorch only: tensorflow-cpu has no GPU build): one LeNet-5 epoch on the GPU."""
+    if binding != "pytorch/python":
+        pytest.skip("tensorflow/python is the tensorflow-cpu wheel; it has no CUDA device")
+    import torch
+    if not torch.cuda.is_available():
+        pytest.skip("no CUDA GPU on this machine (torch.cuda.is_available() is False)")
+    request = make_request(binding, ZOO["lenet5"], real_inputs.get()["mnist"], tmp_path, device="cuda", seed=SEED,
+                           hyper={"epochs": 1}, data={"train_limit": TRAIN_N})
+    result = run_runner(request, tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.events[0]["device"]["kind"] == "cuda"
+    epoch = result.of("epoch")[0]
+    assert epoch["train_seconds"] > 0 and epoch["test_accuracy"] > 0.3

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { IndexDb } from '../../store/index-db.js';
 import { runPaths, type RunResultFile } from '../../store/run-dir.js';
+import { runRecordColumns, withFlags, type RunRecord } from '../../store/run-records.js';
 
 export interface CampaignListing {
   id: string;
@@ -17,29 +18,11 @@ export interface CampaignListing {
   notAvailable: number;
 }
 
-export interface FigureRun {
-  id: string;
-  campaign: string;
+/** A run as the figures and run pages show it: the analysis record plus what those pages print. */
+export interface FigureRun extends RunRecord {
   cellKey: string;
-  model: string;
-  binding: string;
-  framework: string;
   language: string;
-  seed: number;
-  device: string;
-  mode: 'train' | 'infer';
-  status: string;
-  reason: string | null;
   finalTrainAccuracy: number | null;
-  finalTestAccuracy: number | null;
-  trainSeconds: number | null;
-  meanInferenceSeconds: number | null;
-  sourceBinding: string | null;
-  loadMode: string | null;
-  sourceCorrect: number | null;
-  targetCorrect: number | null;
-  reproduced: boolean | null;
-  stable: boolean | null;
   maxAbsLogitDiff: number | null;
   started: string;
   finished: string;
@@ -87,66 +70,6 @@ export function campaignExists(db: IndexDb, id: string): boolean {
   return db.prepare('SELECT 1 FROM campaigns WHERE id = ?').get(id) !== undefined;
 }
 
-interface RunRow {
-  id: string;
-  campaign: string;
-  cell_key: string;
-  model: string;
-  binding: string;
-  framework: string;
-  language: string;
-  seed: number;
-  device: string;
-  mode: 'train' | 'infer';
-  status: string;
-  reason: string | null;
-  final_train_accuracy: number | null;
-  final_test_accuracy: number | null;
-  train_seconds: number | null;
-  mean_inference_seconds: number | null;
-  source_binding: string | null;
-  load_mode: string | null;
-  source_correct: number | null;
-  target_correct: number | null;
-  reproduced: number | null;
-  stable: number | null;
-  max_abs_logit_diff: number | null;
-  started: string;
-  finished: string;
-}
-
-const flag = (v: number | null): boolean | null => (v === null ? null : v !== 0);
-
-function toFigureRun(r: RunRow): FigureRun {
-  return {
-    id: r.id,
-    campaign: r.campaign,
-    cellKey: r.cell_key,
-    model: r.model,
-    binding: r.binding,
-    framework: r.framework,
-    language: r.language,
-    seed: r.seed,
-    device: r.device,
-    mode: r.mode,
-    status: r.status,
-    reason: r.reason,
-    finalTrainAccuracy: r.final_train_accuracy,
-    finalTestAccuracy: r.final_test_accuracy,
-    trainSeconds: r.train_seconds,
-    meanInferenceSeconds: r.mean_inference_seconds,
-    sourceBinding: r.source_binding,
-    loadMode: r.load_mode,
-    sourceCorrect: r.source_correct,
-    targetCorrect: r.target_correct,
-    reproduced: flag(r.reproduced),
-    stable: flag(r.stable),
-    maxAbsLogitDiff: r.max_abs_logit_diff,
-    started: r.started,
-    finished: r.finished,
-  };
-}
-
 /** Keeps the runs the filter selects. An infer run matches a binding filter as its target or its source. */
 export function filterRuns(runs: readonly FigureRun[], filter: RunFilter): FigureRun[] {
   return runs.filter(
@@ -177,13 +100,12 @@ export function loadCampaignRuns(db: IndexDb, store: string, campaign: string, f
   if (!c) return null;
   const rows = db
     .prepare(
-      `SELECT id, campaign, cell_key, model, binding, framework, language, seed, device, mode, status, reason,
-              final_train_accuracy, final_test_accuracy, train_seconds, mean_inference_seconds, source_binding, load_mode,
-              source_correct, target_correct, reproduced, stable, max_abs_logit_diff, started, finished
-       FROM runs WHERE campaign = ? ORDER BY mode DESC, model, binding, seed, device, cell_key`,
+      `SELECT ${runRecordColumns()}, cell_key AS cellKey, language, final_train_accuracy AS finalTrainAccuracy,
+              max_abs_logit_diff AS maxAbsLogitDiff, started, finished
+       FROM runs WHERE campaign = ? ORDER BY mode DESC, model, binding, seed, device, cellKey`,
     )
-    .all(campaign) as RunRow[];
-  const all = rows.map(toFigureRun).map((r) => {
+    .all(campaign) as FigureRun[];
+  const all = rows.map(withFlags).map((r) => {
     if (r.mode !== 'infer' || (r.sourceBinding !== null && r.loadMode !== null)) return r;
     const planned = plannedSource(store, r);
     return planned ? { ...r, sourceBinding: r.sourceBinding ?? planned.binding, loadMode: r.loadMode ?? planned.loadMode } : r;

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import type * as Ort from 'onnxruntime-node';
 import type { Split } from '../data.js';
 import type { RunnerRequest } from '../protocol.js';
-import { concatLogits, countRowsCorrect, onnxPredictor, onnxRefusal, pickName } from '../onnx-backend.js';
+import { concatLogits, feedType, countBinaryCorrect, countRowsCorrect, onnxPredictor, onnxRefusal, pickName } from '../onnx-backend.js';
 
 // --- a minimal protobuf writer, enough for an ONNX ModelProto (field numbers from onnx/onnx.proto) ---
 
@@ -74,6 +74,21 @@ test('countRowsCorrect takes each row\'s argmax, the first index on ties', () =>
   assert.equal(countRowsCorrect(logits, 3, Int32Array.from([0, 2, 0])), 0);
 });
 
+test('countBinaryCorrect predicts 1 where the one logit is > 0 (p > 0.5), 0 at or below it', () => {
+  const logits = Float32Array.from([2.5, -0.1, 0, 1e-6]);
+  assert.equal(countBinaryCorrect(logits, Int32Array.from([1, 0, 0, 1])), 4);
+  assert.equal(countBinaryCorrect(logits, Int32Array.from([0, 1, 1, 0])), 0);
+});
+
+test('ONNX token ids are fed as the graph declares them (int32, or int64 widened); another dtype is a bad_request naming both', () => {
+  const session = (type: string) => ({ inputNames: ['x'], inputMetadata: [{ name: 'x', isTensor: true, type, shape: [] }] }) as never;
+  assert.equal(feedType(session('int32'), 'x', 'int32', 'm.onnx'), 'int32');
+  assert.equal(feedType(session('int64'), 'x', 'int32', 'm.onnx'), 'int64');
+  assert.equal(feedType(session('float32'), 'x', 'float32', 'm.onnx'), 'float32');
+  assert.throws(() => feedType(session('float32'), 'x', 'int32', 'm.onnx'), (err: Error & { kind?: string }) => err.kind === 'bad_request' && /takes input x as float32, but the data gives int32 \(token ids\)/.test(err.message));
+  assert.throws(() => feedType(session('int64'), 'x', 'float32', 'm.onnx'), (err: Error & { kind?: string }) => err.kind === 'bad_request' && /takes input x as int64, but the data gives float32 \(images\)/.test(err.message));
+});
+
 test('concatLogits joins batch logits in order as one [n, classes] array', () => {
   const { data, shape } = concatLogits([Float32Array.from([1, 2, 3, 4]), Float32Array.from([5, 6])], 2);
   assert.deepEqual(shape, [3, 2]);
@@ -133,6 +148,26 @@ test('the predictor runs an NHWC ONNX graph batch by batch and gives the plain-J
     assert.deepEqual(Array.from(logits.data), Array.from(want));
     assert.equal(pass.correct, countRowsCorrect(want, classes, labels));
     assert.equal(warm.correct, pass.correct);
+    predictor.release(batches);
+  } finally {
+    await session.release();
+  }
+});
+
+test('a binary predictor counts logit > 0 on a [batch, 1] output and keeps [n, 1] logits', async (t) => {
+  const ort = await loadOrt();
+  if (!ort) return t.skip('onnxruntime-node is not installed in runners/js: run `bindbench setup --bindings onnxruntime/js`');
+  // logit = x0 - x1: positive, negative, zero (predicted 0).
+  const session = await ort.InferenceSession.create(linearModel(1, 2, 1, [1, -1], [0]), { executionProviders: ['cpu'] });
+  try {
+    const predictor = onnxPredictor(ort, session, 'x', 'logits', 2, true);
+    const split: Split = { x: Float32Array.from([3, 1, 1, 3, 2, 2]), exampleShape: [1, 2, 1], labels: Int32Array.from([1, 0, 1]), n: 3 };
+    const batches = predictor.prepare(split, 2);
+    const pass = await predictor.run(batches, true);
+    assert.equal(pass.correct, 2);
+    const logits = pass.readLogits!();
+    assert.deepEqual(logits.shape, [3, 1]);
+    assert.deepEqual(Array.from(logits.data), [2, -2, 0]);
     predictor.release(batches);
   } finally {
     await session.release();

@@ -8,8 +8,8 @@ use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 use sha2::{Digest, Sha256};
 
 use crate::error::{RunnerError, RunnerResult};
-use crate::model::ModelSpec;
 use crate::events::{EventWriter, InferenceEvent, Split};
+use crate::model::ModelSpec;
 use crate::request::{Request, TensorFile};
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -48,77 +48,120 @@ pub fn scale_pixel(v: u8) -> f32 {
     v as f32 / 255.0
 }
 
-/// One split of an image dataset as the cache stores it: `x` U8 [N, H, W, C] (channels last), `y` I64 [N].
+/// What a split's `x` holds: U8 pixels (channels last) or I32 token ids.
 #[derive(Debug, Clone)]
-pub struct ImageSplit {
+pub enum Inputs {
+    Pixels(Vec<u8>),
+    Tokens(Vec<i32>),
+}
+
+/// One split as the cache stores it: `x` U8 [N, H, W, C] or I32 [N, T], `y` I64 [N].
+#[derive(Debug, Clone)]
+pub struct DataSplit {
     pub n: usize,
-    pub h: usize,
-    pub w: usize,
-    pub c: usize,
-    pub x: Vec<u8>,
+    /// One example's shape: (H, W, C) or (T).
+    pub example_shape: Vec<usize>,
+    pub x: Inputs,
     pub y: Vec<i64>,
 }
 
-impl ImageSplit {
-    /// Loads a split, keeping its first `limit` examples when given.
-    pub fn read(file: &TensorFile, what: &str, limit: Option<usize>) -> RunnerResult<ImageSplit> {
+impl DataSplit {
+    /// Loads a split, keeping its first `limit` examples when given (`limit_name` names the request field).
+    pub fn read(file: &TensorFile, what: &str, limit: Option<usize>, limit_name: &str) -> RunnerResult<DataSplit> {
         let bytes = read_verified(file, what)?;
         let st = parse(&bytes, &file.path)?;
         let x = tensor(&st, "x", &file.path)?;
         let y = tensor(&st, "y", &file.path)?;
         let bad = |m: String| RunnerError::bad_request(format!("{what} {}: {m}", file.path.display()));
-        if x.dtype() != Dtype::U8 || y.dtype() != Dtype::I64 {
+        let shape = x.shape();
+        let ok = match x.dtype() {
+            Dtype::U8 => shape.len() == 4,
+            Dtype::I32 => shape.len() == 2,
+            _ => false,
+        };
+        if !ok || y.dtype() != Dtype::I64 {
             return Err(bad(format!(
-                "expected x U8 and y I64, got x {:?} and y {:?}",
+                "expected x U8 [N, H, W, C] or I32 [N, T] and y I64, got x {:?} {shape:?} and y {:?}",
                 x.dtype(),
                 y.dtype()
             )));
         }
-        let (n, h, w, c) = match x.shape() {
-            [n, h, w, c] => (*n, *h, *w, *c),
-            other => return Err(bad(format!("x must be [N, H, W, C], got {other:?}"))),
-        };
+        let n = shape[0];
         if y.shape() != [n] {
             return Err(bad(format!("y must be [{n}], got {:?}", y.shape())));
         }
         let keep = match limit {
-            Some(l) if l > n => return Err(bad(format!("train_limit {l} exceeds the {n} examples in the file"))),
+            Some(l) if l > n => return Err(bad(format!("{limit_name} {l} exceeds the {n} examples in the file"))),
             Some(l) => l,
             None => n,
         };
-        let x = x.data()[..keep * h * w * c].to_vec();
+        let example_shape = shape[1..].to_vec();
+        let values = keep * example_shape.iter().product::<usize>();
+        let x = match x.dtype() {
+            Dtype::U8 => Inputs::Pixels(x.data()[..values].to_vec()),
+            _ => Inputs::Tokens(
+                x.data()[..values * 4]
+                    .chunks_exact(4)
+                    .map(|b| i32::from_le_bytes(b.try_into().unwrap()))
+                    .collect(),
+            ),
+        };
         let y: Vec<i64> = y.data()[..keep * 8]
             .chunks_exact(8)
             .map(|b| i64::from_le_bytes(b.try_into().unwrap()))
             .collect();
-        Ok(ImageSplit { n: keep, h, w, c, x, y })
+        Ok(DataSplit {
+            n: keep,
+            example_shape,
+            x,
+            y,
+        })
     }
 
-    /// Refuses data whose example shape is not the model's input and labels outside the model's classes.
+    /// Refuses data that is not the model's input (shape, images vs tokens), token ids outside the model's
+    /// vocabulary and labels outside its classes.
     pub fn check_fits(&self, model: &ModelSpec, what: &str) -> RunnerResult<()> {
-        let (h, w, c) = model.input_hwc().map_err(RunnerError::bad_request)?;
-        if (self.h, self.w, self.c) != (h, w, c) {
-            return Err(RunnerError::bad_request(format!(
-                "{what}: examples are {}x{}x{}, model {} expects {h}x{w}x{c}",
-                self.h, self.w, self.c, model.id
-            )));
+        let bad = |m: String| Err(RunnerError::bad_request(format!("{what}: {m}")));
+        if self.example_shape != model.input_shape {
+            return bad(format!(
+                "examples are {:?}, model {} expects {:?}",
+                self.example_shape, model.id, model.input_shape
+            ));
         }
-        if let Some(bad) = self.y.iter().find(|&&l| l < 0 || l as usize >= model.classes) {
-            return Err(RunnerError::bad_request(format!(
-                "{what}: label {bad} is outside 0..{}",
-                model.classes
-            )));
+        match (&self.x, model.token_vocab()) {
+            (Inputs::Pixels(_), Some(_)) => {
+                return bad(format!("model {} takes token ids, the data holds images", model.id))
+            }
+            (Inputs::Tokens(_), None) => {
+                return bad(format!("model {} takes images, the data holds token ids", model.id))
+            }
+            (Inputs::Tokens(ids), Some(vocab)) => {
+                if let Some(id) = ids.iter().find(|&&id| id < 0 || id as usize >= vocab) {
+                    return bad(format!(
+                        "token id {id} is outside the vocabulary 0..{vocab} of model {}",
+                        model.id
+                    ));
+                }
+            }
+            (Inputs::Pixels(_), None) => {}
+        }
+        if let Some(label) = self.y.iter().find(|&&l| l < 0 || l as usize >= model.classes) {
+            return bad(format!("label {label} is outside 0..{}", model.classes));
         }
         Ok(())
     }
 
-    /// The pixels as float32 `x / 255`, still channels last.
-    pub fn pixels_f32(&self) -> Vec<f32> {
-        self.x.iter().map(|&v| scale_pixel(v)).collect()
+    /// The pixels as float32 `x / 255`, still channels last; None for token ids.
+    pub fn pixels_f32(&self) -> Option<Vec<f32>> {
+        match &self.x {
+            Inputs::Pixels(p) => Some(p.iter().map(|&v| scale_pixel(v)).collect()),
+            Inputs::Tokens(_) => None,
+        }
     }
 
+    /// Values per example.
     pub fn example_len(&self) -> usize {
-        self.h * self.w * self.c
+        self.example_shape.iter().product()
     }
 }
 
@@ -251,9 +294,16 @@ pub fn emit_inference<W: std::io::Write>(
     save_logits: bool,
 ) -> RunnerResult<()> {
     let logits_path = if save_logits {
-        let path = request.output_dir.join(format!("logits-{}.safetensors", pass.split.as_str()));
+        let path = request
+            .output_dir
+            .join(format!("logits-{}.safetensors", pass.split.as_str()));
         write_logits(&path, pass.logits, pass.classes)?;
-        Some(std::path::absolute(&path).unwrap_or(path).to_string_lossy().into_owned())
+        Some(
+            std::path::absolute(&path)
+                .unwrap_or(path)
+                .to_string_lossy()
+                .into_owned(),
+        )
     } else {
         None
     };
@@ -284,12 +334,21 @@ pub fn write_f32_tensors(path: &Path, tensors: &[(&str, &[f32], Vec<usize>)]) ->
         .map_err(|e| RunnerError::failed(format!("cannot write {}: {e:?}", path.display())))
 }
 
-/// Argmax over each row of row-major logits and the number equal to the labels.
-pub fn count_correct(logits: &[f32], classes: usize, labels: &[i64]) -> usize {
+/// The predicted class of each row of row-major logits, `width` per row: the argmax, or for one sigmoid logit
+/// 1 when it is > 0 (p > 0.5).
+pub fn predict(row: &[f32]) -> usize {
+    match row {
+        [logit] => usize::from(*logit > 0.0),
+        _ => argmax(row),
+    }
+}
+
+/// The number of rows whose prediction equals the label.
+pub fn count_correct(logits: &[f32], width: usize, labels: &[i64]) -> usize {
     logits
-        .chunks_exact(classes)
+        .chunks_exact(width)
         .zip(labels)
-        .filter(|(row, &label)| argmax(row) == label as usize)
+        .filter(|(row, &label)| predict(row) == label as usize)
         .count()
 }
 

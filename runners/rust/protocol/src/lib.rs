@@ -7,16 +7,23 @@ pub mod files;
 pub mod model;
 pub mod request;
 pub mod runner;
+pub mod shapes;
 
 pub use error::{Context, ErrorKind, RunnerError, RunnerResult};
 pub use events::{DeviceInfo, EpochEvent, EventWriter, InferenceEvent, Settings, Split, StartEvent};
-pub use model::{Activation, Layer, ModelSpec, Padding};
-pub use request::{ArtifactFormat, DeviceKind, Mode, OptimizerName, Request, Source, PROTOCOL_VERSION};
+pub use model::{Activation, Layer, ModelSpec, NativeOr, Output, Padding};
+pub use request::{ArtifactFormat, DeviceKind, Loss, Mode, OptimizerName, Request, Source, PROTOCOL_VERSION};
+pub use shapes::Shape;
 
 /// The zoo's specs as JSON (runners/rust/fixtures, kept equal to src/zoo/models.ts by a TS test), for tests.
 pub mod fixtures {
     pub const LENET1: &str = include_str!("../../fixtures/lenet1.json");
     pub const LENET5: &str = include_str!("../../fixtures/lenet5.json");
+    pub const VGG16: &str = include_str!("../../fixtures/vgg16.json");
+    pub const LSTM: &str = include_str!("../../fixtures/lstm.json");
+    pub const GRU: &str = include_str!("../../fixtures/gru.json");
+    pub const GRU_RESET_BEFORE: &str = include_str!("../../fixtures/gru-reset-before.json");
+    pub const BERT_MINILM: &str = include_str!("../../fixtures/bert-minilm.json");
 
     /// A complete train request around `model_json`, shaped as src/protocol/request.ts.
     pub fn train_request_json(model_json: &str) -> String {
@@ -52,6 +59,71 @@ mod tests {
     fn canonical_parameter_counts_match_the_zoo() {
         assert_eq!(spec(fixtures::LENET1).parameter_count().unwrap(), 4326);
         assert_eq!(spec(fixtures::LENET5).parameter_count().unwrap(), 61706);
+    }
+
+    #[test]
+    fn canonical_parameter_counts_of_the_study_models_match_the_zoo() {
+        let vgg = spec(fixtures::VGG16);
+        assert_eq!(vgg.parameter_count().unwrap(), 33_650_890);
+        assert_eq!(vgg.non_trainable_count().unwrap(), 8_448);
+        assert_eq!(spec(fixtures::LSTM).parameter_count().unwrap(), 4_665_537);
+        assert_eq!(spec(fixtures::GRU).parameter_count().unwrap(), 4_250_817);
+        assert_eq!(spec(fixtures::GRU_RESET_BEFORE).parameter_count().unwrap(), 4_249_281);
+        assert_eq!(spec(fixtures::BERT_MINILM).parameter_count().unwrap(), 22_713_601);
+        for json in [fixtures::LSTM, fixtures::GRU, fixtures::BERT_MINILM] {
+            let s = spec(json);
+            assert!(s.is_binary() && s.takes_tokens(), "{}", s.id);
+            assert_eq!(s.output_width(), 1);
+            assert_eq!(s.non_trainable_count().unwrap(), 0);
+        }
+    }
+
+    #[test]
+    fn recurrent_and_batch_norm_parameters_are_in_keras_layout() {
+        let shapes = |json| -> Vec<(String, Vec<usize>, bool)> {
+            spec(json)
+                .canonical_parameters()
+                .unwrap()
+                .into_iter()
+                .map(|p| (p.name, p.shape, p.trainable))
+                .collect()
+        };
+        let gru = shapes(fixtures::GRU);
+        assert_eq!(gru[0], ("embedding.embeddings".into(), vec![10000, 300], true));
+        assert_eq!(gru[1], ("gru.kernel".into(), vec![300, 1536], true));
+        assert_eq!(gru[2], ("gru.recurrent_kernel".into(), vec![512, 1536], true));
+        assert_eq!(gru[3], ("gru.bias".into(), vec![2, 1536], true));
+        assert_eq!(shapes(fixtures::GRU_RESET_BEFORE)[3].1, vec![1536]);
+        assert_eq!(shapes(fixtures::LSTM)[3], ("lstm.bias".into(), vec![2048], true));
+        let vgg = shapes(fixtures::VGG16);
+        assert_eq!(vgg[0], ("conv1.weight".into(), vec![64, 3, 3, 3], true));
+        assert_eq!(vgg[3], ("bn1.moving_mean".into(), vec![64], false));
+        assert_eq!(vgg.last().unwrap(), &("fc3.bias".to_string(), vec![10], true));
+    }
+
+    #[test]
+    fn batch_norm_settings_are_numbers_or_native() {
+        let vgg = spec(fixtures::VGG16);
+        let Some(Layer::BatchNorm { momentum, epsilon, .. }) = vgg.layers.get(1).cloned() else {
+            panic!("layer 1 of vgg16 is a batch norm");
+        };
+        assert_eq!((momentum.or(0.9), epsilon.or(1e-5)), (0.9, 1e-5));
+        let set: NativeOr = serde_json::from_str("0.99").unwrap();
+        assert_eq!(set.or(0.9), 0.99);
+        assert!(serde_json::from_str::<NativeOr>(r#""default""#).is_err());
+    }
+
+    #[test]
+    fn a_loss_that_does_not_fit_the_output_is_a_bad_request() {
+        let base = fixtures::train_request_json(fixtures::LSTM);
+        let err = Request::from_json(&base).unwrap_err();
+        assert!(err.message.contains("needs 'binary_crossentropy'"), "{}", err.message);
+        let fixed = base.replace("sparse_categorical_crossentropy", "binary_crossentropy");
+        let r =
+            Request::from_json(&fixed.replace(r#""train_limit": null"#, r#""train_limit": null, "test_limit": 50"#))
+                .unwrap();
+        assert_eq!(r.data.test_limit, Some(50));
+        assert_eq!(r.hyper.optimizer.beta_1, None);
     }
 
     #[test]
@@ -164,6 +236,43 @@ mod tests {
     fn argmax_takes_the_first_of_equal_maxima() {
         assert_eq!(files::argmax(&[0.0, 2.0, 2.0, 1.0]), 1);
         assert_eq!(files::count_correct(&[0.0, 1.0, 5.0, 1.0], 2, &[1, 1]), 1);
+    }
+
+    #[test]
+    fn token_data_must_fit_the_models_vocabulary_and_input_kind() {
+        let lstm = spec(fixtures::LSTM);
+        let tokens = |ids: Vec<i32>| files::DataSplit {
+            n: 1,
+            example_shape: vec![300],
+            x: files::Inputs::Tokens(ids),
+            y: vec![1],
+        };
+        let mut ids = vec![0; 300];
+        ids[0] = 1;
+        ids[299] = 9_999;
+        tokens(ids.clone()).check_fits(&lstm, "test data").unwrap();
+        ids[5] = 10_000;
+        let err = tokens(ids).check_fits(&lstm, "test data").unwrap_err();
+        assert_eq!(err.kind, ErrorKind::BadRequest);
+        assert!(
+            err.message
+                .contains("token id 10000 is outside the vocabulary 0..10000"),
+            "{}",
+            err.message
+        );
+        let images = files::DataSplit {
+            n: 1,
+            example_shape: vec![300],
+            x: files::Inputs::Pixels(vec![0; 300]),
+            y: vec![1],
+        };
+        let err = images.check_fits(&lstm, "test data").unwrap_err();
+        assert!(err.message.contains("takes token ids"), "{}", err.message);
+    }
+
+    #[test]
+    fn one_sigmoid_logit_predicts_1_only_above_0() {
+        assert_eq!(files::count_correct(&[0.5, 0.0, -0.1, 3.0], 1, &[1, 0, 0, 0]), 3);
     }
 
     fn temp_path(name: &str) -> std::path::PathBuf {

@@ -1,7 +1,10 @@
-//! The zoo's model spec (src/zoo/model-spec.ts) and its canonical parameters (src/zoo/parameters.ts):
-//! names `<layer>.weight` / `<layer>.bias`, conv weights OIHW, dense weights [out, in], flatten channel-major.
+//! The zoo's model spec (src/zoo/model-spec.ts) and its canonical parameters (src/zoo/parameters.ts): conv
+//! weights OIHW, dense weights [out, in], flatten channel-major; batch norms, embeddings and recurrent layers in
+//! Keras's names and layouts (docs/models.md). Shape inference lives in `shapes.rs`.
 
 use serde::Deserialize;
+
+pub use crate::shapes::CanonicalParameter;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -21,8 +24,33 @@ pub enum Padding {
     Valid,
 }
 
+/// The literal string `native` in a spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum NativeKeyword {
+    #[serde(rename = "native")]
+    Native,
+}
+
+/// A batch-norm setting: a number every binding uses, or `native`: the binding's own default.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum NativeOr {
+    Value(f64),
+    Native(NativeKeyword),
+}
+
+impl NativeOr {
+    /// The value, or `native` when the spec leaves it to the binding.
+    pub fn or(self, native: f64) -> f64 {
+        match self {
+            NativeOr::Value(v) => v,
+            NativeOr::Native(_) => native,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Layer {
     Conv2d {
         name: String,
@@ -42,6 +70,59 @@ pub enum Layer {
         activation: Activation,
         bias: bool,
     },
+    /// Keras's momentum convention: moving = momentum · moving + (1 − momentum) · batch.
+    BatchNorm {
+        name: String,
+        momentum: NativeOr,
+        epsilon: NativeOr,
+    },
+    Activation {
+        activation: Activation,
+    },
+    Dropout {
+        rate: f64,
+    },
+    Embedding {
+        name: String,
+        vocab: usize,
+        dim: usize,
+    },
+    /// One unidirectional layer; outputs the hidden state of the last time step.
+    Lstm {
+        name: String,
+        units: usize,
+    },
+    Gru {
+        name: String,
+        units: usize,
+        reset_after: bool,
+    },
+    /// A BERT encoder over token ids, outputting the pooled [CLS] vector (Hugging Face BertModel names).
+    Bert {
+        name: String,
+        vocab: usize,
+        hidden: usize,
+        layers: usize,
+        heads: usize,
+        intermediate: usize,
+        max_position: usize,
+        type_vocab: usize,
+        layer_norm_epsilon: f64,
+        dropout: f64,
+        #[serde(default)]
+        pretrained: Option<String>,
+    },
+}
+
+/// How the last layer's outputs become predictions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Output {
+    /// `classes` logits, sparse categorical cross-entropy, argmax.
+    #[default]
+    Softmax,
+    /// One pre-sigmoid logit, binary cross-entropy, prediction 1 when the logit is > 0.
+    Sigmoid,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -49,118 +130,38 @@ pub struct ModelSpec {
     pub id: String,
     pub title: String,
     pub dataset: String,
-    /// One example, channels last (H, W, C).
+    /// One example: an image (H, W, C), channels last, or a token sequence (T).
     pub input_shape: Vec<usize>,
     pub classes: usize,
+    #[serde(default)]
+    pub output: Output,
     pub layers: Vec<Layer>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CanonicalParameter {
-    pub name: String,
-    pub shape: Vec<usize>,
-}
-
-impl CanonicalParameter {
-    pub fn numel(&self) -> usize {
-        self.shape.iter().product()
-    }
-}
-
-/// The activation shape as the spec flows through its layers: an image (H, W, C) or a flat vector.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Shape {
-    Image { h: usize, w: usize, c: usize },
-    Flat(usize),
-}
-
 impl ModelSpec {
-    /// Lists every parameter with its canonical shape, in layer order, checking that the layers fit together.
-    pub fn canonical_parameters(&self) -> Result<Vec<CanonicalParameter>, String> {
-        let mut shape = match self.input_shape.as_slice() {
-            [h, w, c] => Shape::Image { h: *h, w: *w, c: *c },
-            other => {
-                return Err(format!(
-                    "model {}: input_shape must be [H, W, C], got {other:?}",
-                    self.id
-                ))
-            }
-        };
-        let mut params = Vec::new();
-        for layer in &self.layers {
-            shape = match (layer, shape) {
-                (
-                    Layer::Conv2d {
-                        name,
-                        filters,
-                        kernel,
-                        padding,
-                        bias,
-                        ..
-                    },
-                    Shape::Image { h, w, c },
-                ) => {
-                    params.push(CanonicalParameter {
-                        name: format!("{name}.weight"),
-                        shape: vec![*filters, c, *kernel, *kernel],
-                    });
-                    if *bias {
-                        params.push(CanonicalParameter {
-                            name: format!("{name}.bias"),
-                            shape: vec![*filters],
-                        });
-                    }
-                    match padding {
-                        Padding::Same => Shape::Image { h, w, c: *filters },
-                        Padding::Valid => {
-                            if h < *kernel || w < *kernel {
-                                return Err(format!(
-                                    "model {}: layer {name}: kernel {kernel} is larger than its {h}x{w} input",
-                                    self.id
-                                ));
-                            }
-                            Shape::Image {
-                                h: h - kernel + 1,
-                                w: w - kernel + 1,
-                                c: *filters,
-                            }
-                        }
-                    }
-                }
-                (Layer::Maxpool2d { size }, Shape::Image { h, w, c }) => Shape::Image {
-                    h: h / size,
-                    w: w / size,
-                    c,
-                },
-                (Layer::Flatten, Shape::Image { h, w, c }) => Shape::Flat(h * w * c),
-                (Layer::Flatten, flat @ Shape::Flat(_)) => flat,
-                (Layer::Dense { name, units, bias, .. }, Shape::Flat(inputs)) => {
-                    params.push(CanonicalParameter {
-                        name: format!("{name}.weight"),
-                        shape: vec![*units, inputs],
-                    });
-                    if *bias {
-                        params.push(CanonicalParameter {
-                            name: format!("{name}.bias"),
-                            shape: vec![*units],
-                        });
-                    }
-                    Shape::Flat(*units)
-                }
-                (layer, shape) => {
-                    return Err(format!(
-                        "model {}: layer {layer:?} cannot follow an activation of shape {shape:?}",
-                        self.id
-                    ))
-                }
-            };
+    pub fn is_binary(&self) -> bool {
+        self.output == Output::Sigmoid
+    }
+
+    /// Logits per example: `classes`, or one for a sigmoid output.
+    pub fn output_width(&self) -> usize {
+        if self.is_binary() {
+            1
+        } else {
+            self.classes
         }
-        match shape {
-            Shape::Flat(n) if n == self.classes => Ok(params),
-            other => Err(format!(
-                "model {}: the last layer outputs {other:?}, expected {} logits",
-                self.id, self.classes
-            )),
+    }
+
+    /// True when examples are token ids (the first layer embeds them), false for images.
+    pub fn takes_tokens(&self) -> bool {
+        matches!(self.layers.first(), Some(Layer::Embedding { .. } | Layer::Bert { .. }))
+    }
+
+    /// The vocabulary token ids must lie in, when the model takes tokens.
+    pub fn token_vocab(&self) -> Option<usize> {
+        match self.layers.first() {
+            Some(Layer::Embedding { vocab, .. } | Layer::Bert { vocab, .. }) => Some(*vocab),
+            _ => None,
         }
     }
 
@@ -168,7 +169,17 @@ impl ModelSpec {
         Ok(self.canonical_parameters()?.iter().map(CanonicalParameter::numel).sum())
     }
 
-    /// The input shape (H, W, C).
+    /// The parameters the optimiser never updates (the batch norms' moving statistics).
+    pub fn non_trainable_count(&self) -> Result<usize, String> {
+        Ok(self
+            .canonical_parameters()?
+            .iter()
+            .filter(|p| !p.trainable)
+            .map(CanonicalParameter::numel)
+            .sum())
+    }
+
+    /// The input shape (H, W, C) of an image model.
     pub fn input_hwc(&self) -> Result<(usize, usize, usize), String> {
         match self.input_shape.as_slice() {
             [h, w, c] => Ok((*h, *w, *c)),

@@ -23,6 +23,9 @@ pub struct DatasetFiles {
     pub train: TensorFile,
     pub test: TensorFile,
     pub train_limit: Option<usize>,
+    /// The first n test examples, in evaluation and inference; absent or null = all.
+    #[serde(default)]
+    pub test_limit: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -36,12 +39,31 @@ pub enum OptimizerName {
 pub struct Optimizer {
     pub name: OptimizerName,
     pub learning_rate: f64,
+    /// Adam only; each one absent = the binding's own default.
+    #[serde(default)]
+    pub beta_1: Option<f64>,
+    #[serde(default)]
+    pub beta_2: Option<f64>,
+    #[serde(default)]
+    pub epsilon: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Loss {
+    /// Softmax outputs.
     SparseCategoricalCrossentropy,
+    /// A sigmoid output (one logit).
+    BinaryCrossentropy,
+}
+
+impl Loss {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Loss::SparseCategoricalCrossentropy => "sparse_categorical_crossentropy",
+            Loss::BinaryCrossentropy => "binary_crossentropy",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -185,8 +207,21 @@ impl Request {
         if self.inference.batch_size == 0 || self.inference.repetitions == 0 {
             return bad("inference.batch_size and inference.repetitions must be positive".into());
         }
-        if self.data.train_limit == Some(0) {
-            return bad("data.train_limit must be positive or null".into());
+        if self.data.train_limit == Some(0) || self.data.test_limit == Some(0) {
+            return bad("data.train_limit and data.test_limit must be positive or null".into());
+        }
+        let fitting = if self.model.is_binary() {
+            Loss::BinaryCrossentropy
+        } else {
+            Loss::SparseCategoricalCrossentropy
+        };
+        if self.hyper.loss != fitting {
+            return bad(format!(
+                "hyper.loss '{}' does not fit model {}, whose output needs '{}'",
+                self.hyper.loss.as_str(),
+                self.model.id,
+                fitting.as_str()
+            ));
         }
         match self.mode {
             Mode::Train => {

@@ -1,9 +1,9 @@
-//! What pytorch/rust can write: canonical safetensors through tch's own VarStore::save. The other formats
+//! What pytorch/rust can write: canonical safetensors (the VarStore converted by layout.rs). The other formats
 //! need Python-side machinery tch does not have, so they are refused before any work starts.
 
 use std::path::Path;
 
-use bindbench_protocol::{ArtifactFormat, Context, EventWriter, RunnerError, RunnerResult};
+use bindbench_protocol::{ArtifactFormat, EventWriter, ModelSpec, RunnerError, RunnerResult};
 use tch::nn::VarStore;
 
 fn unsupported_reason(format: ArtifactFormat) -> Option<&'static str> {
@@ -37,16 +37,16 @@ pub fn check_writable(formats: &[ArtifactFormat]) -> RunnerResult<()> {
 
 pub fn write<W: std::io::Write>(
     vs: &VarStore,
+    spec: &ModelSpec,
     formats: &[ArtifactFormat],
     dir: &Path,
     events: &mut EventWriter<W>,
 ) -> RunnerResult<()> {
     check_writable(formats)?;
     for &format in formats {
-        // Only safetensors passes check_writable; VarStore names are the canonical names.
+        // Only safetensors passes check_writable.
         let path = dir.join("model.safetensors");
-        vs.save(&path)
-            .context(|| format!("VarStore::save({})", path.display()))?;
+        crate::weights::save(vs, spec, &path)?;
         events.artifact(format, &path)?;
     }
     Ok(())

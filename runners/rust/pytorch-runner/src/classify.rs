@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use bindbench_protocol::{runner::seconds_since, Context, RunnerResult};
-use tch::nn::Module;
+use tch::nn::ModuleT;
 use tch::{CModule, Device, Kind, Tensor};
 
 use crate::device;
@@ -15,12 +15,15 @@ pub trait Classifier {
 }
 
 impl Classifier for Net {
+    /// Inference mode: no dropout, batch norms on their running statistics.
     fn logits(&self, x: &Tensor) -> RunnerResult<Tensor> {
-        Ok(self.forward(x))
+        Ok(self.forward_t(x, false))
     }
 }
 
-/// A TorchScript module from pytorch/python (`torch.jit.script`/`trace`), called with one NCHW float32 tensor.
+/// A TorchScript module from pytorch/python (`torch.jit.script`/`trace`), called with one tensor: NCHW float32
+/// images or [N, T] int64 token ids (a scripted nn.Embedding takes int32 or int64; a BERT traced with int64
+/// ids needs int64).
 pub struct Scripted(pub CModule);
 
 impl Classifier for Scripted {
@@ -38,7 +41,16 @@ pub struct Pass {
     pub logits: Vec<Tensor>,
 }
 
-/// One pass over `batches` without autograd: forward, argmax, count. The count is read back (and the device
+/// The predicted classes of a batch: argmax, or for one sigmoid logit 1 when it is > 0 (p > 0.5).
+pub fn predict(logits: &Tensor) -> Tensor {
+    if logits.size().last() == Some(&1) {
+        logits.select(1, 0).gt(0.0).to_kind(Kind::Int64)
+    } else {
+        logits.argmax(-1, false)
+    }
+}
+
+/// One pass over `batches` without autograd: forward, prediction, count. The count is read back (and the device
 /// synchronised) before the clock stops, so all the pass's work is inside `seconds`.
 pub fn pass(model: &dyn Classifier, batches: &[(Tensor, Tensor)], device: Device) -> RunnerResult<Pass> {
     let _no_grad = tch::no_grad_guard();
@@ -48,7 +60,7 @@ pub fn pass(model: &dyn Classifier, batches: &[(Tensor, Tensor)], device: Device
     let mut logits = Vec::with_capacity(batches.len());
     for (x, y) in batches {
         let out = model.logits(x)?;
-        correct += out.argmax(-1, false).eq_tensor(y).sum(Kind::Int64);
+        correct += predict(&out).eq_tensor(y).sum(Kind::Int64);
         logits.push(out);
     }
     let correct = correct.int64_value(&[]) as usize;

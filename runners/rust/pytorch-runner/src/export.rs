@@ -16,5 +16,11 @@ pub fn run<W: std::io::Write>(request: &Request, device: Device, events: &mut Ev
         )));
     }
     let loaded = load_canonical(request, &weights.path, device)?;
-    artifacts::write(&loaded.vs, &request.artifacts, &request.output_dir, events)
+    artifacts::write(
+        &loaded.vs,
+        &request.model,
+        &request.artifacts,
+        &request.output_dir,
+        events,
+    )
 }

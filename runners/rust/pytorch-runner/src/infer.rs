@@ -1,16 +1,15 @@
 //! Mode `infer`: load a model (canonical safetensors into the spec-built net, or a TorchScript module), then
 //! untimed warm-up passes, timed repetitions and optionally an untimed count on the training split.
 
-use bindbench_protocol::files::{check_canonical_weights, emit_inference, ImageSplit, MeasuredPass};
-use bindbench_protocol::{
-    ArtifactFormat, Context, EventWriter, Request, RunnerError, RunnerResult, Split,
-};
+use bindbench_protocol::files::{emit_inference, DataSplit, MeasuredPass};
+use bindbench_protocol::{ArtifactFormat, Context, EventWriter, Request, RunnerError, RunnerResult, Split};
 use tch::nn::VarStore;
 use tch::{CModule, Device};
 
 use crate::classify::{logits_f32, pass, Classifier, Scripted};
 use crate::data::Examples;
 use crate::model::Net;
+use crate::weights;
 
 /// The spec-built net with the VarStore that owns its parameters.
 pub struct LoadedNet {
@@ -24,13 +23,11 @@ impl Classifier for LoadedNet {
     }
 }
 
-/// Builds the net from the spec and loads canonical safetensors into it by name (VarStore::load).
+/// Builds the net from the spec and loads canonical safetensors into it (through layout.rs).
 pub fn load_canonical(request: &Request, path: &std::path::Path, device: Device) -> RunnerResult<LoadedNet> {
-    check_canonical_weights(path, &request.model)?;
-    let mut vs = VarStore::new(device);
+    let vs = VarStore::new(device);
     let net = Net::new(&vs.root(), &request.model)?;
-    vs.load(path)
-        .context(|| format!("VarStore::load({})", path.display()))?;
+    weights::load(&vs, &request.model, path)?;
     Ok(LoadedNet { vs, net })
 }
 
@@ -47,21 +44,42 @@ fn load(request: &Request, device: Device) -> RunnerResult<Box<dyn Classifier>> 
         ArtifactFormat::Torchscript => {
             let mut module = CModule::load_on_device(&weights.path, device)
                 .context(|| format!("CModule::load({})", weights.path.display()))?;
+            // Dropout off and batch norms on their running statistics, as torch.jit.load + eval() in Python.
             module.set_eval();
             Ok(Box::new(Scripted(module)))
         }
         other => Err(RunnerError::not_supported(format!(
-            "pytorch/rust loads safetensors (VarStore::load) and torchscript (CModule::load); it cannot load '{}'",
+            "pytorch/rust loads safetensors (into tch::nn layers) and torchscript (CModule::load); it cannot load '{}'",
             other.as_str()
         ))),
     }
 }
 
+/// A split as the request limits it, checked against the model.
+pub fn read_split(request: &Request, split: Split) -> RunnerResult<DataSplit> {
+    let (file, what, limit, limit_name) = match split {
+        Split::Train => (
+            &request.data.train,
+            "training data",
+            request.data.train_limit,
+            "data.train_limit",
+        ),
+        Split::Test => (
+            &request.data.test,
+            "test data",
+            request.data.test_limit,
+            "data.test_limit",
+        ),
+    };
+    let data = DataSplit::read(file, what, limit, limit_name)?;
+    data.check_fits(&request.model, what)?;
+    Ok(data)
+}
+
 pub fn run<W: std::io::Write>(request: &Request, device: Device, events: &mut EventWriter<W>) -> RunnerResult<()> {
     let model = load(request, device)?;
     let settings = &request.inference;
-    let test_split = ImageSplit::read(&request.data.test, "test data", None)?;
-    test_split.check_fits(&request.model, "test data")?;
+    let test_split = read_split(request, Split::Test)?;
     let test = Examples::new(&test_split, device).batches(settings.batch_size);
 
     for _ in 0..settings.warmup {
@@ -81,8 +99,7 @@ pub fn run<W: std::io::Write>(request: &Request, device: Device, events: &mut Ev
         )?;
     }
     if settings.include_train {
-        let train_split = ImageSplit::read(&request.data.train, "training data", request.data.train_limit)?;
-        train_split.check_fits(&request.model, "training data")?;
+        let train_split = read_split(request, Split::Train)?;
         let train = Examples::new(&train_split, device).batches(settings.batch_size);
         let result = pass(model.as_ref(), &train, device)?;
         emit(request, events, Split::Train, -1, &result, train_split.n, true)?;
@@ -100,6 +117,21 @@ fn emit<W: std::io::Write>(
     save_logits: bool,
 ) -> RunnerResult<()> {
     let (logits, classes) = logits_f32(result)?;
-    let pass = MeasuredPass { split, repetition, seconds: result.seconds, correct: result.correct, n, logits: &logits, classes };
+    if logits.len() != n * request.model.output_width() {
+        return Err(RunnerError::failed(format!(
+            "the model returned {} logits for {n} examples, expected {n} x {}",
+            logits.len(),
+            request.model.output_width()
+        )));
+    }
+    let pass = MeasuredPass {
+        split,
+        repetition,
+        seconds: result.seconds,
+        correct: result.correct,
+        n,
+        logits: &logits,
+        classes,
+    };
     emit_inference(request, events, &pass, save_logits)
 }

@@ -7,8 +7,10 @@ mod data;
 mod device;
 mod export;
 mod infer;
+mod layout;
 mod model;
 mod train;
+mod weights;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -1,10 +1,16 @@
-//! The zoo's model spec built with tch's native layers. Each layer's parameters live in the VarStore under the
-//! layer's name, so VarStore paths are the canonical names (`conv1.weight`, `fc1.bias`, ...), and tch's own
-//! layouts (conv OIHW, linear [out, in], NCHW flatten) are the canonical layouts: no conversion is needed.
+//! The zoo's model spec built with tch's native layers (nn::conv2d, nn::batch_norm2d, nn::linear,
+//! nn::embedding, nn::lstm, nn::gru), each under the layer's name in the VarStore. Conv and dense variables are
+//! the canonical ones as they are; batch norms, embeddings and recurrent layers keep tch's (= PyTorch's) names
+//! and layouts, which `layout.rs` converts to and from the canonical ones.
 
-use bindbench_protocol::{Activation, Layer, ModelSpec, Padding, RunnerError, RunnerResult};
-use tch::nn::{self, Module};
+use bindbench_protocol::{Activation, Layer, ModelSpec, Padding, RunnerError, RunnerResult, Shape};
+use tch::nn::{self, Module, ModuleT, RNN};
 use tch::Tensor;
+
+/// tch's GRU is libtorch's, which has one formulation only.
+pub const GRU_RESET_BEFORE: &str = "tch's nn::gru calls libtorch's GRU (at::gru), which has only the reset_after=true form (the \
+reset gate applied after the recurrent matrix product, as cuDNN does); libtorch has no native reset_after=false GRU, and \
+bindbench does not hand-write one, since the study compares each binding's own layers";
 
 #[derive(Debug)]
 enum Op {
@@ -21,6 +27,13 @@ enum Op {
         linear: nn::Linear,
         activation: Activation,
     },
+    BatchNorm(nn::BatchNorm),
+    Activation(Activation),
+    Dropout(f64),
+    Embedding(nn::Embedding),
+    /// Batch-first; the output is the hidden state of the last time step.
+    Lstm(nn::LSTM),
+    Gru(nn::GRU),
 }
 
 #[derive(Debug)]
@@ -37,14 +50,39 @@ fn activate(xs: Tensor, activation: Activation) -> Tensor {
     }
 }
 
+/// tch's defaults for a batch norm (PyTorch's: momentum 0.1 of the new value, eps 1e-5) unless the spec sets
+/// them; the spec's momentum is Keras's (weight of the old value), so PyTorch's is 1 − it.
+fn batch_norm_config(
+    momentum: bindbench_protocol::NativeOr,
+    epsilon: bindbench_protocol::NativeOr,
+) -> nn::BatchNormConfig {
+    use bindbench_protocol::NativeOr;
+    let native = nn::BatchNormConfig::default();
+    nn::BatchNormConfig {
+        // Matched, not computed as 1 - (1 - 0.1), so the native momentum stays exactly tch's.
+        momentum: match momentum {
+            NativeOr::Value(keras) => 1.0 - keras,
+            NativeOr::Native(_) => native.momentum,
+        },
+        eps: epsilon.or(native.eps),
+        ..native
+    }
+}
+
+fn rnn_config() -> nn::RNNConfig {
+    nn::RNNConfig {
+        batch_first: true,
+        ..Default::default()
+    }
+}
+
 impl Net {
     /// Creates the layers (with tch's default initialisers) under `root`.
     pub fn new(root: &nn::Path, spec: &ModelSpec) -> RunnerResult<Net> {
-        let (_, _, mut channels) = spec.input_hwc().map_err(RunnerError::bad_request)?;
-        // Shape inference is the protocol crate's; the linear layers take their input width from it.
-        let params = spec.canonical_parameters().map_err(RunnerError::bad_request)?;
+        let inputs = spec.layer_inputs().map_err(RunnerError::bad_request)?;
         let mut ops = Vec::new();
-        for layer in &spec.layers {
+        for (layer, input) in spec.layers.iter().zip(inputs) {
+            let unfit = || RunnerError::bad_request(format!("layer {layer:?} cannot take input {input:?}"));
             ops.push(match layer {
                 Layer::Conv2d {
                     name,
@@ -54,18 +92,12 @@ impl Net {
                     activation,
                     bias,
                 } => {
+                    let Shape::Image { c, .. } = input else { return Err(unfit()) };
                     let config = nn::ConvConfig {
                         bias: *bias,
                         ..Default::default()
                     };
-                    let conv = nn::conv2d(
-                        root / name.as_str(),
-                        channels as i64,
-                        *filters as i64,
-                        *kernel as i64,
-                        config,
-                    );
-                    channels = *filters;
+                    let conv = nn::conv2d(root / name.as_str(), c as i64, *filters as i64, *kernel as i64, config);
                     let padding = match padding {
                         Padding::Same => "same",
                         Padding::Valid => "valid",
@@ -84,14 +116,7 @@ impl Net {
                     activation,
                     bias,
                 } => {
-                    let weight = format!("{name}.weight");
-                    let inputs = params
-                        .iter()
-                        .find(|p| p.name == weight)
-                        .map(|p| p.shape[1])
-                        .ok_or_else(|| {
-                            RunnerError::bad_request(format!("dense layer {name} has no canonical weight"))
-                        })?;
+                    let Shape::Flat(inputs) = input else { return Err(unfit()) };
                     let config = nn::LinearConfig {
                         bias: *bias,
                         ..Default::default()
@@ -102,15 +127,58 @@ impl Net {
                         activation: *activation,
                     }
                 }
+                Layer::BatchNorm {
+                    name,
+                    momentum,
+                    epsilon,
+                } => {
+                    let Shape::Image { c, .. } = input else {
+                        return Err(RunnerError::not_supported(format!(
+                            "pytorch/rust builds batch norms over conv maps (nn::batch_norm2d) only; layer {name} gets {input:?}"
+                        )));
+                    };
+                    let config = batch_norm_config(*momentum, *epsilon);
+                    Op::BatchNorm(nn::batch_norm2d(root / name.as_str(), c as i64, config))
+                }
+                Layer::Activation { activation } => Op::Activation(*activation),
+                Layer::Dropout { rate } => Op::Dropout(*rate),
+                Layer::Embedding { name, vocab, dim } => Op::Embedding(nn::embedding(
+                    root / name.as_str(),
+                    *vocab as i64,
+                    *dim as i64,
+                    Default::default(),
+                )),
+                Layer::Lstm { name, units } => {
+                    let Shape::Sequence(_, features) = input else { return Err(unfit()) };
+                    Op::Lstm(nn::lstm(root / name.as_str(), features as i64, *units as i64, rnn_config()))
+                }
+                Layer::Gru {
+                    name,
+                    units,
+                    reset_after,
+                } => {
+                    if !reset_after {
+                        return Err(RunnerError::not_supported(GRU_RESET_BEFORE));
+                    }
+                    let Shape::Sequence(_, features) = input else { return Err(unfit()) };
+                    Op::Gru(nn::gru(root / name.as_str(), features as i64, *units as i64, rnn_config()))
+                }
+                Layer::Bert { .. } => {
+                    return Err(RunnerError::not_supported(
+                        "pytorch/rust has no BERT built from tch::nn layers; it runs BERT from pytorch/python's \
+                         TorchScript only (weights format torchscript)",
+                    ))
+                }
             });
         }
         Ok(Net { ops })
     }
 }
 
-impl Module for Net {
-    /// `xs` is NCHW float32; returns logits [N, classes].
-    fn forward(&self, xs: &Tensor) -> Tensor {
+impl ModuleT for Net {
+    /// `xs` is NCHW float32 images or [N, T] int64 token ids; returns logits [N, width]. `train` switches
+    /// dropout on and makes batch norms use (and update) batch statistics.
+    fn forward_t(&self, xs: &Tensor, train: bool) -> Tensor {
         let mut xs = xs.shallow_clone();
         for op in &self.ops {
             xs = match op {
@@ -126,6 +194,12 @@ impl Module for Net {
                 Op::MaxPool { size } => xs.max_pool2d([*size, *size], [*size, *size], [0, 0], [1, 1], false),
                 Op::Flatten => xs.flatten(1, -1),
                 Op::Dense { linear, activation } => activate(xs.apply(linear), *activation),
+                Op::BatchNorm(bn) => bn.forward_t(&xs, train),
+                Op::Activation(activation) => activate(xs, *activation),
+                Op::Dropout(rate) => xs.dropout(*rate, train),
+                Op::Embedding(embedding) => embedding.forward(&xs),
+                Op::Lstm(lstm) => lstm.seq(&xs).0.select(1, -1),
+                Op::Gru(gru) => gru.seq(&xs).0.select(1, -1),
             };
         }
         xs
@@ -156,6 +230,31 @@ mod tests {
     }
 
     #[test]
+    fn vgg16_has_the_zoo_parameter_count_with_the_running_statistics_not_trained() {
+        let (vs, _) = build(fixtures::VGG16);
+        let all: i64 = vs.variables().values().map(|t| t.numel() as i64).sum();
+        assert_eq!(all, 33_650_890);
+        assert_eq!(all - count(&vs), 8_448);
+    }
+
+    #[test]
+    fn recurrent_models_have_the_zoo_count_plus_torchs_second_lstm_bias() {
+        // tch (like torch.nn.LSTM) keeps b_ih and b_hh where the canonical LSTM has their sum: 4 x 512 more.
+        assert_eq!(count(&build(fixtures::LSTM).0), 4_665_537 + 4 * 512);
+        // GRU reset_after=true has two biases in both layouts.
+        assert_eq!(count(&build(fixtures::GRU).0), 4_250_817);
+    }
+
+    #[test]
+    fn gru_reset_before_is_not_supported_with_the_reason() {
+        let spec: ModelSpec = serde_json::from_str(fixtures::GRU_RESET_BEFORE).unwrap();
+        let vs = VarStore::new(Device::Cpu);
+        let err = Net::new(&vs.root(), &spec).unwrap_err();
+        assert_eq!(err.kind, bindbench_protocol::ErrorKind::NotSupported);
+        assert!(err.message.contains("reset_after=true"), "{}", err.message);
+    }
+
+    #[test]
     fn varstore_names_and_shapes_are_the_canonical_ones() {
         for json in [fixtures::LENET1, fixtures::LENET5] {
             let spec: ModelSpec = serde_json::from_str(json).unwrap();
@@ -174,9 +273,22 @@ mod tests {
     fn forward_gives_one_row_of_logits_per_example() {
         for json in [fixtures::LENET1, fixtures::LENET5] {
             let (_, net) = build(json);
-            let out = net.forward(&Tensor::zeros([3, 1, 28, 28], (Kind::Float, Device::Cpu)));
+            let out = net.forward_t(&Tensor::zeros([3, 1, 28, 28], (Kind::Float, Device::Cpu)), false);
             assert_eq!(out.size(), vec![3, 10]);
         }
+        let (_, net) = build(fixtures::GRU);
+        let out = net.forward_t(&Tensor::ones([2, 7], (Kind::Int64, Device::Cpu)), false);
+        assert_eq!(out.size(), vec![2, 1]);
+    }
+
+    #[test]
+    fn dropout_is_active_in_training_only() {
+        let (_, net) = build(fixtures::LSTM);
+        let x = Tensor::arange(20, (Kind::Int64, Device::Cpu)).view([2, 10]);
+        let eval = || net.forward_t(&x, false);
+        assert!(eval().equal(&eval()), "inference is deterministic");
+        let trained = net.forward_t(&x, true);
+        assert!(!trained.equal(&eval()), "training applies dropout");
     }
 
     #[test]
@@ -198,7 +310,7 @@ mod tests {
                 let _ = weight.narrow(1, c * 6 + h * 3 + w, 1).fill_(1.0);
             });
             assert_eq!(
-                net.forward(&x).double_value(&[0, 0]),
+                net.forward_t(&x, false).double_value(&[0, 0]),
                 x.double_value(&[0, c, h, w]),
                 "c={c} h={h} w={w}"
             );

@@ -3,44 +3,75 @@
 
 use std::time::Instant;
 
-use bindbench_protocol::files::{check_canonical_weights, read_verified, ImageSplit, SharedOrder};
+use bindbench_protocol::files::{read_verified, SharedOrder};
 use bindbench_protocol::runner::seconds_since;
-use bindbench_protocol::{Context, EpochEvent, EventWriter, OptimizerName, Request, RunnerResult, Source};
-use tch::nn::{self, Module, OptimizerConfig};
-use tch::{Device, Kind, Tensor};
+use bindbench_protocol::{Context, EpochEvent, EventWriter, Loss, OptimizerName, Request, RunnerResult, Source, Split};
+use tch::nn::{self, ModuleT, OptimizerConfig};
+use tch::{Device, Kind, Reduction, Tensor};
 
 use crate::artifacts;
 use crate::classify::pass;
 use crate::data::Examples;
 use crate::device;
+use crate::infer::read_split;
 use crate::model::Net;
+use crate::weights;
+
+/// The optimizer the request names; Adam's settings it leaves out are tch's defaults (PyTorch's).
+fn optimizer(request: &Request, vs: &nn::VarStore) -> RunnerResult<(nn::Optimizer, String)> {
+    let o = &request.hyper.optimizer;
+    let lr = o.learning_rate;
+    let (built, described) = match o.name {
+        OptimizerName::Sgd => (nn::Sgd::default().build(vs, lr), format!("nn::Sgd lr {lr}")),
+        OptimizerName::Adam => {
+            let native = nn::Adam::default();
+            let adam = nn::Adam {
+                beta1: o.beta_1.unwrap_or(native.beta1),
+                beta2: o.beta_2.unwrap_or(native.beta2),
+                eps: o.epsilon.unwrap_or(native.eps),
+                ..native
+            };
+            let described = format!(
+                "nn::Adam lr {lr}, betas ({}, {}), eps {}",
+                adam.beta1, adam.beta2, adam.eps
+            );
+            (adam.build(vs, lr), described)
+        }
+    };
+    Ok((built.context(|| "cannot build the optimizer".to_string())?, described))
+}
+
+/// The batch's mean loss from the logits: softmax cross-entropy, or sigmoid BCE on the one logit.
+fn loss(loss: Loss, logits: &Tensor, y: &Tensor) -> Tensor {
+    match loss {
+        Loss::SparseCategoricalCrossentropy => logits.cross_entropy_for_logits(y),
+        Loss::BinaryCrossentropy => logits.select(1, 0).binary_cross_entropy_with_logits::<Tensor>(
+            &y.to_kind(Kind::Float),
+            None,
+            None,
+            Reduction::Mean,
+        ),
+    }
+}
 
 /// Returns the summed training seconds of all epochs.
 pub fn run<W: std::io::Write>(request: &Request, device: Device, events: &mut EventWriter<W>) -> RunnerResult<f64> {
     artifacts::check_writable(&request.artifacts)?;
-    let train_split = ImageSplit::read(&request.data.train, "training data", request.data.train_limit)?;
-    train_split.check_fits(&request.model, "training data")?;
-    let test_split = ImageSplit::read(&request.data.test, "test data", None)?;
-    test_split.check_fits(&request.model, "test data")?;
+    let train_split = read_split(request, Split::Train)?;
+    let test_split = read_split(request, Split::Test)?;
     let order = match (request.data_order, &request.order) {
         (Source::Shared, Some(file)) => Some(SharedOrder::read(file, request.hyper.epochs, train_split.n)?),
         _ => None,
     };
 
-    let mut vs = nn::VarStore::new(device);
+    let vs = nn::VarStore::new(device);
     let net = Net::new(&vs.root(), &request.model)?;
     if let (Source::Shared, Some(init)) = (request.init, &request.init_weights) {
         read_verified(init, "initial weights")?;
-        check_canonical_weights(&init.path, &request.model)?;
-        vs.load(&init.path)
-            .context(|| format!("VarStore::load({})", init.path.display()))?;
+        weights::load(&vs, &request.model, &init.path)?;
     }
-    let lr = request.hyper.optimizer.learning_rate;
-    let mut optimizer = match request.hyper.optimizer.name {
-        OptimizerName::Sgd => nn::Sgd::default().build(&vs, lr),
-        OptimizerName::Adam => nn::Adam::default().build(&vs, lr),
-    }
-    .context(|| "cannot build the optimizer".to_string())?;
+    let (mut optimizer, described) = optimizer(request, &vs)?;
+    events.log(format!("optimizer {described}, loss {}", request.hyper.loss.as_str()))?;
 
     let train = Examples::new(&train_split, device);
     let test = Examples::new(&test_split, device);
@@ -71,7 +102,7 @@ pub fn run<W: std::io::Write>(request: &Request, device: Device, events: &mut Ev
             let index = permutation.narrow(0, offset, batch_size.min(n - offset));
             let x = train.x.index_select(0, &index);
             let y = train.y.index_select(0, &index);
-            let loss = net.forward(&x).cross_entropy_for_logits(&y);
+            let loss = loss(request.hyper.loss, &net.forward_t(&x, true), &y);
             optimizer.backward_step(&loss);
             losses.push(loss.detach());
             offset += batch_size;
@@ -102,6 +133,6 @@ pub fn run<W: std::io::Write>(request: &Request, device: Device, events: &mut Ev
             eval_seconds,
         })?;
     }
-    artifacts::write(&vs, &request.artifacts, &request.output_dir, events)?;
+    artifacts::write(&vs, &request.model, &request.artifacts, &request.output_dir, events)?;
     Ok(total_train_seconds)
 }

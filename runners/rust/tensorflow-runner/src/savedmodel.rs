@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use bindbench_protocol::files::{DataSplit, Inputs};
 use bindbench_protocol::{Context, RunnerError, RunnerResult};
 use tensorflow::{DataType, Graph, Operation, SavedModelBundle, SessionOptions, SignatureDef};
 
@@ -16,7 +17,25 @@ pub struct ServingModel {
     _graph: Graph,
     pub signature: String,
     pub input: (Operation, i32),
+    pub input_dtype: DataType,
     pub output: (Operation, i32),
+}
+
+impl ServingModel {
+    /// The signature's input must take what the data holds: float32 images or int32 token ids.
+    pub fn check_input(&self, split: &DataSplit) -> RunnerResult<()> {
+        let (expected, what) = match split.x {
+            Inputs::Pixels(_) => (DataType::Float, "float32 images"),
+            Inputs::Tokens(_) => (DataType::Int32, "int32 token ids"),
+        };
+        if self.input_dtype != expected {
+            return Err(RunnerError::bad_request(format!(
+                "signature {}: input is {:?}, but the data holds {what}",
+                self.signature, self.input_dtype
+            )));
+        }
+        Ok(())
+    }
 }
 
 /// The signature's tensor named `preferred`, else its only tensor.
@@ -64,12 +83,7 @@ pub fn load(dir: &Path) -> RunnerResult<ServingModel> {
         .context(|| format!("SavedModelBundle::load({}, tags [serve])", dir.display()))?;
     let (name, sig) = signature(&bundle, dir)?;
     let input = pick(sig.inputs(), "x", "input")?;
-    if input.dtype() != DataType::Float {
-        return Err(RunnerError::bad_request(format!(
-            "signature {name}: input is {:?}, expected float32",
-            input.dtype()
-        )));
-    }
+    let input_dtype = input.dtype();
     let output = pick(sig.outputs(), "logits", "output")?;
     let endpoint = |info: &tensorflow::TensorInfo| -> RunnerResult<(Operation, i32)> {
         let op = graph
@@ -81,6 +95,7 @@ pub fn load(dir: &Path) -> RunnerResult<ServingModel> {
     Ok(ServingModel {
         signature: name,
         input,
+        input_dtype,
         output,
         bundle,
         _graph: graph,
