@@ -11,6 +11,19 @@ export interface AnalysisOptions {
   correction: Correction;
 }
 
+/**
+ * The framework whose reference a family is compared with: `pytorch+onnx` (ONNX exports of PyTorch models) is
+ * PyTorch's, `pytorch→tensorflow` (PyTorch models loaded in TensorFlow bindings) TensorFlow's.
+ */
+export function referenceFramework(family: string): string {
+  return family.split('→').pop()!.replace(/\+onnx$/, '');
+}
+
+/** Options whose `referenceOf` also answers for the composite families above. */
+export function withFamilyReferences(opts: AnalysisOptions): AnalysisOptions {
+  return { ...opts, referenceOf: (family) => opts.referenceOf(referenceFramework(family)) };
+}
+
 /** bindbench's default reference: the framework's Python binding, `<framework>/python`. */
 export function pythonReference(framework: string): string {
   return `${framework}/python`;

@@ -1,5 +1,5 @@
 /** All four research questions for one campaign, as one plain result object (what the report renders). */
-import { defaultAnalysisOptions, type AnalysisOptions, type Correction } from './analysis-options.js';
+import { defaultAnalysisOptions, withFamilyReferences, type AnalysisOptions, type Correction } from './analysis-options.js';
 import type { AnalysisWarning } from './analysis-warning.js';
 import type { CampaignData } from './campaign-data.js';
 import { analyzeRq1, type Rq1Group } from './rq1-accuracy.js';
@@ -21,7 +21,7 @@ export interface CampaignAnalysis {
 }
 
 export function analyzeCampaign(data: CampaignData, options: Partial<AnalysisOptions> = {}): CampaignAnalysis {
-  const opts: AnalysisOptions = { ...defaultAnalysisOptions, ...options };
+  const opts = withFamilyReferences({ ...defaultAnalysisOptions, ...options });
   const warnings: AnalysisWarning[] = [];
   const notOk = data.runs.filter((r) => r.status !== 'ok');
   if (notOk.length) {

@@ -4,7 +4,7 @@
  */
 import { BadInputError } from '../errors.js';
 import type { IndexDb } from '../store/index-db.js';
-import { runRecordColumns, withFlags, type RunRecord } from '../store/run-records.js';
+import { ANALYSIS_FRAMEWORK, runRecordColumns, withFlags, type RunRecord } from '../store/run-records.js';
 
 export type { RunRecord };
 
@@ -33,11 +33,9 @@ export function loadCampaignData(db: IndexDb, campaign: string): CampaignData {
     const known = listIndexedCampaigns(db).map((c) => c.id);
     throw new BadInputError(`no campaign '${campaign}' in the index${known.length ? `; known campaigns: ${known.join(', ')}` : ''} (\`bindbench runs reindex\` rebuilds the index from the run directories)`);
   }
-  // An infer run belongs to the framework its model came from: a neutral runtime (onnxruntime/js) serves both.
-  const framework = `COALESCE(CASE WHEN runs.mode = 'infer' THEN (SELECT s.framework FROM runs s WHERE s.id = runs.source_run) END, runs.framework)`;
   const runs = (
     db
-      .prepare(`SELECT ${runRecordColumns(framework)} FROM runs WHERE campaign = ? ORDER BY model, binding, seed, device, id`)
+      .prepare(`SELECT ${runRecordColumns(ANALYSIS_FRAMEWORK)} FROM runs WHERE campaign = ? ORDER BY model, binding, seed, device, id`)
       .all(campaign) as RunRecord[]
   ).map(withFlags);
   const curves = new Map<string, AccuracyCurves>();

@@ -4,7 +4,7 @@
  * binding per framework × model × device. Runs of ONNX exports form their own family (`<framework>+onnx`): they time
  * an ONNX runtime, not the binding, so pooling them with the binding's native loads would blur both.
  */
-import type { AnalysisOptions } from './analysis-options.js';
+import { withFamilyReferences, type AnalysisOptions } from './analysis-options.js';
 import type { AnalysisWarning } from './analysis-warning.js';
 import type { CampaignData } from './campaign-data.js';
 import { timingFamilies, type TimingFamily } from './timing-families.js';
@@ -21,7 +21,6 @@ export function analyzeRq4(data: CampaignData, opts: AnalysisOptions): Rq4Result
   const infer = data.runs.filter((r) => r.mode === 'infer');
   const native = timingFamilies(infer.filter((r) => r.loadMode !== 'onnx'), (r) => r.meanInferenceSeconds, 'RQ4', opts);
   const onnxRuns = infer.filter((r) => r.loadMode === 'onnx').map((r) => ({ ...r, framework: `${r.framework}${ONNX_SUFFIX}` }));
-  const onnxOpts: AnalysisOptions = { ...opts, referenceOf: (fw) => opts.referenceOf(fw.endsWith(ONNX_SUFFIX) ? fw.slice(0, -ONNX_SUFFIX.length) : fw) };
-  const onnx = timingFamilies(onnxRuns, (r) => r.meanInferenceSeconds, 'RQ4', onnxOpts);
+  const onnx = timingFamilies(onnxRuns, (r) => r.meanInferenceSeconds, 'RQ4', withFamilyReferences(opts));
   return { families: [...native.families, ...onnx.families], warnings: [...native.warnings, ...onnx.warnings] };
 }

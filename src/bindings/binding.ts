@@ -26,6 +26,11 @@ export interface BindingCapabilities {
    * whose graph needs no layers of the runner's own: planned for `serialization` infer cells only.
    */
   serializedModels?: string[];
+  /**
+   * Models in `models` the runner builds and loads but does not train, each with the reason (a training cell is
+   * planned as `not supported`). Another framework's trained model reaches it through a conversion cell.
+   */
+  inferOnlyModels?: Record<string, string>;
   /** Why a zoo model is missing from `models`, where there is more to say than that the runner lacks it. */
   missingModels?: Record<string, string>;
   /**

@@ -19,11 +19,13 @@ export function renderBindingsDoc(list: readonly BindingDescriptor[]): string {
   for (const b of list) {
     const c = b.capabilities;
     lines.push(
-      `| \`${b.id}\` | ${b.library} | ${b.language} | ${b.reference ? 'yes' : ''} | ${cap(c.train)} | ${cap(c.infer)} | ${c.devices.join(', ')} | ${[...c.models, ...(c.serializedModels ?? []).map((m) => `${m} (serialization only)`)].join(', ') || '—'} | ${c.loads.join(', ') || '—'} | ${c.exports.join(', ') || '—'} |`,
+      `| \`${b.id}\` | ${b.library} | ${b.language} | ${b.reference ? 'yes' : ''} | ${cap(c.train)} | ${cap(c.infer)} | ${c.devices.join(', ')} | ${[...c.models.map((m) => (c.inferOnlyModels?.[m] ? `${m} (inference only)` : m)), ...(c.serializedModels ?? []).map((m) => `${m} (serialization only)`)].join(', ') || '—'} | ${c.loads.join(', ') || '—'} | ${c.exports.join(', ') || '—'} |`,
     );
   }
   const gaps = list.flatMap((b) => Object.entries(b.capabilities.missingModels ?? {}).map(([model, why]) => `- \`${b.id}\` has no \`${model}\`: ${why}`));
   if (gaps.length) lines.push('', '## Models a binding lacks', '', ...gaps);
+  const untrained = list.flatMap((b) => Object.entries(b.capabilities.inferOnlyModels ?? {}).map(([model, why]) => `- \`${b.id}\` does not train \`${model}\`: ${why}`));
+  if (untrained.length) lines.push('', '## Models a binding loads but does not train', '', ...untrained);
   const needs = list.filter((b) => b.needs.length);
   if (needs.length) {
     lines.push('', '## Set-up order', '');

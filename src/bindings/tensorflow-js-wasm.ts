@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import type { Home } from '../home.js';
 import type { BindingDescriptor, ProbeResult } from './binding.js';
-import { TFJS_NO_RESET_AFTER_GRU } from './tensorflow-js.js';
+import { TFJS_NO_BERT, TFJS_NO_RESET_AFTER_GRU } from './tensorflow-js.js';
 import { compileRunner, installedVersion, installRunnerPackages, missingWasmFiles, runnerEntry, wasmDistDir } from './tfjs-node-build.js';
 
 const SETUP = 'run `bindbench setup --bindings tensorflow/js-wasm`';
@@ -26,7 +26,7 @@ export const tensorflowJsWasm = {
     infer: { supported: true },
     devices: ['cpu'],
     models: ['lenet1', 'lenet5', 'vgg16', 'lstm', 'gru-reset-before'],
-    missingModels: { gru: TFJS_NO_RESET_AFTER_GRU },
+    missingModels: { gru: TFJS_NO_RESET_AFTER_GRU, 'bert-minilm': `${TFJS_NO_BERT}; and unlike tfjs-node it cannot run the Keras BERT's SavedModel` },
     testLimit: true,
     loads: ['safetensors', 'tfjs-layers'],
     exports: ['safetensors', 'tfjs-layers'],

@@ -17,6 +17,10 @@ const SETUP = 'run `bindbench setup --bindings tensorflow/js` (needs tensorflow/
 export const TFJS_NO_RESET_AFTER_GRU =
   'TensorFlow.js has no GRU with reset_after=true: tf.layers.gru (tfjs-layers 4.22) throws "GRUCell does not support reset_after parameter set to true"; its only GRU is the reset_after=false form, run here as gru-reset-before';
 
+/** The runner says the same when asked (runners/js/src/layers.ts, unsupportedLayer). */
+export const TFJS_NO_BERT =
+  'TensorFlow.js has no BERT layers (tf.layers has no transformer encoder) and bindbench does not hand-write one, so it cannot train BERT or build it to load its safetensors';
+
 /** Loads the addon in a child process and asks libtensorflow its version (TF_Version). */
 function libtensorflowVersion(addon: string): string {
   return execFileSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(addon)}).TF_Version)`], {
@@ -38,9 +42,10 @@ export const tensorflowJs = {
     infer: { supported: true },
     devices: ['cpu'],
     models: ['lenet1', 'lenet5', 'vgg16', 'lstm', 'gru-reset-before'],
-    missingModels: { gru: TFJS_NO_RESET_AFTER_GRU },
-    // tfjs-node runs a Keras SavedModel's graph in libtensorflow, reset_after=true GRU included (test/runners-js/tfjs-zoo-models.test.ts).
-    serializedModels: ['gru'],
+    missingModels: { gru: TFJS_NO_RESET_AFTER_GRU, 'bert-minilm': TFJS_NO_BERT },
+    // tfjs-node runs a Keras SavedModel's graph in libtensorflow, reset_after=true GRU and BERT included
+    // (test/runners-js/tfjs-zoo-models.test.ts).
+    serializedModels: ['gru', 'bert-minilm'],
     testLimit: true,
     loads: ['safetensors', 'tfjs-layers', 'savedmodel'],
     exports: ['safetensors', 'tfjs-layers'],

@@ -114,8 +114,9 @@ export const tensorflowRust = {
     infer: { supported: true },
     // The pinned wheel is tensorflow-cpu: its libtensorflow has no GPU kernels.
     devices: ['cpu'],
-    // Inference only, on tensorflow/python's SavedModels, so every model that binding exports (both GRU forms).
-    models: ['lenet1', 'lenet5', 'vgg16', 'lstm', 'gru', 'gru-reset-before'],
+    // Inference only, on tensorflow/python's SavedModels, so every model that binding exports (both GRU forms, and
+    // the Keras BERT that carries pytorch/python's fine-tuned weights).
+    models: ['lenet1', 'lenet5', 'vgg16', 'lstm', 'gru', 'gru-reset-before', 'bert-minilm'],
     testLimit: true,
     loads: ['savedmodel'],
     exports: [],

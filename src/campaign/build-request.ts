@@ -20,7 +20,7 @@ export function buildTrainRequest(cell: Cell, inputs: RequestInputs): RunnerRequ
     protocol: PROTOCOL_VERSION,
     run_id: inputs.runId,
     binding: cell.binding,
-    mode: cell.mode,
+    mode: cell.mode === 'convert' ? 'export' : cell.mode,
     model: inputs.model,
     hyper: cell.hyper,
     data: {
@@ -60,5 +60,20 @@ export function buildInferRequest(cell: Cell, inputs: InferInputs): RunnerReques
     artifacts: [],
     weights: inputs.weights,
     inference: { warmup: 1, repetitions: inputs.repetitions, batch_size: cell.hyper.batch_size, include_train: true },
+  };
+}
+
+export interface ExportInputs extends Omit<RequestInputs, 'order' | 'initWeights' | 'recordStepLosses'> {
+  weights: { format: ArtifactFormat; path: string };
+}
+
+/** A convert cell: load `weights` (another framework's trained model) and write the cell's artifacts; no data pass. */
+export function buildExportRequest(cell: Cell, inputs: ExportInputs): RunnerRequest {
+  return {
+    ...buildTrainRequest(cell, { ...inputs, order: null, initWeights: null, recordStepLosses: 0 }),
+    mode: 'export',
+    data_order: 'shared',
+    init: 'native',
+    weights: inputs.weights,
   };
 }

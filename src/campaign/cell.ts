@@ -1,4 +1,8 @@
-/** One unit of work: a model trained (or a model loaded) in one binding, with one seed, on one device. */
+/**
+ * One unit of work: a model trained (or a model loaded) in one binding, with one seed, on one device. A `convert`
+ * cell carries a trained model into another framework: that framework's reference binding loads the canonical
+ * weights and writes the framework's own serialized format for the other bindings of its framework to load.
+ */
 import type { Hyper, ArtifactFormat } from '../protocol/request.js';
 
 export interface Cell {
@@ -8,7 +12,7 @@ export interface Cell {
   binding: string;
   seed: number;
   device: 'cpu' | 'cuda';
-  mode: 'train' | 'infer';
+  mode: 'train' | 'infer' | 'convert';
   hyper: Hyper;
   trainLimit: number | null;
   /** First n test examples in evaluation and inference; absent (cells planned before it existed) or null = all. */
@@ -16,7 +20,7 @@ export interface Cell {
   dataOrder: 'shared' | 'native';
   init: 'shared' | 'native';
   artifacts: ArtifactFormat[];
-  /** Infer cells: the trained model this cell loads, and how. */
+  /** Infer and convert cells: the trained model this cell loads, and how. */
   source?: InferSource;
 }
 
@@ -29,11 +33,17 @@ export interface InferSource {
   cellKey: string;
   loadMode: LoadMode;
   format: ArtifactFormat;
+  /**
+   * Cross-framework inference: the key of the convert cell whose artifact (in `format`) is loaded instead of the
+   * source run's own. Reproduction is still judged against the source run.
+   */
+  via?: string;
 }
 
 /** `lenet5--tensorflow-js--s287426343--cpu`: readable, unique, safe as a file name. */
 export function cellKey(c: Pick<Cell, 'model' | 'binding' | 'seed' | 'device' | 'mode' | 'source'>): string {
   const base = `${c.model}--${c.binding.replace(/\//g, '-')}--s${c.seed}--${c.device}`;
   if (c.mode === 'train') return base;
+  if (c.mode === 'convert' && c.source) return `${base}--convert-from-${c.source.binding.replace(/\//g, '-')}`;
   return c.source ? `${base}--infer-${c.source.loadMode}-from-${c.source.binding.replace(/\//g, '-')}` : `${base}--${c.mode}`;
 }

@@ -1,8 +1,8 @@
 /** Pure planning: a resolved spec and the bindings at hand become the list of cells to run. */
-import type { BindingDescriptor } from '../bindings/binding.js';
+import type { BindingDescriptor, Framework } from '../bindings/binding.js';
 import type { ArtifactFormat } from '../protocol/request.js';
 import { models as zooModels } from '../zoo/models.js';
-import { cellKey, type Cell, type LoadMode } from './cell.js';
+import { cellKey, type Cell, type InferSource, type LoadMode } from './cell.js';
 import { presets } from './presets.js';
 import type { CampaignSpec } from './spec.js';
 
@@ -20,8 +20,9 @@ export const LOAD_MODE_FORMATS: Record<LoadMode, ArtifactFormat[]> = {
 
 /**
  * Cells are ordered model → seed → binding, so the bindings of one seed run next to each other and a slow drift
- * of the machine (heat, background load) spreads over all bindings instead of falling on one. Infer cells come
- * after every train cell, since they load what training wrote.
+ * of the machine (heat, background load) spreads over all bindings instead of falling on one. Infer and convert
+ * cells come after every train cell, since they load what training wrote; a convert cell comes before the infer
+ * cells that load its artifact.
  */
 export function planCampaign(spec: CampaignSpec, bindings: BindingDescriptor[], installed: ReadonlySet<string>): PlannedCell[] {
   const chosen = spec.bindings === 'installed' ? bindings.filter((b) => installed.has(b.id)) : spec.bindings.map((id) => bindings.find((b) => b.id === id)!);
@@ -30,6 +31,7 @@ export function planCampaign(spec: CampaignSpec, bindings: BindingDescriptor[], 
   const train: PlannedCell[] = [];
   const infer: PlannedCell[] = [];
   const isSource = (b: BindingDescriptor) => (spec.infer_sources === 'reference' ? b.reference : spec.infer_sources.includes(b.id));
+  const modes = (['states', 'serialization', 'onnx'] as const).filter((m) => spec.infer_modes.includes(m));
   for (const modelId of spec.models) {
     const base = preset.perModel[modelId]!;
     const hyper = {
@@ -49,34 +51,119 @@ export function planCampaign(spec: CampaignSpec, bindings: BindingDescriptor[], 
           const artifacts = binding.capabilities.exports.filter((f) => f === 'safetensors' || source);
           const cell: Cell = { ...common, key: '', binding: binding.id, mode: 'train', artifacts };
           cell.key = cellKey(cell);
-          train.push({ ...cell, skip: trainSkip(binding, modelId, device, installed, testLimit) });
-          if (!source) continue;
+          const skip = trainSkip(binding, modelId, device, installed, testLimit);
+          train.push({ ...cell, skip });
+          // A source that cannot train the model has nothing to lend: its skipped train cell says why.
+          if (!source || skip) continue;
+          const ctx: InferContext = { common, sourceCell: cell, source: binding, modes, installed, testLimit };
           // The source loading its own weights comes first: its logits are what the other targets are compared with.
-          for (const target of [binding, ...chosen.filter((t) => t !== binding)]) {
-            for (const loadMode of (['states', 'serialization', 'onnx'] as const).filter((m) => spec.infer_modes.includes(m))) {
-              if (!targets(binding, target, loadMode)) continue;
-              const written = LOAD_MODE_FORMATS[loadMode].filter((f) => binding.capabilities.exports.includes(f));
-              const format = written.find((f) => target.capabilities.loads.includes(f));
-              const inferCell: Cell = {
-                ...common,
-                key: '',
-                binding: target.id,
-                mode: 'infer',
-                artifacts: [],
-                source: { binding: binding.id, cellKey: cell.key, loadMode, format: format ?? written[0] ?? LOAD_MODE_FORMATS[loadMode][0]! },
-              };
-              inferCell.key = cellKey(inferCell);
-              const skip =
-                inferSkip(target, modelId, device, installed, testLimit, loadMode) ??
-                (format ? null : { status: 'not_supported' as const, reason: written.length ? `${target.id} loads none of the ${loadMode} formats ${binding.id} writes (${written.join(', ')})` : `${binding.id} writes no ${loadMode} format (${LOAD_MODE_FORMATS[loadMode].join(', ')})` });
-              infer.push({ ...inferCell, skip });
-            }
+          infer.push(...sameFrameworkInfer(ctx, [binding, ...chosen.filter((t) => t !== binding)]));
+          for (const framework of crossFrameworks(spec, chosen, binding, modelId)) {
+            infer.push(...crossFrameworkInfer(ctx, framework, chosen.filter((t) => t.framework === framework), bindings));
           }
         }
       }
     }
   }
   return [...train, ...infer];
+}
+
+interface InferContext {
+  common: Omit<Cell, 'key' | 'binding' | 'mode' | 'artifacts' | 'source'>;
+  /** The source's train cell. */
+  sourceCell: Cell;
+  source: BindingDescriptor;
+  modes: LoadMode[];
+  installed: ReadonlySet<string>;
+  testLimit: number | null;
+}
+
+function inferCell(ctx: InferContext, target: BindingDescriptor, source: InferSource, skip: PlannedCell['skip']): PlannedCell {
+  const cell: Cell = { ...ctx.common, key: '', binding: target.id, mode: 'infer', artifacts: [], source };
+  cell.key = cellKey(cell);
+  return { ...cell, skip: inferSkip(target, cell.model, cell.device, ctx.installed, ctx.testLimit, source.loadMode) ?? skip };
+}
+
+/** Why `target` cannot load any of the `written` formats of a load mode, or null when `format` was found. */
+function formatSkip(target: BindingDescriptor, writer: string, mode: LoadMode, written: ArtifactFormat[], format: ArtifactFormat | undefined): PlannedCell['skip'] {
+  if (format) return null;
+  return {
+    status: 'not_supported',
+    reason: written.length ? `${target.id} loads none of the ${mode} formats ${writer} writes (${written.join(', ')})` : `${writer} writes no ${mode} format (${LOAD_MODE_FORMATS[mode].join(', ')})`,
+  };
+}
+
+/** The study's matrix: every target of the source's framework (and the neutral runtimes for ONNX), in every mode. */
+function sameFrameworkInfer(ctx: InferContext, targetList: BindingDescriptor[]): PlannedCell[] {
+  const out: PlannedCell[] = [];
+  for (const target of targetList) {
+    for (const loadMode of ctx.modes) {
+      if (!targets(ctx.source, target, loadMode)) continue;
+      const written = LOAD_MODE_FORMATS[loadMode].filter((f) => ctx.source.capabilities.exports.includes(f));
+      const format = written.find((f) => target.capabilities.loads.includes(f));
+      const source: InferSource = { binding: ctx.source.id, cellKey: ctx.sourceCell.key, loadMode, format: format ?? written[0] ?? LOAD_MODE_FORMATS[loadMode][0]! };
+      out.push(inferCell(ctx, target, source, formatSkip(target, ctx.source.id, loadMode, written, format)));
+    }
+  }
+  return out;
+}
+
+/** Frameworks other than the source's whose bindings in the campaign also receive this model. */
+function crossFrameworks(spec: CampaignSpec, chosen: BindingDescriptor[], source: BindingDescriptor, model: string): Framework[] {
+  const when = spec.infer_cross_framework ?? 'untrained';
+  if (when === 'never') return [];
+  const others = [...new Set(chosen.map((b) => b.framework))].filter((f) => f !== source.framework && f !== 'onnx');
+  if (when === 'always') return others;
+  const trains = (b: BindingDescriptor) => b.capabilities.train.supported && b.capabilities.models.includes(model) && !b.capabilities.inferOnlyModels?.[model];
+  return others.filter((f) => !chosen.some((b) => b.framework === f && trains(b)));
+}
+
+/**
+ * The source's model in another framework's bindings. `states` loads the canonical weights as they are (they name
+ * no framework). `serialization` needs the framework's own format, which only that framework can write: a convert
+ * cell in its reference binding loads the canonical weights and writes it, and the targets load that.
+ */
+function crossFrameworkInfer(ctx: InferContext, framework: Framework, targetList: BindingDescriptor[], bindings: BindingDescriptor[]): PlannedCell[] {
+  const converter = bindings.find((b) => b.framework === framework && b.reference);
+  const ordered = converter ? [...targetList.filter((t) => t === converter), ...targetList.filter((t) => t !== converter)] : targetList;
+  const out: PlannedCell[] = [];
+  if (ctx.modes.includes('states')) {
+    const written: ArtifactFormat[] = ctx.source.capabilities.exports.includes('safetensors') ? ['safetensors'] : [];
+    for (const target of ordered) {
+      const format = written.find((f) => target.capabilities.loads.includes(f));
+      const source: InferSource = { binding: ctx.source.id, cellKey: ctx.sourceCell.key, loadMode: 'states', format: 'safetensors' };
+      out.push(inferCell(ctx, target, source, formatSkip(target, ctx.source.id, 'states', written, format)));
+    }
+  }
+  if (!ctx.modes.includes('serialization')) return out;
+  const writer = converter?.id ?? `${framework}'s reference binding`;
+  const written = converter ? LOAD_MODE_FORMATS.serialization.filter((f) => converter.capabilities.exports.includes(f) && ordered.some((t) => t.capabilities.loads.includes(f))) : [];
+  let convertSkip: PlannedCell['skip'] = null;
+  let convertKey = '';
+  if (converter && written.length) {
+    const convert: Cell = {
+      ...ctx.common,
+      key: '',
+      binding: converter.id,
+      mode: 'convert',
+      artifacts: written,
+      source: { binding: ctx.source.id, cellKey: ctx.sourceCell.key, loadMode: 'states', format: 'safetensors' },
+    };
+    convert.key = convertKey = cellKey(convert);
+    convertSkip =
+      inferSkip(converter, convert.model, convert.device, ctx.installed, null, 'states') ??
+      (converter.capabilities.loads.includes('safetensors') && ctx.source.capabilities.exports.includes('safetensors')
+        ? null
+        : { status: 'not_supported', reason: `${converter.id} cannot load ${ctx.source.id}'s canonical safetensors, so it cannot convert the model` });
+    out.push({ ...convert, skip: convertSkip });
+  }
+  for (const target of ordered) {
+    const format = written.find((f) => target.capabilities.loads.includes(f));
+    const source: InferSource = { binding: ctx.source.id, cellKey: ctx.sourceCell.key, loadMode: 'serialization', format: format ?? written[0] ?? LOAD_MODE_FORMATS.serialization[0]!, via: convertKey };
+    const skip = convertSkip ? { status: convertSkip.status, reason: `the conversion by ${converter!.id} is skipped: ${convertSkip.reason}` } : formatSkip(target, writer, 'serialization', written, format);
+    out.push(inferCell(ctx, target, source, skip));
+  }
+  return out;
 }
 
 /** Whether `target` belongs in the infer matrix of `source` for this mode. */
@@ -101,6 +188,8 @@ function commonSkip(binding: BindingDescriptor, model: string, device: 'cpu' | '
 
 function trainSkip(binding: BindingDescriptor, model: string, device: 'cpu' | 'cuda', installed: ReadonlySet<string>, testLimit: number | null): PlannedCell['skip'] {
   if (!binding.capabilities.train.supported) return { status: 'not_supported', reason: binding.capabilities.train.reason };
+  const inferOnly = binding.capabilities.inferOnlyModels?.[model];
+  if (inferOnly) return { status: 'not_supported', reason: inferOnly };
   return commonSkip(binding, model, device, installed, testLimit);
 }
 

@@ -17,7 +17,7 @@ import { beginRunDir, readRunDir, runPaths, writeResult, type InferSourceResult,
 import { summarizeRun } from '../store/run-result.js';
 import { prepareSharedInit } from '../weights/shared-init.js';
 import { models as zooModels } from '../zoo/models.js';
-import { buildInferRequest, buildTrainRequest } from './build-request.js';
+import { buildExportRequest, buildInferRequest, buildTrainRequest } from './build-request.js';
 import { cellKey } from './cell.js';
 import { checkInference, maxAbsLogitDiff } from './infer-check.js';
 import type { RunnerRequest } from '../protocol/request.js';
@@ -174,23 +174,24 @@ async function runCell(ctx: CellContext): Promise<RunResultFile> {
   const testN = cell.testLimit ? Math.min(cell.testLimit, data.test.n) : data.test.n;
   let sourceRun: StoredRun | null = null;
   let request: RunnerRequest;
-  if (cell.mode === 'infer' && cell.source) {
+  if ((cell.mode === 'infer' || cell.mode === 'convert') && cell.source) {
     sourceRun = readRunDir(runPaths(home.store, campaign, cell.source.cellKey));
-    const artifact = sourceRun?.result.artifacts[cell.source.format];
-    if (!sourceRun || sourceRun.result.status !== 'ok' || !artifact) {
-      const why = !sourceRun || sourceRun.result.status !== 'ok'
-        ? `the source run ${cell.source.cellKey} has no complete result (${sourceRun?.result.status ?? 'missing'}${sourceRun?.result.reason ? `: ${sourceRun.result.reason}` : ''})`
-        : `the source run ${cell.source.cellKey} wrote no ${cell.source.format} artifact`;
-      return writeSkipped(paths, base, sourceRun && sourceRun.result.status === 'ok' ? 'not_supported' : 'not_available', why);
+    // Cross-framework serialization loads what a convert cell wrote; the source run is still what it is judged against.
+    const holderKey = cell.source.via ?? cell.source.cellKey;
+    const holder = cell.source.via ? readRunDir(runPaths(home.store, campaign, cell.source.via)) : sourceRun;
+    const artifact = holder?.result.artifacts[cell.source.format];
+    if (!sourceRun || sourceRun.result.status !== 'ok' || !holder || holder.result.status !== 'ok' || !artifact) {
+      const missing = !sourceRun || sourceRun.result.status !== 'ok' ? { key: cell.source.cellKey, run: sourceRun } : !holder || holder.result.status !== 'ok' ? { key: holderKey, run: holder } : null;
+      const why = missing
+        ? `the ${missing.key === cell.source.via ? 'conversion' : 'source'} run ${missing.key} has no complete result (${missing.run?.result.status ?? 'missing'}${missing.run?.result.reason ? `: ${missing.run.result.reason}` : ''})`
+        : `the run ${holderKey} wrote no ${cell.source.format} artifact`;
+      return writeSkipped(paths, base, missing ? 'not_available' : 'not_supported', why);
     }
-    request = buildInferRequest(cell, {
-      runId,
-      model,
-      data,
-      outputDir: paths.artifacts,
-      weights: { format: cell.source.format, path: join(sourceRun.paths.dir, artifact) },
-      repetitions: ctx.spec.inference_repetitions,
-    });
+    const weights = { format: cell.source.format, path: join(holder.paths.dir, artifact) };
+    request =
+      cell.mode === 'convert'
+        ? buildExportRequest(cell, { runId, model, data, outputDir: paths.artifacts, weights })
+        : buildInferRequest(cell, { runId, model, data, outputDir: paths.artifacts, weights, repetitions: ctx.spec.inference_repetitions });
   } else {
     request = buildTrainRequest(cell, {
       runId,
@@ -228,7 +229,7 @@ async function runCell(ctx: CellContext): Promise<RunResultFile> {
     mean_inference_seconds: summary.meanInferenceSeconds,
     artifacts: Object.fromEntries(summary.artifacts.map((a) => [a.format, relative(paths.dir, a.path)])),
     data_source: `${data.source}${n < data.train.n ? `; first ${n} of ${data.train.n} training examples` : ''}${testN < data.test.n ? `; first ${testN} of ${data.test.n} test examples` : ''}`,
-    source: sourceRun && cell.source ? inferSourceResult(home, campaign, cell, sourceRun, summary.inferences, testN) : null,
+    source: sourceRun && cell.source && cell.mode === 'infer' ? inferSourceResult(home, campaign, cell, sourceRun, summary.inferences, testN) : null,
   };
   writeResult(paths, result);
   return result;

@@ -37,6 +37,12 @@ export const writtenSpecSchema = z
     infer_seeds: z.union([z.literal('all'), z.array(z.number().int().nonnegative()).nonempty()]).optional(),
     /** Timed passes over the test set per inference cell (after one untimed warm-up). */
     inference_repetitions: z.number().int().positive().optional(),
+    /**
+     * When a source's model also goes to the bindings of the other framework (through a conversion by that
+     * framework's reference binding): `untrained` (default) for models no binding of that framework in the campaign
+     * trains, as the study did with BERT; `always`; `never`.
+     */
+    infer_cross_framework: z.enum(['untrained', 'always', 'never']).optional(),
   })
   .strict();
 export type WrittenSpec = z.infer<typeof writtenSpecSchema>;
@@ -59,6 +65,8 @@ export interface CampaignSpec {
   infer_modes: Array<'states' | 'serialization' | 'onnx'>;
   infer_seeds: number[] | 'all';
   inference_repetitions: number;
+  /** Absent in campaigns planned before it existed: read as `untrained`. */
+  infer_cross_framework?: 'untrained' | 'always' | 'never';
 }
 
 function issueText(issue: z.ZodIssue): string {
@@ -117,6 +125,7 @@ export function resolveSpec(written: unknown, knownBindings: string[]): Campaign
     infer_modes: [...new Set(w.infer_modes ?? (['states', 'serialization', 'onnx'] as const))],
     inference_repetitions: w.inference_repetitions ?? preset.defaults?.inference_repetitions ?? 5,
     infer_seeds: w.infer_seeds ?? 'all',
+    infer_cross_framework: w.infer_cross_framework ?? 'untrained',
   };
 }
 

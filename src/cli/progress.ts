@@ -27,7 +27,7 @@ export function progressPrinter(out: NodeJS.WritableStream = process.stderr): (e
       case 'cell-skipped':
         break;
       case 'cell-start':
-        status = `[${e.index}/${e.total}] ${e.cell.model} ${e.cell.binding} seed ${e.cell.seed} ${e.cell.device}${e.cell.source ? ` ${e.cell.source.loadMode} from ${e.cell.source.binding}` : ''}`;
+        status = `[${e.index}/${e.total}] ${e.cell.model} ${e.cell.binding} seed ${e.cell.seed} ${e.cell.device}${e.cell.mode === 'convert' && e.cell.source ? ` converting from ${e.cell.source.binding}` : e.cell.source ? ` ${e.cell.source.loadMode} from ${e.cell.source.binding}` : ''}`;
         show(`${status} starting  (eta ${eta()})`);
         if (!tty) out.write(`${status} ...\n`);
         break;
@@ -42,7 +42,9 @@ export function progressPrinter(out: NodeJS.WritableStream = process.stderr): (e
         const what =
           r.status !== 'ok'
             ? `${r.status.toUpperCase()}: ${r.reason}`
-            : r.source
+            : e.cell.mode === 'convert'
+              ? `ok  wrote ${Object.keys(r.artifacts).join(', ') || 'nothing'}`
+              : r.source
               ? `ok  correct ${r.source.target_correct ?? '—'} (source ${r.source.correct ?? '—'}, ${r.source.reproduced ? 'reproduced' : 'NOT reproduced'})  ${r.mean_inference_seconds?.toFixed(4) ?? '—'} s/pass`
               : `ok  test acc ${r.final_test_accuracy?.toFixed(4) ?? '—'}  train ${r.train_seconds?.toFixed(2) ?? '—'} s`;
         show(`${status} ${what}`, true);

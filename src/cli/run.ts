@@ -32,6 +32,7 @@ export function registerRun(program: Command): void {
     .option('--infer-sources <ids>', "bindings whose models the infer experiment loads: 'reference' (default, the Python ones) or ids")
     .option('--infer-modes <list>', 'states, serialization, onnx (default: all three)', commaList)
     .option('--infer-seeds <list>', "seeds whose trained models the infer experiment loads: 'all' (default) or a list", (v: string) => (v === 'all' ? 'all' : intList('--infer-seeds')(v)))
+    .option('--infer-cross-framework <when>', "also load a source's model in the other framework's bindings, converted by that framework's reference binding: untrained (default: models that framework does not train here, e.g. BERT), always, never")
     .option('--inference-repetitions <n>', "timed passes over the test set per infer cell (default: the preset's, else 5)", positiveNumber('--inference-repetitions'))
     .option('--resume <campaign>', 'rerun only the cells of this campaign without a complete result')
     .option('--dry-run', 'print the resolved spec and the cells, run nothing')
@@ -65,6 +66,7 @@ export function registerRun(program: Command): void {
           infer_modes: o.inferModes,
           inference_repetitions: o.inferenceRepetitions,
           infer_seeds: o.inferSeeds,
+          infer_cross_framework: o.inferCrossFramework,
         };
         for (const [k, v] of Object.entries(flags)) if (v !== undefined) written[k] = v;
         spec = resolveSpec(written, ids);

@@ -109,8 +109,13 @@ export function summarizeInference(results: RunResultFile[], referenceOf: (frame
       ratioToReference: null,
     };
   });
+  const frameworkOf = (binding: string) => results.find((r) => r.cell.binding === binding)?.framework ?? '';
   for (const row of rows) {
-    const framework = results.find((r) => r.cell.binding === row.source)?.framework ?? '';
+    // Compared with the reference of the framework the model runs in: the source's, or for a cross-framework load
+    // (a PyTorch model in a TensorFlow binding) the target's, loading the same model.
+    const source = frameworkOf(row.source);
+    const target = frameworkOf(row.target);
+    const framework = target === 'onnx' || target === '' ? source : target;
     const ref = rows.find((r) => r.model === row.model && r.source === row.source && r.device === row.device && r.target === referenceOf(framework) && r.loadMode === 'states');
     if (ref?.medianInferenceSeconds && row.medianInferenceSeconds !== null) row.ratioToReference = row.medianInferenceSeconds / ref.medianInferenceSeconds;
   }

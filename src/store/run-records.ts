@@ -12,7 +12,7 @@ export interface RunRecord {
   framework: string;
   seed: number;
   device: 'cpu' | 'cuda';
-  mode: 'train' | 'infer';
+  mode: 'train' | 'infer' | 'convert';
   status: string;
   reason: string | null;
   finalTestAccuracy: number | null;
@@ -42,6 +42,14 @@ export function runRecordColumns(framework = 'framework'): string {
           runs.load_mode AS loadMode, runs.source_correct AS sourceCorrect, runs.target_correct AS targetCorrect,
           runs.reproduced AS reproduced, runs.stable AS stable`;
 }
+
+/**
+ * The framework an analysis files a run under. An infer run belongs to the framework its model came from, since a
+ * neutral runtime (onnxruntime/js) serves both; one in the other framework's binding (a cross-framework load, e.g.
+ * pytorch/python's BERT in tensorflow/rust) forms its own family, `<source>→<target>`, so it is compared with the
+ * target framework's reference loading the same model rather than with the source framework's bindings.
+ */
+export const ANALYSIS_FRAMEWORK = `COALESCE(CASE WHEN runs.mode = 'infer' THEN (SELECT CASE WHEN s.framework = runs.framework OR runs.framework = 'onnx' THEN s.framework ELSE s.framework || '→' || runs.framework END FROM runs s WHERE s.id = runs.source_run) END, runs.framework)`;
 
 type Flag = number | boolean | null;
 

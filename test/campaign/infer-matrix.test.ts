@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCampaign } from '../../src/campaign/run-campaign.js';
 import { resolveSpec } from '../../src/campaign/spec.js';
@@ -9,6 +9,8 @@ import type { BindingDescriptor } from '../../src/bindings/binding.js';
 import { fakeBinding } from '../fixtures/fake-binding.js';
 import { tempHome } from '../fixtures/temp-home.js';
 import { openIndex } from '../../src/store/index-db.js';
+import { loadCampaignData } from '../../src/analysis/campaign-data.js';
+import { analyzeCampaign } from '../../src/analysis/analyze-campaign.js';
 
 function bindingsFor(markers: string): BindingDescriptor[] {
   const ref = { ...fakeBinding({}, markers, 'fake/python'), reference: true };
@@ -103,4 +105,100 @@ test('a model a target runs only from a serialized graph is planned for serializ
     ['train  not_supported', 'infer states not_supported', 'infer serialization run'],
   );
   assert.equal(cells[1]!.skip!.reason, 'no native LeNet-1 here');
+});
+
+/** fake/python trains lenet1 and lenet5 (PyTorch); the TensorFlow side trains lenet5 only, as TensorFlow has no BERT. */
+function crossFrameworkBindings(markers: string): BindingDescriptor[] {
+  const [torchRef] = bindingsFor(markers);
+  const tfOf = (id: string, reference: boolean, caps: Partial<BindingDescriptor['capabilities']>): BindingDescriptor => {
+    const b = { ...fakeBinding({}, markers, id), framework: 'tensorflow' as const, reference };
+    b.capabilities = { ...b.capabilities, ...caps };
+    return b;
+  };
+  return [
+    torchRef!,
+    tfOf('faketf/python', true, { inferOnlyModels: { lenet1: 'its pretrained weights are PyTorch-only' }, loads: ['safetensors', 'savedmodel'], exports: ['safetensors', 'savedmodel'] }),
+    tfOf('faketf/rust', false, { train: { supported: false, reason: 'inference only' }, loads: ['savedmodel'], exports: [] }),
+  ];
+}
+
+test('a model the other framework does not train goes to its bindings: states directly, serialization through one conversion', () => {
+  const list = crossFrameworkBindings('/x');
+  const ids = list.map((b) => b.id);
+  const plan = (extra: object) => planCampaign(resolveSpec({ models: ['lenet1', 'lenet5'], seeds: [1], experiments: ['train', 'infer'], infer_modes: ['states', 'serialization'], ...extra }, ids), list, new Set(ids));
+  const show = (c: ReturnType<typeof plan>[number]) => `${c.model} ${c.mode} ${c.binding} ${c.source?.loadMode ?? ''} ${c.source?.format ?? ''} ${c.source?.via ?? ''} ${c.skip?.status ?? 'run'}`.replace(/ +/g, ' ').trim();
+  const cells = plan({});
+  assert.equal(cells.find((c) => c.mode === 'train' && c.binding === 'faketf/python' && c.model === 'lenet1')!.skip!.reason, 'its pretrained weights are PyTorch-only');
+  const convertKey = 'lenet1--faketf-python--s1--cpu--convert-from-fake-python';
+  assert.deepEqual(
+    cells.filter((c) => c.mode !== 'train' && c.model === 'lenet1' && c.binding.startsWith('faketf/')).map(show),
+    [
+      'lenet1 infer faketf/python states safetensors run',
+      'lenet1 infer faketf/rust states safetensors not_supported',
+      `lenet1 convert faketf/python states safetensors run`,
+      `lenet1 infer faketf/python serialization savedmodel ${convertKey} run`,
+      `lenet1 infer faketf/rust serialization savedmodel ${convertKey} run`,
+    ],
+  );
+  assert.deepEqual(cells.find((c) => c.mode === 'convert')!.artifacts, ['savedmodel']);
+  // lenet5 is trained on both sides, so by default each framework keeps to its own models, as in the study.
+  assert.equal(cells.filter((c) => c.model === 'lenet5' && c.source?.binding === 'fake/python' && c.binding.startsWith('faketf/')).length, 0);
+  // faketf/python is a source too, but it cannot train lenet1: it lends nothing.
+  assert.equal(cells.filter((c) => c.model === 'lenet1' && c.source?.binding === 'faketf/python').length, 0);
+  assert.equal(plan({ infer_cross_framework: 'never' }).filter((c) => c.mode === 'convert').length, 0);
+  const always = plan({ infer_cross_framework: 'always' }).filter((c) => c.mode === 'convert').map((c) => `${c.model} ${c.binding} from ${c.source!.binding}`);
+  assert.deepEqual(always, ['lenet1 faketf/python from fake/python', 'lenet5 faketf/python from fake/python', 'lenet5 fake/python from faketf/python']);
+});
+
+test('a cross-framework campaign converts once, judges every load against the source run, and files it under its own family', async () => {
+  const home = tempHome();
+  const list = crossFrameworkBindings(join(home.root, 'markers'));
+  const spec = resolveSpec({ models: ['lenet1'], seeds: [1], epochs: 2, experiments: ['train', 'infer'], infer_modes: ['states', 'serialization'] }, list.map((b) => b.id));
+  const out = await runCampaign({ home, spec, bindings: list, id: 'cross' });
+  const byKey = (k: string) => out.results.find((r) => r.cell.key === k)!;
+  const convert = byKey('lenet1--faketf-python--s1--cpu--convert-from-fake-python');
+  assert.equal(convert.status, 'ok');
+  assert.deepEqual(Object.keys(convert.artifacts), ['savedmodel']);
+  assert.equal(convert.source, null);
+  const request = JSON.parse(readFileSync(join(home.store, 'runs', 'cross', convert.cell.key, 'request.json'), 'utf8'));
+  assert.equal(request.mode, 'export');
+  assert.match(request.weights.path, /lenet1--fake-python--s1--cpu\/artifacts\/model\.safetensors$/);
+  const rust = byKey('lenet1--faketf-rust--s1--cpu--infer-serialization-from-fake-python');
+  assert.equal(rust.status, 'ok');
+  assert.equal(rust.source!.run_id, 'cross/lenet1--fake-python--s1--cpu');
+  assert.equal(rust.source!.correct, 5100);
+  assert.equal(rust.source!.reproduced, true);
+  assert.match(JSON.parse(readFileSync(join(home.store, 'runs', 'cross', rust.cell.key, 'request.json'), 'utf8')).weights.path, /convert-from-fake-python\/artifacts\/model\.savedmodel$/);
+  assert.equal(out.failed, 0);
+  const db = openIndex(home.store);
+  try {
+    const data = loadCampaignData(db, 'cross');
+    const families = new Set(data.runs.filter((r) => r.mode === 'infer' && r.status === 'ok').map((r) => `${r.framework} ${r.binding}`));
+    assert.deepEqual([...families].sort(), ['pytorch fake/python', 'pytorch→tensorflow faketf/python', 'pytorch→tensorflow faketf/rust']);
+    const analysis = analyzeCampaign(data);
+    const cross = analysis.rq4.find((f) => f.framework === 'pytorch→tensorflow')!;
+    assert.equal(cross.reference, 'tensorflow/python');
+    assert.deepEqual(analysis.rq2.filter((r) => r.framework === 'pytorch→tensorflow').map((r) => `${r.target} ${r.loadMode} ${r.verdict}`), [
+      'faketf/python serialization all reproduced',
+      'faketf/python states all reproduced',
+      'faketf/rust serialization all reproduced',
+      'faketf/rust states not recorded',
+    ]);
+  } finally {
+    db.close();
+  }
+});
+
+test('when the conversion fails, the serialization loads that need it are not available and say why', async () => {
+  const home = tempHome();
+  const markers = join(home.root, 'markers');
+  const list = crossFrameworkBindings(markers);
+  list[1] = { ...list[1]!, launch: fakeBinding({ 1: 'not_supported' }, markers, 'faketf/python').launch };
+  const spec = resolveSpec({ models: ['lenet1'], seeds: [1], epochs: 1, experiments: ['train', 'infer'], infer_modes: ['serialization'] }, list.map((b) => b.id));
+  const out = await runCampaign({ home, spec, bindings: list, id: 'cross2' });
+  const convert = out.results.find((r) => r.cell.mode === 'convert')!;
+  assert.equal(convert.status, 'not_supported');
+  const rust = out.results.find((r) => r.cell.binding === 'faketf/rust' && r.cell.mode === 'infer')!;
+  assert.equal(rust.status, 'not_available');
+  assert.match(rust.reason!, /^the conversion run lenet1--faketf-python--s1--cpu--convert-from-fake-python has no complete result \(not_supported: fake binding cannot do this\)/);
 });

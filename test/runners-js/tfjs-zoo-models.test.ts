@@ -30,6 +30,7 @@ import { tensorflowJs } from '../../src/bindings/tensorflow-js.js';
 import { tensorflowJsWasm } from '../../src/bindings/tensorflow-js-wasm.js';
 import { onnxruntimeJs } from '../../src/bindings/onnxruntime-js.js';
 import { tensorflowPython } from '../../src/bindings/tensorflow-python.js';
+import { pytorchPython } from '../../src/bindings/pytorch-python.js';
 import type { BindingDescriptor } from '../../src/bindings/binding.js';
 import { runnerDir } from '../../src/bindings/tfjs-node-build.js';
 import { planCampaign } from '../../src/campaign/plan.js';
@@ -334,6 +335,25 @@ for (const id of [...NEW_MODELS, 'gru']) {
     t.diagnostic(`${id}: ${notes.join('; ')}`);
   });
 }
+
+test("BERT in tfjs-node: the Keras SavedModel tensorflow/python converts canonical (PyTorch-side) weights to gives Keras's logits", async (t) => {
+  const skip = skipFor(tensorflowPython, tensorflowJs) ?? (await pytorchPython.probe(resolveHome()).then((p) => (p.installed ? null : `pytorch/python is not installed (it tokenises imdb-bert): ${p.detail}`)));
+  if (skip) return t.skip(skip);
+  const bert = models['bert-minilm']!;
+  // Tokenising 50,000 reviews is the project cache's job; the sandbox reads that cache (checksummed) instead.
+  data[bert.dataset] ??= prepareDataset(resolveHome(), bert.dataset);
+  // Seeded canonical weights stand in for pytorch/python's fine-tuned ones: the path is the same, the test needs no training.
+  const weights = { format: 'safetensors' as const, path: prepareSharedInit(home, bert, SEED).path };
+  const none = { order: null, init: 'native' as const, init_weights: null, binding: 'tensorflow/python' };
+  const reference = run(tensorflowPython, request('bert-keras-states', bert, { ...none, mode: 'infer', weights }));
+  assert.equal(reference.status, 0, reference.stderr.slice(-3000));
+  const converted = run(tensorflowPython, request('bert-keras-convert', bert, { ...none, mode: 'export', artifacts: ['savedmodel'], weights }));
+  assert.equal(converted.status, 0, converted.stderr.slice(-3000));
+  const savedmodel = ofType(converted.events, 'artifact').find((a) => a.format === 'savedmodel')!.path;
+  const r = run(tensorflowJs, request('bert-node-savedmodel', bert, { ...none, binding: 'tensorflow/js', mode: 'infer', weights: { format: 'savedmodel', path: savedmodel } }));
+  assert.equal(r.status, 0, `tensorflow/js SavedModel: ${r.stderr.slice(-3000)}`);
+  t.diagnostic(`bert-minilm: tensorflow/js SavedModel max |Δlogit| ${assertSameInference('tfjs-node SavedModel of the Keras BERT', reference.events, r.events, 1, 1e-4)}`);
+});
 
 test('tfjs-backend-wasm runs the models tfjs-node trained with tfjs-node\'s logits', (t) => {
   const skip = skipFor(tensorflowJs, tensorflowJsWasm);

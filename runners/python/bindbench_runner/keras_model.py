@@ -46,10 +46,8 @@ def _layer(layer: dict, i: int) -> keras.layers.Layer:
 
 
 def input_dtype(model: dict) -> str:
-    """float32 images, int32 token ids; int64 ids for BERT, whose exports other bindings feed int64 ids (as its
-    TorchScript and ONNX exports from pytorch/python take)."""
-    if model["layers"][0]["kind"] == "bert":
-        return "int64"
+    """float32 images, int32 token ids (BERT's too: its SavedModel is fed int32 ids by tensorflow/rust and tfjs-node,
+    as every other token model's is; only PyTorch's exports keep int64 ids)."""
     return "int32" if takes_tokens(model) else "float32"
 
 

@@ -88,7 +88,7 @@ def test_same_canonical_weights_same_logits_and_an_exact_round_trip(both_venvs, 
 
 def test_bert_same_logits_in_keras_and_a_savedmodel_that_takes_ids_only(both_venvs, tmp_path):  # noqa: F811
     """The Keras BERT (keras_bert.py) computes the PyTorch BERT's function from the same canonical weights, padding
-    masked inside both; its SavedModel takes int64 ids [n, T] alone. 16 ids keep it short; the layers are the real ones."""
+    masked inside both; its SavedModel takes int32 ids [n, T] alone, as every token model's does. 16 ids keep it short; the layers are the real ones."""
     model = dict(ZOO["bert-minilm"], input_shape=[16])
     inputs = write_inputs(model, tmp_path, n=8)
     data = load_file(inputs["data"]["test"]["path"])

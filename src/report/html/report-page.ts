@@ -43,7 +43,7 @@ export function renderCampaignSection(r: CampaignReport, opts: Pick<ReportPageOp
   return [
     `<section class="campaign" id="${escapeHtml(id)}">`,
     `<h2>Campaign ${escapeHtml(r.runs.id)}</h2>`,
-    `<p class="lead">Created ${escapeHtml(r.runs.created)}; ${r.runs.runs.length} runs shown (${r.runs.runs.filter((x) => x.mode === 'train').length} training, ${r.runs.runs.filter((x) => x.mode === 'infer').length} inference).</p>`,
+    `<p class="lead">Created ${escapeHtml(r.runs.created)}; ${r.runs.runs.length} runs shown (${r.runs.runs.filter((x) => x.mode === 'train').length} training, ${r.runs.runs.filter((x) => x.mode === 'infer').length} inference${((n) => (n ? `, ${n} conversion` : ''))(r.runs.runs.filter((x) => x.mode === 'convert').length)}).</p>`,
     filterNote,
     `<section id="${escapeHtml(id)}-figures"><h2>Figures</h2>${renderFiguresSection(r.figures, { figureLink: opts.figureLink })}</section>`,
     `<section id="${escapeHtml(id)}-statistics"><h2>(e) Statistics</h2>${renderStatistics(r.analysis)}</section>`,

@@ -13,7 +13,7 @@ export interface CellToReproduce {
   binding: string;
   seed: number;
   device: string;
-  mode: 'train' | 'infer';
+  mode: 'train' | 'infer' | 'convert';
   sourceBinding: string | null;
   loadMode: string | null;
 }
@@ -47,8 +47,10 @@ export function reproduceCommand(spec: unknown, cell: CellToReproduce): Reproduc
     ['--preset', spec.preset],
     ['--models', cell.model],
   ];
-  if (cell.mode === 'infer') {
-    if (!cell.sourceBinding || !cell.loadMode) return { command: null, note: 'the run records no source binding or load mode, so its inference cell cannot be planned again' };
+  // A convert cell exists for the serialization cells of another framework's bindings; planning those replans it.
+  const loadMode = cell.mode === 'convert' ? 'serialization' : cell.loadMode;
+  if (cell.mode !== 'train') {
+    if (!cell.sourceBinding || !loadMode) return { command: null, note: 'the run records no source binding or load mode, so its inference cell cannot be planned again' };
     flags.push(['--bindings', [...new Set([cell.sourceBinding, cell.binding])].join(',')]);
   } else {
     flags.push(['--bindings', cell.binding]);
@@ -63,8 +65,8 @@ export function reproduceCommand(spec: unknown, cell: CellToReproduce): Reproduc
   if (spec.data_dir) flags.push(['--data-dir', spec.data_dir]);
   if (spec.record_step_losses > 0) flags.push(['--record-step-losses', spec.record_step_losses]);
   if (spec.timeout_seconds !== presets[spec.preset]?.timeoutSeconds) flags.push(['--timeout', spec.timeout_seconds]);
-  if (cell.mode === 'infer') {
-    flags.push(['--experiments', 'train,infer'], ['--infer-sources', cell.sourceBinding!], ['--infer-modes', cell.loadMode!], ['--infer-seeds', cell.seed], ['--inference-repetitions', spec.inference_repetitions]);
+  if (cell.mode !== 'train') {
+    flags.push(['--experiments', 'train,infer'], ['--infer-sources', cell.sourceBinding!], ['--infer-modes', loadMode!], ['--infer-seeds', cell.seed], ['--inference-repetitions', spec.inference_repetitions]);
     if (cell.sourceBinding !== cell.binding) notes.push(`trains ${cell.sourceBinding} (the source model) and also ${cell.binding}, since a campaign trains every binding it names`);
   }
   const command = ['bindbench run', ...flags.map(([flag, value]) => `${flag} ${shellQuote(String(value))}`)].join(' ');

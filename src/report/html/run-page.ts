@@ -70,7 +70,7 @@ export function renderRunPage(p: RunPageInput): string {
   const stderr = p.stored.result.stderr_tail ? `<h2>stderr (tail)</h2><pre class="raw"><code>${escapeHtml(p.stored.result.stderr_tail)}</code></pre>` : '';
   return renderPage({
     title: `Run ${r.campaign}/${r.cellKey}`,
-    subtitle: `${r.mode === 'train' ? 'Training' : 'Inference'} run of campaign ${r.campaign}`,
+    subtitle: `${{ train: 'Training', infer: 'Inference', convert: 'Conversion' }[r.mode]} run of campaign ${r.campaign}`,
     nav: [
       { href: '/', label: 'all campaigns' },
       { href: hrefOf('campaigns', r.campaign), label: `campaign ${r.campaign}` },
@@ -82,7 +82,7 @@ export function renderRunPage(p: RunPageInput): string {
       cmd.command ? `<pre class="raw"><code>${escapeHtml(cmd.command)}</code></pre>` : '',
       cmd.note ? `<p class="note">${escapeHtml(cmd.note)}</p>` : '',
       p.figures.length ? `<h2>Accuracy per epoch</h2><div class="figure-grid">${p.figures.map((f) => renderFigure(f)).join('')}</div>` : '',
-      r.mode === 'train' ? `<h2>Epochs</h2>${epochTable(p.stored)}` : `<h2>Inference passes</h2>${inferenceTable(p.stored)}`,
+      r.mode === 'train' ? `<h2>Epochs</h2>${epochTable(p.stored)}` : r.mode === 'infer' ? `<h2>Inference passes</h2>${inferenceTable(p.stored)}` : '',
       stderr,
       `<h2>Environment</h2>${renderValue(p.environment)}`,
       `<h2>Files</h2><p>${links || 'none'}</p>`,

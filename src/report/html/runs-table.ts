@@ -46,14 +46,14 @@ export function renderRunsTable(spec: unknown, runs: readonly FigureRun[], opts:
         numberCell(r.finalTestAccuracy, (x) => x.toFixed(4)),
         numberCell(r.trainSeconds, formatSeconds),
         numberCell(r.meanInferenceSeconds, formatSeconds),
-        r.mode === 'infer' ? `${r.sourceBinding ?? '?'} → ${r.loadMode ?? '?'}` : '',
+        r.mode === 'infer' ? `${r.sourceBinding ?? '?'} → ${r.loadMode ?? '?'}` : r.mode === 'convert' ? `${r.sourceBinding ?? '?'} → export` : '',
         r.reproduced === null ? '' : r.reproduced ? `yes (${r.targetCorrect}/${r.sourceCorrect})` : `no (${r.targetCorrect} vs ${r.sourceCorrect})`,
         {
           html: cmd.command ? `<code class="command">${escapeHtml(cmd.command)}</code>${cmd.note ? `<span class="reason">${escapeHtml(cmd.note)}</span>` : ''}` : `<span class="reason">${escapeHtml(cmd.note ?? '')}</span>`,
           sort: cmd.command ?? '',
         },
       ],
-      tags: { model: r.model, binding: r.mode === 'infer' && r.sourceBinding ? [r.binding, r.sourceBinding] : r.binding, device: r.device, framework: r.framework },
+      tags: { model: r.model, binding: r.mode !== 'train' && r.sourceBinding ? [r.binding, r.sourceBinding] : r.binding, device: r.device, framework: r.framework },
     };
   });
   return renderDataTable(columns, rows, { empty: 'No runs.', className: 'runs' });

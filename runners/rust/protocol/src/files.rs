@@ -120,6 +120,17 @@ impl DataSplit {
 
     /// Refuses data that is not the model's input (shape, images vs tokens), token ids outside the model's
     /// vocabulary and labels outside its classes.
+    /// The request's train or test split, cut to its limit and checked against the request's model.
+    pub fn for_request(request: &Request, split: Split) -> RunnerResult<DataSplit> {
+        let (file, what, limit, limit_name) = match split {
+            Split::Train => (&request.data.train, "training data", request.data.train_limit, "data.train_limit"),
+            Split::Test => (&request.data.test, "test data", request.data.test_limit, "data.test_limit"),
+        };
+        let data = DataSplit::read(file, what, limit, limit_name)?;
+        data.check_fits(&request.model, what)?;
+        Ok(data)
+    }
+
     pub fn check_fits(&self, model: &ModelSpec, what: &str) -> RunnerResult<()> {
         let bad = |m: String| Err(RunnerError::bad_request(format!("{what}: {m}")));
         if self.example_shape != model.input_shape {

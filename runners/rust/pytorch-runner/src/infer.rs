@@ -55,31 +55,10 @@ fn load(request: &Request, device: Device) -> RunnerResult<Box<dyn Classifier>> 
     }
 }
 
-/// A split as the request limits it, checked against the model.
-pub fn read_split(request: &Request, split: Split) -> RunnerResult<DataSplit> {
-    let (file, what, limit, limit_name) = match split {
-        Split::Train => (
-            &request.data.train,
-            "training data",
-            request.data.train_limit,
-            "data.train_limit",
-        ),
-        Split::Test => (
-            &request.data.test,
-            "test data",
-            request.data.test_limit,
-            "data.test_limit",
-        ),
-    };
-    let data = DataSplit::read(file, what, limit, limit_name)?;
-    data.check_fits(&request.model, what)?;
-    Ok(data)
-}
-
 pub fn run<W: std::io::Write>(request: &Request, device: Device, events: &mut EventWriter<W>) -> RunnerResult<()> {
     let model = load(request, device)?;
     let settings = &request.inference;
-    let test_split = read_split(request, Split::Test)?;
+    let test_split = DataSplit::for_request(request, Split::Test)?;
     let test = Examples::new(&test_split, device).batches(settings.batch_size);
 
     for _ in 0..settings.warmup {
@@ -99,7 +78,7 @@ pub fn run<W: std::io::Write>(request: &Request, device: Device, events: &mut Ev
         )?;
     }
     if settings.include_train {
-        let train_split = read_split(request, Split::Train)?;
+        let train_split = DataSplit::for_request(request, Split::Train)?;
         let train = Examples::new(&train_split, device).batches(settings.batch_size);
         let result = pass(model.as_ref(), &train, device)?;
         emit(request, events, Split::Train, -1, &result, train_split.n, true)?;

@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use bindbench_protocol::files::{read_verified, SharedOrder};
+use bindbench_protocol::files::{read_verified, DataSplit, SharedOrder};
 use bindbench_protocol::runner::seconds_since;
 use bindbench_protocol::{Context, EpochEvent, EventWriter, Loss, OptimizerName, Request, RunnerResult, Source, Split};
 use tch::nn::{self, ModuleT, OptimizerConfig};
@@ -13,7 +13,6 @@ use crate::artifacts;
 use crate::classify::pass;
 use crate::data::Examples;
 use crate::device;
-use crate::infer::read_split;
 use crate::model::Net;
 use crate::weights;
 
@@ -57,8 +56,8 @@ fn loss(loss: Loss, logits: &Tensor, y: &Tensor) -> Tensor {
 /// Returns the summed training seconds of all epochs.
 pub fn run<W: std::io::Write>(request: &Request, device: Device, events: &mut EventWriter<W>) -> RunnerResult<f64> {
     artifacts::check_writable(&request.artifacts)?;
-    let train_split = read_split(request, Split::Train)?;
-    let test_split = read_split(request, Split::Test)?;
+    let train_split = DataSplit::for_request(request, Split::Train)?;
+    let test_split = DataSplit::for_request(request, Split::Test)?;
     let order = match (request.data_order, &request.order) {
         (Source::Shared, Some(file)) => Some(SharedOrder::read(file, request.hyper.epochs, train_split.n)?),
         _ => None,

@@ -87,33 +87,13 @@ fn pass(model: &ServingModel, batches: &[Batch]) -> RunnerResult<Pass> {
     })
 }
 
-fn read_split(request: &Request, split: Split) -> RunnerResult<DataSplit> {
-    let (file, what, limit, limit_name) = match split {
-        Split::Train => (
-            &request.data.train,
-            "training data",
-            request.data.train_limit,
-            "data.train_limit",
-        ),
-        Split::Test => (
-            &request.data.test,
-            "test data",
-            request.data.test_limit,
-            "data.test_limit",
-        ),
-    };
-    let data = DataSplit::read(file, what, limit, limit_name)?;
-    data.check_fits(&request.model, what)?;
-    Ok(data)
-}
-
 pub fn run<W: std::io::Write>(
     request: &Request,
     model: &ServingModel,
     events: &mut EventWriter<W>,
 ) -> RunnerResult<()> {
     let settings = &request.inference;
-    let test_split = read_split(request, Split::Test)?;
+    let test_split = DataSplit::for_request(request, Split::Test)?;
     model.check_input(&test_split)?;
     let test = batches(&test_split, settings.batch_size)?;
     for _ in 0..settings.warmup {
@@ -132,7 +112,7 @@ pub fn run<W: std::io::Write>(
         )?;
     }
     if settings.include_train {
-        let train_split = read_split(request, Split::Train)?;
+        let train_split = DataSplit::for_request(request, Split::Train)?;
         let result = pass(model, &batches(&train_split, settings.batch_size)?)?;
         emit(request, events, Split::Train, -1, &result, train_split.n, true)?;
     }
