@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Side-by-side benchmark of the installed bindings in one run on this machine: seconds per full-MNIST training epoch
-// (LeNet-1, LeNet-5; the study's batch 128 and SGD 0.05) and full-test-set inference seconds, with ratios to each
-// framework's Python binding. Cells interleave bindings seed by seed, so drift falls on all of them.
+// (LeNet-1, LeNet-5 by default, any zoo model with --models; the paper preset's hyper-parameters) and full-test-set
+// inference seconds, with ratios to each framework's Python binding. Cells interleave bindings seed by seed, so drift
+// falls on all of them. On a GPU machine, `--models vgg16,lstm --bindings pytorch/python,pytorch/rust --devices cuda`
+// gives the GPU epoch times issue 8 asks for.
 //   node scripts/bench-bindings.mjs [--bindings a,b] [--models lenet1,lenet5] [--seeds 1,2,3] [--epochs 1]
-//                                   [--experiments train,infer] [--home DIR]
+//                                   [--experiments train,infer] [--devices cpu,cuda] [--home DIR]
 import { parseArgs } from 'node:util';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +19,7 @@ const { values } = parseArgs({
     seeds: { type: 'string', default: '287426343,1850616268,2068338201' },
     epochs: { type: 'string', default: '1' },
     experiments: { type: 'string', default: 'train,infer' },
+    devices: { type: 'string', default: 'cpu' },
     home: { type: 'string', default: '.bindbench' },
   },
 });
@@ -31,6 +34,7 @@ const spec = resolveSpec(
     seeds: values.seeds.split(',').map(Number),
     epochs: Number(values.epochs),
     experiments: values.experiments.split(','),
+    devices: values.devices.split(','),
     infer_modes: ['states', 'serialization', 'onnx'],
     infer_sources: 'reference',
   },
@@ -58,12 +62,14 @@ const ok = outcome.results.filter((r) => r.status === 'ok');
 const trainRows = [];
 for (const model of spec.models) {
   for (const b of bindings) {
-    const train = ok.filter((r) => r.cell.mode === 'train' && r.cell.model === model && r.cell.binding === b.id);
-    if (train.length) trainRows.push({ model, binding: b.id, framework: b.framework, runs: train.length, epochS: median(train.map((r) => r.train_seconds / r.cell.hyper.epochs)), acc: median(train.map((r) => r.final_test_accuracy)) });
+    for (const device of spec.devices) {
+      const train = ok.filter((r) => r.cell.mode === 'train' && r.cell.model === model && r.cell.binding === b.id && r.cell.device === device);
+      if (train.length) trainRows.push({ model, binding: b.id, device, framework: b.framework, runs: train.length, epochS: median(train.map((r) => r.train_seconds / r.cell.hyper.epochs)), acc: median(train.map((r) => r.final_test_accuracy)) });
+    }
   }
 }
 for (const r of trainRows) {
-  const ref = trainRows.find((x) => x.model === r.model && x.binding === refOf(r.framework));
+  const ref = trainRows.find((x) => x.model === r.model && x.device === r.device && x.binding === refOf(r.framework));
   r.ratio = ref?.epochS && r.epochS ? r.epochS / ref.epochS : null;
 }
 // Inference: per model × source framework × load mode × target, against the Python binding loading the same
@@ -73,25 +79,27 @@ for (const model of spec.models) {
   for (const source of bindings.filter((b) => b.reference)) {
     for (const mode of spec.infer_modes) {
       for (const b of bindings) {
-        const infer = ok.filter((r) => r.cell.mode === 'infer' && r.cell.model === model && r.cell.binding === b.id && r.cell.source?.binding === source.id && r.cell.source?.loadMode === mode);
-        if (!infer.length) continue;
-        const reproduced = infer.filter((r) => r.source?.reproduced).length;
-        inferRows.push({ model, source: source.id, mode, binding: b.id, n: infer.length, reproduced, inferS: median(infer.map((r) => r.mean_inference_seconds)) });
+        for (const device of spec.devices) {
+          const infer = ok.filter((r) => r.cell.mode === 'infer' && r.cell.model === model && r.cell.binding === b.id && r.cell.device === device && r.cell.source?.binding === source.id && r.cell.source?.loadMode === mode);
+          if (!infer.length) continue;
+          const reproduced = infer.filter((r) => r.source?.reproduced).length;
+          inferRows.push({ model, source: source.id, mode, binding: b.id, device, n: infer.length, reproduced, inferS: median(infer.map((r) => r.mean_inference_seconds)) });
+        }
       }
     }
   }
 }
 for (const r of inferRows) {
-  const ref = inferRows.find((x) => x.model === r.model && x.source === r.source && x.mode === r.mode && x.binding === r.source);
+  const ref = inferRows.find((x) => x.model === r.model && x.device === r.device && x.source === r.source && x.mode === r.mode && x.binding === r.source);
   r.ratio = ref?.inferS && r.inferS ? r.inferS / ref.inferS : null;
 }
-console.log(`\n${new Date().toISOString()}  ${spec.seeds.length} seeds × ${values.epochs} epoch(s), full MNIST, batch 128; ${((Date.now() - started) / 1000).toFixed(0)} s in all\n`);
-console.log('| model | binding | runs | s / epoch (median) | vs Python | test acc (median) |');
-console.log('|---|---|---:|---:|---:|---:|');
-for (const r of trainRows) console.log(`| ${r.model} | ${r.binding} | ${r.runs} | ${f(r.epochS, 2)} | ${f(r.ratio, 2)}x | ${f(r.acc, 4)} |`);
-console.log('\n| model | trained in | load mode | loaded in | models | reproduced | infer s / test set (median) | vs Python, same mode |');
-console.log('|---|---|---|---|---:|---:|---:|---:|');
-for (const r of inferRows) console.log(`| ${r.model} | ${r.source} | ${r.mode} | ${r.binding} | ${r.n} | ${r.reproduced}/${r.n} | ${f(r.inferS, 4)} | ${f(r.ratio, 2)}x |`);
+console.log(`\n${new Date().toISOString()}  ${spec.seeds.length} seeds × ${values.epochs} epoch(s) of the full training set, paper hyper-parameters; ${((Date.now() - started) / 1000).toFixed(0)} s in all\n`);
+console.log('| model | binding | device | runs | s / epoch (median) | vs Python | test acc (median) |');
+console.log('|---|---|---|---:|---:|---:|---:|');
+for (const r of trainRows) console.log(`| ${r.model} | ${r.binding} | ${r.device} | ${r.runs} | ${f(r.epochS, 2)} | ${f(r.ratio, 2)}x | ${f(r.acc, 4)} |`);
+console.log('\n| model | trained in | load mode | loaded in | device | models | reproduced | infer s / test set (median) | vs Python, same mode |');
+console.log('|---|---|---|---|---|---:|---:|---:|---:|');
+for (const r of inferRows) console.log(`| ${r.model} | ${r.source} | ${r.mode} | ${r.binding} | ${r.device} | ${r.n} | ${r.reproduced}/${r.n} | ${f(r.inferS, 4)} | ${f(r.ratio, 2)}x |`);
 const problems = outcome.results.filter((r) => r.status !== 'ok' && r.status !== 'not_supported');
 if (problems.length) console.log(`\n${problems.map((r) => `- ${r.cell.key}: ${r.status} ${r.reason}`).join('\n')}`);
 const unsupported = outcome.results.filter((r) => r.status === 'not_supported').length;

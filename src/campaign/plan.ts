@@ -115,7 +115,10 @@ function crossFrameworks(spec: CampaignSpec, chosen: BindingDescriptor[], source
   const others = [...new Set(chosen.map((b) => b.framework))].filter((f) => f !== source.framework && f !== 'onnx');
   if (when === 'always') return others;
   const trains = (b: BindingDescriptor) => b.capabilities.train.supported && b.capabilities.models.includes(model) && !b.capabilities.inferOnlyModels?.[model];
-  return others.filter((f) => !chosen.some((b) => b.framework === f && trains(b)));
+  // A framework none of whose bindings can even run the model (e.g. PyTorch and TensorFlow's reset_after=false GRU)
+  // would only add rows of `not supported`.
+  const runs = (b: BindingDescriptor) => b.capabilities.models.includes(model) || (b.capabilities.serializedModels ?? []).includes(model);
+  return others.filter((f) => !chosen.some((b) => b.framework === f && trains(b)) && chosen.some((b) => b.framework === f && runs(b)));
 }
 
 /**

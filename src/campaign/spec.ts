@@ -40,7 +40,7 @@ export const writtenSpecSchema = z
     /**
      * When a source's model also goes to the bindings of the other framework (through a conversion by that
      * framework's reference binding): `untrained` (default) for models no binding of that framework in the campaign
-     * trains, as the study did with BERT; `always`; `never`.
+     * trains but one can run, as the study did with BERT; `always`; `never`.
      */
     infer_cross_framework: z.enum(['untrained', 'always', 'never']).optional(),
   })

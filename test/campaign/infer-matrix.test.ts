@@ -146,6 +146,10 @@ test('a model the other framework does not train goes to its bindings: states di
   // faketf/python is a source too, but it cannot train lenet1: it lends nothing.
   assert.equal(cells.filter((c) => c.model === 'lenet1' && c.source?.binding === 'faketf/python').length, 0);
   assert.equal(plan({ infer_cross_framework: 'never' }).filter((c) => c.mode === 'convert').length, 0);
+  // A model no PyTorch binding can run at all (as the reset_after=false GRU) is not sent there just to be refused.
+  const tf = list.find((b) => b.id === 'faketf/python')!;
+  tf.capabilities = { ...tf.capabilities, models: [...tf.capabilities.models, 'vgg16'] };
+  assert.deepEqual(plan({ preset: 'quick-all', models: ['vgg16'] }).filter((c) => c.source?.binding === 'faketf/python' && !c.binding.startsWith('faketf/')).map(show), []);
   const always = plan({ infer_cross_framework: 'always' }).filter((c) => c.mode === 'convert').map((c) => `${c.model} ${c.binding} from ${c.source!.binding}`);
   assert.deepEqual(always, ['lenet1 faketf/python from fake/python', 'lenet5 faketf/python from fake/python', 'lenet5 fake/python from faketf/python']);
 });

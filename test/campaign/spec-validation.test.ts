@@ -57,20 +57,20 @@ test('quick-all: every model, one seed, train and infer, subsets for the big mod
   assert.deepEqual(spec.models, ['lenet1', 'lenet5', 'vgg16', 'lstm', 'gru', 'gru-reset-before', 'bert-minilm']);
   assert.deepEqual(spec.seeds, [STUDY_SEEDS[0]]);
   assert.deepEqual(spec.experiments, ['train', 'infer']);
-  assert.equal(spec.inference_repetitions, 3);
+  assert.equal(spec.inference_repetitions, 2);
   // The spec still decides over the preset's defaults.
   assert.deepEqual(resolveSpec({ preset: 'quick-all', seeds: [1, 2], experiments: ['train'] }, known).seeds, [1, 2]);
   const fake = { ...fakeBinding({}, '/x'), capabilities: { ...fakeBinding({}, '/x').capabilities, models: Object.keys(presets['quick-all']!.perModel) } };
   const cells = planCampaign({ ...spec, bindings: ['fake/js'] }, [fake], new Set(['fake/js']));
   const vgg = cells.find((c) => c.model === 'vgg16')!;
-  assert.deepEqual([vgg.hyper.epochs, vgg.trainLimit, vgg.testLimit], [1, 2560, 500]);
+  assert.deepEqual([vgg.hyper.epochs, vgg.trainLimit, vgg.testLimit], [1, 1024, 200]);
   const lstm = cells.find((c) => c.model === 'lstm')!;
-  assert.deepEqual([lstm.hyper.epochs, lstm.hyper.batch_size, lstm.trainLimit, lstm.testLimit], [1, 256, 256, 500]);
+  assert.deepEqual([lstm.hyper.epochs, lstm.hyper.batch_size, lstm.trainLimit, lstm.testLimit], [1, 256, 128, 100]);
   const bert = cells.find((c) => c.model === 'bert-minilm')!;
-  assert.deepEqual([bert.hyper.epochs, bert.hyper.batch_size, bert.hyper.optimizer.learning_rate, bert.trainLimit, bert.testLimit], [1, 32, 1e-4, 768, 256]);
+  assert.deepEqual([bert.hyper.epochs, bert.hyper.batch_size, bert.hyper.optimizer.learning_rate, bert.trainLimit, bert.testLimit], [1, 32, 1e-4, 768, 128]);
   assert.equal(cells.find((c) => c.model === 'lenet1')!.testLimit, null);
   // A runner that does not read data.test_limit would count the whole test set: such cells are not planned.
-  assert.deepEqual(vgg.skip, { status: 'not_supported', reason: "fake/js's runner does not read data.test_limit, and this preset evaluates VGG-16 on the first 500 test examples only" });
+  assert.deepEqual(vgg.skip, { status: 'not_supported', reason: "fake/js's runner does not read data.test_limit, and this preset evaluates VGG-16 on the first 200 test examples only" });
   assert.equal(cells.find((c) => c.model === 'lenet1')!.skip, null);
   const reading = { ...fake, capabilities: { ...fake.capabilities, testLimit: true } };
   assert.ok(planCampaign({ ...spec, bindings: ['fake/js'] }, [reading], new Set(['fake/js'])).every((c) => c.skip === null));

@@ -7,9 +7,11 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import type { BindingDescriptor } from '../../src/bindings/binding.js';
 import { pytorchPython } from '../../src/bindings/pytorch-python.js';
+import { pythonEnv } from '../../src/bindings/python-env.js';
 import { pytorchRust } from '../../src/bindings/pytorch-rust.js';
 import { tensorflowPython } from '../../src/bindings/tensorflow-python.js';
 import { tensorflowRust } from '../../src/bindings/tensorflow-rust.js';
@@ -177,3 +179,41 @@ test("tensorflow/rust runs pytorch/python's BERT weights as the Keras SavedModel
   const diff = assertSame(expected, got, 'bert-minilm pytorch/python states vs tensorflow/rust savedmodel');
   t.diagnostic(`bert-minilm: ${got.correct}/${TEST_LIMIT} correct in both, max logit difference ${diff}`);
 });
+
+/** Whether libtorch sees a CUDA device, asked of the pytorch environment's torch (the libtorch tch links too). */
+function cudaAvailable(): boolean {
+  const out = spawnSync(pythonEnv(resolveHome(), 'pytorch').python, ['-c', 'import torch; print(torch.cuda.is_available())'], { encoding: 'utf8', timeout: 120_000 });
+  return out.status === 0 && out.stdout.trim() === 'True';
+}
+
+for (const binding of [pytorchPython, pytorchRust]) {
+  // Selection logic: without a GPU a cuda cell must end as not_supported with the check that failed, never run on the CPU.
+  test(`${binding.id} refuses a cuda cell of VGG-16 and LSTM as not_supported when no GPU is visible`, async (t) => {
+    const skip = skips[pytorchRust.id] ?? (await pythonRunnerMissing(pytorchPython));
+    if (skip) return t.skip(skip);
+    if (cudaAvailable()) return t.skip('this machine has a CUDA GPU: the next test runs the models on it');
+    for (const model of [vgg16, lstm]) {
+      const run = launch(binding, writeRequest(box, `${model.id}-${binding.id.replace('/', '-')}-cuda-refused`, request(model, binding, { device: 'cuda' })));
+      assert.equal(run.status, 1, `${model.id}: exit status`);
+      const [error] = ofType(run.events, 'error');
+      assert.equal(error?.kind, 'not_supported', `${model.id}: ${error?.message}`);
+      assert.match(error?.message ?? '', /cuda/i);
+      assert.equal(ofType(run.events, 'epoch').length, 0, `${model.id}: nothing ran on the CPU instead`);
+    }
+  });
+
+  // The CUDA path end to end; timings for the note come from `scripts/bench-bindings.mjs --devices cuda`.
+  test(`${binding.id} trains one epoch of VGG-16 and of LSTM on the GPU`, async (t) => {
+    const skip = skips[pytorchRust.id] ?? (await pythonRunnerMissing(pytorchPython));
+    if (skip) return t.skip(skip);
+    if (!cudaAvailable()) return t.skip('no CUDA GPU on this machine (torch.cuda.is_available() is False in the pytorch environment)');
+    for (const model of [vgg16, lstm]) {
+      const run = ok(launch(binding, writeRequest(box, `${model.id}-${binding.id.replace('/', '-')}-cuda`, request(model, binding, { device: 'cuda' }))), `${model.id} on cuda`);
+      const [start] = ofType(run.events, 'start');
+      assert.equal(start?.device.kind, 'cuda');
+      const [epoch] = ofType(run.events, 'epoch');
+      assert.ok(epoch && Number.isFinite(epoch.loss) && epoch.train_seconds > 0, `${model.id}: one epoch with a finite loss`);
+      t.diagnostic(`${binding.id} ${model.id} on ${start!.device.name}: ${epoch!.train_seconds.toFixed(3)} s for ${TRAIN_LIMIT} examples`);
+    }
+  });
+}
