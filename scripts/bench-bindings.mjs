@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bindings, resolveHome, resolveSpec, runCampaign } from '../dist/src/index.js';
+import { bindings, resolveHome, resolveSpec, runCampaign, ResultStore, analysis } from '../dist/src/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -57,6 +57,8 @@ const median = (xs) => {
 const refOf = (fw) => bindings.find((b) => b.framework === fw && b.reference)?.id;
 const f = (x, d) => (x == null ? '—' : x.toFixed(d));
 const ok = outcome.results.filter((r) => r.status === 'ok');
+// Reproduction is the analysis' verdict, from what each infer run recorded.
+const verdicts = new Map(ResultStore.with(scratch.store, (store) => store.runs('bench')).map((r) => [r.id, analysis.reproductionOf(r)]));
 
 // Training: per model × binding, against the framework's Python binding.
 const trainRows = [];
@@ -82,7 +84,7 @@ for (const model of spec.models) {
         for (const device of spec.devices) {
           const infer = ok.filter((r) => r.cell.mode === 'infer' && r.cell.model === model && r.cell.binding === b.id && r.cell.device === device && r.cell.source?.binding === source.id && r.cell.source?.loadMode === mode);
           if (!infer.length) continue;
-          const reproduced = infer.filter((r) => r.source?.reproduced).length;
+          const reproduced = infer.filter((r) => verdicts.get(r.run_id)?.reproduced).length;
           inferRows.push({ model, source: source.id, mode, binding: b.id, device, n: infer.length, reproduced, inferS: median(infer.map((r) => r.mean_inference_seconds)) });
         }
       }

@@ -7,8 +7,7 @@
 // order of magnitude, and rerun the short campaign on the machine you mean to use.
 //   node scripts/estimate-campaign.mjs --from <campaign> [--preset paper] [--seeds 5] [--home DIR] [--json]
 import { parseArgs } from 'node:util';
-import { listRunKeys } from '../dist/src/store/run-dir.js';
-import { presets, prepareDataset, readRunDir, resolveHome, runPaths, models } from '../dist/src/index.js';
+import { presets, prepareDataset, ResultStore, resolveHome, models, datasetTools } from '../dist/src/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -30,13 +29,14 @@ const seeds = Number(values.seeds);
 if (!Number.isInteger(seeds) || seeds < 1) fail(`--seeds: '${values.seeds}' is not a positive whole number`);
 const home = resolveHome(values.home);
 const repetitions = target.defaults?.inference_repetitions ?? 5;
-const keys = listRunKeys(home.store, values.from);
+const store = ResultStore.open(home.store);
+const keys = store.runKeys(values.from);
 if (keys.length === 0) fail(`campaign '${values.from}' has no runs in ${home.store}`);
 
 const sizes = new Map();
 const sizesOf = (datasetId) => {
   if (!sizes.has(datasetId)) {
-    const d = prepareDataset(home, datasetId);
+    const d = prepareDataset(home, datasetId, { tools: datasetTools() });
     sizes.set(datasetId, { train: d.train.n, test: d.test.n });
   }
   return sizes.get(datasetId);
@@ -46,7 +46,7 @@ const used = (limit, n) => (limit ? Math.min(limit, n) : n);
 const rows = [];
 const skipped = [];
 for (const key of keys) {
-  const run = readRunDir(runPaths(home.store, values.from, key));
+  const run = store.readRun(values.from, key);
   if (!run || run.result.status !== 'ok') continue;
   const cell = run.result.cell;
   const perModel = target.perModel[cell.model];

@@ -1,5 +1,6 @@
 /** All four research questions for one campaign, as one plain result object (what the report renders). */
-import { defaultAnalysisOptions, withFamilyReferences, type AnalysisOptions, type Correction } from './analysis-options.js';
+import { defaultAnalysisOptions, type AnalysisOptions, type Correction } from './analysis-options.js';
+import { familyOf } from './families.js';
 import type { AnalysisWarning } from './analysis-warning.js';
 import type { CampaignData } from './campaign-data.js';
 import { analyzeRq1, type Rq1Group } from './rq1-accuracy.js';
@@ -21,7 +22,7 @@ export interface CampaignAnalysis {
 }
 
 export function analyzeCampaign(data: CampaignData, options: Partial<AnalysisOptions> = {}): CampaignAnalysis {
-  const opts = withFamilyReferences({ ...defaultAnalysisOptions, ...options });
+  const opts: AnalysisOptions = { ...defaultAnalysisOptions, ...options };
   const warnings: AnalysisWarning[] = [];
   const notOk = data.runs.filter((r) => r.status !== 'ok');
   if (notOk.length) {
@@ -43,11 +44,11 @@ export function analyzeCampaign(data: CampaignData, options: Partial<AnalysisOpt
     warnings.push({ code: 'no-inference-times', scope: 'RQ4', message: 'inference runs exist but none recorded a time', action: 'check the infer runs with `bindbench runs show`' });
   }
   // Frameworks something was measured in: a runtime-only binding's skipped train cells do not make it one.
-  const frameworks = [...new Set(data.runs.filter((r) => r.status === 'ok').map((r) => r.framework))].sort();
+  const references = new Map(data.runs.filter((r) => r.status === 'ok').map((r) => familyOf(r, opts)).map((f) => [f.family, f.reference]));
   return {
     campaign: data.id,
     created: data.created,
-    settings: { alpha: opts.alpha, correction: opts.correction, references: Object.fromEntries(frameworks.map((f) => [f, opts.referenceOf(f)])) },
+    settings: { alpha: opts.alpha, correction: opts.correction, references: Object.fromEntries([...references].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) },
     runs: { train: data.runs.filter((r) => r.mode === 'train').length, infer: data.runs.filter((r) => r.mode === 'infer').length, notOk: notOk.length },
     rq1: rq1.groups,
     rq2: rq2.rows,

@@ -1,8 +1,10 @@
 /** The analysis room: store query results in, plain result objects out (one module per research question). */
 export { analyzeCampaign, type CampaignAnalysis } from './analyze-campaign.js';
-export { defaultAnalysisOptions, pythonReference, type AnalysisOptions, type Correction } from './analysis-options.js';
+export { defaultAnalysisOptions, type AnalysisOptions, type Correction } from './analysis-options.js';
+export { familyOf, type RunFamily } from './families.js';
+export { reproductionOf, maxAbsLogitDiff, type ReproductionVerdict } from './reproduction.js';
 export type { AnalysisWarning } from './analysis-warning.js';
-export { listIndexedCampaigns, loadCampaignData, type AccuracyCurves, type CampaignData, type RunRecord } from './campaign-data.js';
+export { loadCampaignData, type AccuracyCurves, type CampaignData, type RunRecord } from './campaign-data.js';
 export { compareToReference, ratioText, MIN_SAMPLE, type Comparison, type Verdict } from './compare-to-reference.js';
 export { analyzeRq1, type Rq1Group, type Rq1Result } from './rq1-accuracy.js';
 export { analyzeRq2, type Rq2Row, type Rq2Result } from './rq2-reproduction.js';

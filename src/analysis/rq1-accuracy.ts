@@ -12,6 +12,7 @@ import type { AnalysisOptions } from './analysis-options.js';
 import type { AnalysisWarning } from './analysis-warning.js';
 import type { AccuracyCurves, CampaignData, RunRecord } from './campaign-data.js';
 import { compareToReference, type Comparison } from './compare-to-reference.js';
+import { familyOf } from './families.js';
 import { groupBy, orderBindings, round3 } from './grouping.js';
 
 export interface SeedDistance {
@@ -94,10 +95,10 @@ export function analyzeRq1(data: CampaignData, opts: AnalysisOptions): Rq1Result
   const warnings: AnalysisWarning[] = [];
   const trained = data.runs.filter((r) => r.mode === 'train' && r.status === 'ok');
   const groups: Rq1Group[] = [];
-  for (const runs of groupBy(trained, (r) => [r.framework, r.model, r.device])) {
-    const { framework, model, device } = runs[0]!;
+  for (const runs of groupBy(trained, (r) => [familyOf(r, opts).family, r.model, r.device])) {
+    const { model, device } = runs[0]!;
+    const { family: framework, reference } = familyOf(runs[0]!, opts);
     const scope = `RQ1 ${framework} ${model} (${device})`;
-    const reference = opts.referenceOf(framework);
     const byBinding = new Map<string, RunRecord[]>();
     for (const r of runs) byBinding.set(r.binding, [...(byBinding.get(r.binding) ?? []), r]);
     const bindings = orderBindings([...byBinding.keys()], reference);

@@ -7,7 +7,9 @@
 import type { AnalysisOptions } from './analysis-options.js';
 import type { AnalysisWarning } from './analysis-warning.js';
 import type { CampaignData } from './campaign-data.js';
+import { familyOf } from './families.js';
 import { groupBy } from './grouping.js';
+import { reproductionOf } from './reproduction.js';
 
 export type Rq2Verdict = 'all reproduced' | 'some not reproduced' | 'none reproduced' | 'not recorded';
 
@@ -46,16 +48,17 @@ function verdictOf(reproduced: number, notReproduced: number): Rq2Verdict {
 
 export function analyzeRq2(data: CampaignData, opts: AnalysisOptions): Rq2Result {
   const warnings: AnalysisWarning[] = [];
-  const infer = data.runs.filter((r) => r.mode === 'infer');
+  const infer = data.runs.filter((r) => r.mode === 'infer').map((r) => ({ ...r, ...reproductionOf(r), family: familyOf(r, opts) }));
   const rows: Rq2Row[] = [];
-  for (const runs of groupBy(infer, (r) => [r.framework, r.model, r.binding, r.loadMode ?? '', r.device])) {
+  const referenceOfRow = new Map<Rq2Row, string>();
+  for (const runs of groupBy(infer, (r) => [r.family.family, r.model, r.binding, r.loadMode ?? '', r.device])) {
     const first = runs[0]!;
     const ok = runs.filter((r) => r.status === 'ok');
     const count = (pick: (r: (typeof ok)[number]) => boolean) => ok.filter(pick).length;
     const reproduced = count((r) => r.reproduced === true);
     const notReproduced = count((r) => r.reproduced === false);
-    rows.push({
-      framework: first.framework,
+    const row: Rq2Row = {
+      framework: first.family.family,
       model: first.model,
       source: [...new Set(runs.map((r) => r.sourceBinding ?? '?'))].sort().join(', '),
       target: first.binding,
@@ -70,11 +73,13 @@ export function analyzeRq2(data: CampaignData, opts: AnalysisOptions): Rq2Result
       stabilityUnknown: count((r) => r.stable === null),
       verdict: verdictOf(reproduced, notReproduced),
       problems: [...new Set(runs.filter((r) => r.status !== 'ok').map((r) => `${r.status}: ${r.reason ?? ''}`))],
-    });
+    };
+    rows.push(row);
+    referenceOfRow.set(row, first.family.reference);
     // The flag and the counts are recorded separately (an imported study records its own flag); say when they disagree.
     const disagree = ok.filter((r) => r.reproduced !== null && r.sourceCorrect !== null && r.targetCorrect !== null && r.reproduced !== (r.sourceCorrect === r.targetCorrect));
     if (disagree.length) {
-      const scope = `RQ2 ${first.framework} ${first.model} ${first.binding} ${first.loadMode ?? ''} (${first.device})`;
+      const scope = `RQ2 ${first.family.family} ${first.model} ${first.binding} ${first.loadMode ?? ''} (${first.device})`;
       warnings.push({
         code: 'reproduction-flag-disagrees',
         scope,
@@ -91,8 +96,8 @@ export function analyzeRq2(data: CampaignData, opts: AnalysisOptions): Rq2Result
   }
   // Rows sort by framework, model, target (reference first), mode, device.
   rows.sort((a, b) => {
-    const refA = a.target === opts.referenceOf(a.framework) ? 0 : 1;
-    const refB = b.target === opts.referenceOf(b.framework) ? 0 : 1;
+    const refA = a.target === referenceOfRow.get(a) ? 0 : 1;
+    const refB = b.target === referenceOfRow.get(b) ? 0 : 1;
     return a.framework.localeCompare(b.framework) || a.model.localeCompare(b.model) || refA - refB || a.target.localeCompare(b.target) || a.loadMode.localeCompare(b.loadMode) || a.device.localeCompare(b.device);
   });
   return { rows, warnings };

@@ -1,16 +1,13 @@
 /**
  * RQ4: how long does inference take in each binding? The sample is, per loaded model, the mean duration of one
  * timed pass over the whole test set, pooled over every load mode the binding ran; compared with the reference
- * binding per framework × model × device. Runs of ONNX exports form their own family (`<framework>+onnx`): they time
- * an ONNX runtime, not the binding, so pooling them with the binding's native loads would blur both.
+ * binding per family × model × device (families.ts: loads of a framework-neutral export such as ONNX form their own).
  */
-import { withFamilyReferences, type AnalysisOptions } from './analysis-options.js';
+import type { AnalysisOptions } from './analysis-options.js';
 import type { AnalysisWarning } from './analysis-warning.js';
 import type { CampaignData } from './campaign-data.js';
+import { inNeutralTimingFamily } from './families.js';
 import { timingFamilies, type TimingFamily } from './timing-families.js';
-
-/** Marks the family of ONNX-export runs of a framework. */
-export const ONNX_SUFFIX = '+onnx';
 
 export interface Rq4Result {
   families: TimingFamily[];
@@ -19,8 +16,8 @@ export interface Rq4Result {
 
 export function analyzeRq4(data: CampaignData, opts: AnalysisOptions): Rq4Result {
   const infer = data.runs.filter((r) => r.mode === 'infer');
-  const native = timingFamilies(infer.filter((r) => r.loadMode !== 'onnx'), (r) => r.meanInferenceSeconds, 'RQ4', opts);
-  const onnxRuns = infer.filter((r) => r.loadMode === 'onnx').map((r) => ({ ...r, framework: `${r.framework}${ONNX_SUFFIX}` }));
-  const onnx = timingFamilies(onnxRuns, (r) => r.meanInferenceSeconds, 'RQ4', withFamilyReferences(opts));
-  return { families: [...native.families, ...onnx.families], warnings: [...native.warnings, ...onnx.warnings] };
+  // The binding families first, then the neutral-export ones, each in family, model, device order.
+  const native = timingFamilies(infer.filter((r) => !inNeutralTimingFamily(r)), (r) => r.meanInferenceSeconds, 'RQ4', opts);
+  const neutral = timingFamilies(infer.filter(inNeutralTimingFamily), (r) => r.meanInferenceSeconds, 'RQ4', opts);
+  return { families: [...native.families, ...neutral.families], warnings: [...native.warnings, ...neutral.warnings] };
 }

@@ -6,6 +6,7 @@ import type { AnalysisOptions } from './analysis-options.js';
 import type { AnalysisWarning } from './analysis-warning.js';
 import type { RunRecord } from './campaign-data.js';
 import { compareToReference, summarize, type Comparison, type SampleSummary } from './compare-to-reference.js';
+import { familyOf } from './families.js';
 import { groupBy, orderBindings } from './grouping.js';
 
 export interface BindingSample {
@@ -24,13 +25,15 @@ export interface TimingFamily {
   comparisons: Comparison[];
 }
 
+/** The family a time is grouped by: `timingFamily` (see families.ts). */
 export function timingFamilies(runs: readonly RunRecord[], secondsOf: (r: RunRecord) => number | null, label: string, opts: AnalysisOptions): { families: TimingFamily[]; warnings: AnalysisWarning[] } {
   const warnings: AnalysisWarning[] = [];
   const families: TimingFamily[] = [];
-  const timed = runs.filter((r) => r.status === 'ok' && secondsOf(r) !== null);
-  for (const group of groupBy(timed, (r) => [r.framework, r.model, r.device])) {
-    const { framework, model, device } = group[0]!;
-    const reference = opts.referenceOf(framework);
+  const timed = runs.filter((r) => r.status === 'ok' && secondsOf(r) !== null).map((run) => ({ run, family: familyOf(run, opts) }));
+  for (const entries of groupBy(timed, ({ run, family }) => [family.timingFamily, run.model, run.device])) {
+    const group = entries.map((e) => e.run);
+    const { model, device } = group[0]!;
+    const { timingFamily: framework, reference } = entries[0]!.family;
     const scope = `${label} ${framework} ${model} (${device})`;
     const samples = orderBindings(group.map((r) => r.binding), reference).map((binding): BindingSample => {
       const values = group.filter((r) => r.binding === binding).map((r) => secondsOf(r)!);

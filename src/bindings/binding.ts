@@ -3,7 +3,8 @@
  * how to install it, how to find what is installed, and how to launch its runner. Nothing outside `bindings/`
  * tests a binding id; the planner, store and analysis only read these fields.
  */
-import type { Home } from '../home.js';
+import type { DatasetTools } from '../data/datasets.js';
+import type { Home } from '../base/home.js';
 import type { ArtifactFormat } from '../protocol/request.js';
 
 /** `onnx` is the neutral runtime: its bindings load models exported from either framework. */
@@ -40,6 +41,11 @@ export interface BindingCapabilities {
   testLimit?: boolean;
   /** Artifact formats it can load in `infer` mode. */
   loads: ArtifactFormat[];
+  /**
+   * A neutral runtime: it belongs to no training framework and runs the framework-neutral exports (ONNX) of any
+   * framework's models, so its loads are filed under the framework the model came from.
+   */
+  runsAnyFramework?: boolean;
   /** Artifact formats it can write after training or in `export` mode. */
   exports: ArtifactFormat[];
 }
@@ -80,6 +86,8 @@ export interface BindingDescriptor {
   /** Bindings whose setup must run first (e.g. tfjs-node builds against the TensorFlow wheel). */
   needs: string[];
   capabilities: BindingCapabilities;
+  /** Tools its environment carries that preparing a dataset needs (e.g. a tokenizer). */
+  datasetTools?: DatasetTools;
   /** Finds what is installed; never installs. */
   probe(home: Home): Promise<ProbeResult>;
   /** Installs the binding and builds its runner, idempotently. Absent where it cannot be installed here. */

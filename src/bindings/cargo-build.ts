@@ -8,8 +8,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Home } from '../home.js';
-import { packageRoot } from '../home.js';
+import type { Home } from '../base/home.js';
+import { packageRoot } from '../base/home.js';
 import type { ProbeResult, SetupContext } from './binding.js';
 import { pythonEnv } from './python-env.js';
 

@@ -2,6 +2,7 @@
  * The only list of bindings. Everything else (planner, doctor, docs) iterates it, and receives it as a value so
  * tests can add a fake binding.
  */
+import type { DatasetTools } from '../data/datasets.js';
 import type { BindingDescriptor } from './binding.js';
 import { pytorchCsharp, tensorflowCsharp } from './dotnet-binding.js';
 import { onnxruntimeJs } from './onnxruntime-js.js';
@@ -28,4 +29,35 @@ export const bindings: readonly BindingDescriptor[] = [
 
 export function bindingIds(list: readonly BindingDescriptor[] = bindings): string[] {
   return list.map((b) => b.id);
+}
+
+/**
+ * What the analysis needs to know of frameworks, read from the descriptors: a framework's reference binding, and
+ * whether a framework is a neutral runtime's (its bindings run any framework's exports). Given as a value so the
+ * analysis never names a binding and tests can describe frameworks of their own.
+ */
+export interface FrameworkFacts {
+  referenceOf(framework: string): string;
+  isNeutral(framework: string): boolean;
+}
+
+/**
+ * The registry's facts. A framework it does not know (an imported study's) is taken to have its Python binding as
+ * the reference, as in the study.
+ */
+export function frameworkFacts(list: readonly BindingDescriptor[] = bindings): FrameworkFacts {
+  return {
+    referenceOf: (framework) => list.find((b) => b.framework === framework && b.reference)?.id ?? `${framework}/python`,
+    isNeutral: (framework) => {
+      const members = list.filter((b) => b.framework === framework);
+      return members.length > 0 && members.every((b) => b.capabilities.runsAnyFramework === true);
+    },
+  };
+}
+
+/** The dataset tools the bindings offer, the first binding's where two offer the same one. */
+export function datasetTools(list: readonly BindingDescriptor[] = bindings): DatasetTools {
+  const tools: DatasetTools = {};
+  for (const b of list) for (const [name, tool] of Object.entries(b.datasetTools ?? {})) (tools as Record<string, unknown>)[name] ??= tool;
+  return tools;
 }

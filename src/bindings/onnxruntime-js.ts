@@ -8,9 +8,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Home } from '../home.js';
+import type { Home } from '../base/home.js';
 import type { BindingDescriptor, ProbeResult } from './binding.js';
-import { compileRunner, installedVersion, installRunnerPackages, runnerDir, runnerEntry } from './tfjs-node-build.js';
+import { compileRunner, installedVersion, installedVersions, installRunnerPackages, runnerDir, runnerEntry } from './tfjs-node-build.js';
 
 const SETUP = 'run `bindbench setup --bindings onnxruntime/js`';
 
@@ -45,15 +45,12 @@ export const onnxruntimeJs = {
     models: ['lenet1', 'lenet5', 'vgg16', 'lstm', 'gru', 'gru-reset-before', 'bert-minilm'],
     testLimit: true,
     loads: ['onnx'],
+    runsAnyFramework: true,
     exports: [],
   },
 
   async probe(_home: Home): Promise<ProbeResult> {
-    const versions: Record<string, string> = {};
-    for (const pkg of ['onnxruntime-node', 'onnxruntime-common']) {
-      const v = installedVersion(pkg);
-      if (v) versions[pkg] = v;
-    }
+    const versions = installedVersions(['onnxruntime-node', 'onnxruntime-common']);
     if (!versions['onnxruntime-node']) return { installed: false, versions, detail: `onnxruntime-node is not installed in runners/js: ${SETUP}` };
     if (!existsSync(runnerEntry) || !existsSync(onnxRunnerModule)) return { installed: false, versions, detail: `the runner is not compiled with its ONNX backend (${onnxRunnerModule} is missing): ${SETUP}` };
     let providers: string[];

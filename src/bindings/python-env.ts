@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { Home } from '../home.js';
-import { packageRoot } from '../home.js';
-import type { LaunchCommand, ProbeResult, SetupContext } from './binding.js';
+import type { Home } from '../base/home.js';
+import { packageRoot } from '../base/home.js';
+import type { BindingDescriptor, LaunchCommand, ProbeResult, SetupContext } from './binding.js';
 
 type Framework = 'pytorch' | 'tensorflow';
 
@@ -104,5 +104,15 @@ export function pythonRunnerLaunch(home: Home, framework: Framework, requestPath
     command: pythonEnv(home, framework).python,
     args: ['-m', 'bindbench_runner', requestPath],
     env: { PYTHONPATH: join(packageRoot, 'runners', 'python'), PYTHONUNBUFFERED: '1' },
+  };
+}
+
+/** What every Python binding does the same way: set up its framework's environment, and start the runner in it. */
+export function pythonBindingEdges(framework: Framework): Pick<BindingDescriptor, 'setup' | 'launch'> {
+  return {
+    async setup(ctx) {
+      await ensurePythonEnv(ctx, framework);
+    },
+    launch: (home, requestPath) => pythonRunnerLaunch(home, framework, requestPath),
   };
 }

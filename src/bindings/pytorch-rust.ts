@@ -3,7 +3,7 @@
  * builds the zoo model from tch::nn layers whose VarStore names are the canonical names, and links the libtorch
  * of the pytorch environment's torch wheel (tch 0.24.0 pins libtorch 2.11.0), found through an rpath.
  */
-import type { Home } from '../home.js';
+import type { Home } from '../base/home.js';
 import type { BindingDescriptor } from './binding.js';
 import { cargoBuild, probeRunner, runnerBinary } from './cargo-build.js';
 import { ensurePythonEnv } from './python-env.js';

@@ -6,10 +6,10 @@
  * are tfjs-node's (the same tfjs-layers code), so the reset_after=true GRU is missing here too.
  */
 import { existsSync } from 'node:fs';
-import type { Home } from '../home.js';
+import type { Home } from '../base/home.js';
 import type { BindingDescriptor, ProbeResult } from './binding.js';
 import { TFJS_NO_BERT, TFJS_NO_RESET_AFTER_GRU } from './tensorflow-js.js';
-import { compileRunner, installedVersion, installRunnerPackages, missingWasmFiles, runnerEntry, wasmDistDir } from './tfjs-node-build.js';
+import { compileRunner, installedVersions, installRunnerPackages, missingWasmFiles, runnerEntry, wasmDistDir } from './tfjs-node-build.js';
 
 const SETUP = 'run `bindbench setup --bindings tensorflow/js-wasm`';
 
@@ -33,11 +33,7 @@ export const tensorflowJsWasm = {
   },
 
   async probe(_home: Home): Promise<ProbeResult> {
-    const versions: Record<string, string> = {};
-    for (const pkg of ['@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers']) {
-      const v = installedVersion(pkg);
-      if (v) versions[pkg] = v;
-    }
+    const versions = installedVersions(['@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers']);
     if (!versions['@tensorflow/tfjs-backend-wasm']) return { installed: false, versions, detail: `@tensorflow/tfjs-backend-wasm is not installed in runners/js: ${SETUP}` };
     const missing = missingWasmFiles();
     if (missing.length > 0) return { installed: false, versions, detail: `${missing.join(', ')} missing from ${wasmDistDir}: reinstall with ${SETUP}` };

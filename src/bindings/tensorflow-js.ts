@@ -6,10 +6,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Home } from '../home.js';
+import type { Home } from '../base/home.js';
 import type { BindingDescriptor, ProbeResult } from './binding.js';
 import { ensurePythonEnv } from './python-env.js';
-import { buildTfjsNode, builtAddon, compileRunner, installedVersion, installRunnerPackages, runnerEntry } from './tfjs-node-build.js';
+import { buildTfjsNode, builtAddon, compileRunner, installedVersions, installRunnerPackages, runnerEntry } from './tfjs-node-build.js';
 
 const SETUP = 'run `bindbench setup --bindings tensorflow/js` (needs tensorflow/python: the addon links its libtensorflow)';
 
@@ -52,11 +52,7 @@ export const tensorflowJs = {
   },
 
   async probe(_home: Home): Promise<ProbeResult> {
-    const versions: Record<string, string> = {};
-    for (const pkg of ['@tensorflow/tfjs-node', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers']) {
-      const v = installedVersion(pkg);
-      if (v) versions[pkg] = v;
-    }
+    const versions = installedVersions(['@tensorflow/tfjs-node', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers']);
     const addon = builtAddon();
     if (!versions['@tensorflow/tfjs-node']) return { installed: false, versions, detail: `@tensorflow/tfjs-node is not installed in runners/js: ${SETUP}` };
     if (!addon) return { installed: false, versions, detail: `the tfjs-node native addon is not built: ${SETUP}` };

@@ -3,9 +3,9 @@
  * (runners/python/bindbench_runner) builds a keras.Sequential in NHWC and trains it with tf.GradientTape inside
  * tf.function. Its venv pins tensorflow-cpu, whose libtensorflow the JS and Rust TensorFlow bindings link: CPU only.
  */
-import type { Home } from '../home.js';
+import type { Home } from '../base/home.js';
 import type { BindingDescriptor, ProbeResult } from './binding.js';
-import { ensurePythonEnv, probePythonEnv, pythonRunnerLaunch } from './python-env.js';
+import { probePythonEnv, pythonBindingEdges } from './python-env.js';
 
 const SETUP = 'run `bindbench setup --bindings tensorflow/python`';
 
@@ -50,12 +50,5 @@ export const tensorflowPython = {
   },
 
   probe,
-
-  async setup(ctx) {
-    await ensurePythonEnv(ctx, 'tensorflow');
-  },
-
-  launch(home, requestPath) {
-    return pythonRunnerLaunch(home, 'tensorflow', requestPath);
-  },
+  ...pythonBindingEdges('tensorflow'),
 } satisfies BindingDescriptor;

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Home } from '../home.js';
+import type { Home } from '../base/home.js';
 import type { BindingDescriptor, SetupContext } from './binding.js';
 import { cargoBuild, pkgConfigDir, probeRunner, runnerBinary } from './cargo-build.js';
 import { ensurePythonEnv, type PythonEnv } from './python-env.js';

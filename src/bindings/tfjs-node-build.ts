@@ -12,7 +12,7 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { packageRoot } from '../home.js';
+import { packageRoot } from '../base/home.js';
 import type { SetupContext } from './binding.js';
 
 export const runnerDir = join(packageRoot, 'runners', 'js');
@@ -30,6 +30,16 @@ export function installedVersion(pkg: string): string | null {
   const file = join(modulesDir, ...pkg.split('/'), 'package.json');
   if (!existsSync(file)) return null;
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+/** The installed versions of the packages that are installed in runners/js, package -> version. */
+export function installedVersions(pkgs: readonly string[]): Record<string, string> {
+  const versions: Record<string, string> = {};
+  for (const pkg of pkgs) {
+    const v = installedVersion(pkg);
+    if (v) versions[pkg] = v;
+  }
+  return versions;
 }
 
 /** The pins of runners/js/package.json, package -> version. */

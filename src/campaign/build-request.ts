@@ -3,7 +3,7 @@ import type { PreparedDataset, CachedFile } from '../data/cache.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import type { ArtifactFormat, RunnerRequest } from '../protocol/request.js';
 import type { ModelSpec } from '../zoo/model-spec.js';
-import type { Cell } from './cell.js';
+import type { Cell } from '../protocol/cell.js';
 
 export interface RequestInputs {
   runId: string;
@@ -45,20 +45,26 @@ export function buildTrainRequest(cell: Cell, inputs: RequestInputs): RunnerRequ
   };
 }
 
-export interface InferInputs extends Omit<RequestInputs, 'order' | 'initWeights' | 'recordStepLosses'> {
-  weights: { format: ArtifactFormat; path: string };
+export interface InferInputs extends ExportInputs {
   repetitions: number;
+}
+
+/** A cell that loads `weights` instead of training: the train request's model, data and hyper-parameters, no order. */
+function loadRequest(cell: Cell, inputs: ExportInputs, mode: 'infer' | 'export'): RunnerRequest {
+  return {
+    ...buildTrainRequest(cell, { ...inputs, order: null, initWeights: null, recordStepLosses: 0 }),
+    mode,
+    data_order: 'shared',
+    init: 'native',
+    weights: inputs.weights,
+  };
 }
 
 /** An infer cell: load `weights`, one untimed warm-up, then timed passes over the test set, then the train set once. */
 export function buildInferRequest(cell: Cell, inputs: InferInputs): RunnerRequest {
   return {
-    ...buildTrainRequest(cell, { ...inputs, order: null, initWeights: null, recordStepLosses: 0 }),
-    mode: 'infer',
-    data_order: 'shared',
-    init: 'native',
+    ...loadRequest(cell, inputs, 'infer'),
     artifacts: [],
-    weights: inputs.weights,
     inference: { warmup: 1, repetitions: inputs.repetitions, batch_size: cell.hyper.batch_size, include_train: true },
   };
 }
@@ -69,11 +75,5 @@ export interface ExportInputs extends Omit<RequestInputs, 'order' | 'initWeights
 
 /** A convert cell: load `weights` (another framework's trained model) and write the cell's artifacts; no data pass. */
 export function buildExportRequest(cell: Cell, inputs: ExportInputs): RunnerRequest {
-  return {
-    ...buildTrainRequest(cell, { ...inputs, order: null, initWeights: null, recordStepLosses: 0 }),
-    mode: 'export',
-    data_order: 'shared',
-    init: 'native',
-    weights: inputs.weights,
-  };
+  return loadRequest(cell, inputs, 'export');
 }

@@ -2,7 +2,8 @@
 import type { BindingDescriptor, Framework } from '../bindings/binding.js';
 import type { ArtifactFormat } from '../protocol/request.js';
 import { models as zooModels } from '../zoo/models.js';
-import { cellKey, type Cell, type InferSource, type LoadMode } from './cell.js';
+import { cellKey, type Cell, type InferSource } from '../protocol/cell.js';
+import { CANONICAL_LOAD_MODE, LOAD_MODE_IDS, LOAD_MODES, loadModeFormats, type LoadMode } from '../protocol/load-modes.js';
 import { presets } from './presets.js';
 import type { CampaignSpec } from './spec.js';
 
@@ -10,13 +11,6 @@ export interface PlannedCell extends Cell {
   /** Why the cell will not be launched, and with which status. */
   skip: { status: 'not_supported' | 'not_available'; reason: string } | null;
 }
-
-/** Formats that can carry a model in each load mode, in order of preference. */
-export const LOAD_MODE_FORMATS: Record<LoadMode, ArtifactFormat[]> = {
-  states: ['safetensors'],
-  serialization: ['torchscript', 'savedmodel', 'tfjs-layers'],
-  onnx: ['onnx'],
-};
 
 /**
  * Cells are ordered model → seed → binding, so the bindings of one seed run next to each other and a slow drift
@@ -31,7 +25,7 @@ export function planCampaign(spec: CampaignSpec, bindings: BindingDescriptor[], 
   const train: PlannedCell[] = [];
   const infer: PlannedCell[] = [];
   const isSource = (b: BindingDescriptor) => (spec.infer_sources === 'reference' ? b.reference : spec.infer_sources.includes(b.id));
-  const modes = (['states', 'serialization', 'onnx'] as const).filter((m) => spec.infer_modes.includes(m));
+  const modes = LOAD_MODE_IDS.filter((m) => spec.infer_modes.includes(m));
   for (const modelId of spec.models) {
     const base = preset.perModel[modelId]!;
     const hyper = {
@@ -48,7 +42,7 @@ export function planCampaign(spec: CampaignSpec, bindings: BindingDescriptor[], 
           const common = { model: modelId, seed, device, hyper, trainLimit, testLimit, dataOrder: spec.data_order, init: spec.init };
           const source = inferring && isSource(binding) && (spec.infer_seeds === 'all' || spec.infer_seeds.includes(seed));
           // A source exports everything some target might load; others keep the canonical weights only.
-          const artifacts = binding.capabilities.exports.filter((f) => f === 'safetensors' || source);
+          const artifacts = binding.capabilities.exports.filter((f) => CANONICAL_FORMATS.includes(f) || source);
           const cell: Cell = { ...common, key: '', binding: binding.id, mode: 'train', artifacts };
           cell.key = cellKey(cell);
           const skip = trainSkip(binding, modelId, device, installed, testLimit);
@@ -68,6 +62,9 @@ export function planCampaign(spec: CampaignSpec, bindings: BindingDescriptor[], 
   return [...train, ...infer];
 }
 
+/** The formats of the canonical weights, which every trained model keeps. */
+const CANONICAL_FORMATS = loadModeFormats(CANONICAL_LOAD_MODE);
+
 interface InferContext {
   common: Omit<Cell, 'key' | 'binding' | 'mode' | 'artifacts' | 'source'>;
   /** The source's train cell. */
@@ -85,11 +82,11 @@ function inferCell(ctx: InferContext, target: BindingDescriptor, source: InferSo
 }
 
 /** Why `target` cannot load any of the `written` formats of a load mode, or null when `format` was found. */
-function formatSkip(target: BindingDescriptor, writer: string, mode: LoadMode, written: ArtifactFormat[], format: ArtifactFormat | undefined): PlannedCell['skip'] {
+function formatSkip(target: BindingDescriptor, writer: string, mode: LoadMode, written: readonly ArtifactFormat[], format: ArtifactFormat | undefined): PlannedCell['skip'] {
   if (format) return null;
   return {
     status: 'not_supported',
-    reason: written.length ? `${target.id} loads none of the ${mode} formats ${writer} writes (${written.join(', ')})` : `${writer} writes no ${mode} format (${LOAD_MODE_FORMATS[mode].join(', ')})`,
+    reason: written.length ? `${target.id} loads none of the ${mode} formats ${writer} writes (${written.join(', ')})` : `${writer} writes no ${mode} format (${loadModeFormats(mode).join(', ')})`,
   };
 }
 
@@ -99,9 +96,9 @@ function sameFrameworkInfer(ctx: InferContext, targetList: BindingDescriptor[]):
   for (const target of targetList) {
     for (const loadMode of ctx.modes) {
       if (!targets(ctx.source, target, loadMode)) continue;
-      const written = LOAD_MODE_FORMATS[loadMode].filter((f) => ctx.source.capabilities.exports.includes(f));
+      const written = loadModeFormats(loadMode).filter((f) => ctx.source.capabilities.exports.includes(f));
       const format = written.find((f) => target.capabilities.loads.includes(f));
-      const source: InferSource = { binding: ctx.source.id, cellKey: ctx.sourceCell.key, loadMode, format: format ?? written[0] ?? LOAD_MODE_FORMATS[loadMode][0]! };
+      const source: InferSource = { binding: ctx.source.id, cellKey: ctx.sourceCell.key, loadMode, format: format ?? written[0] ?? loadModeFormats(loadMode)[0]! };
       out.push(inferCell(ctx, target, source, formatSkip(target, ctx.source.id, loadMode, written, format)));
     }
   }
@@ -112,7 +109,8 @@ function sameFrameworkInfer(ctx: InferContext, targetList: BindingDescriptor[]):
 function crossFrameworks(spec: CampaignSpec, chosen: BindingDescriptor[], source: BindingDescriptor, model: string): Framework[] {
   const when = spec.infer_cross_framework ?? 'untrained';
   if (when === 'never') return [];
-  const others = [...new Set(chosen.map((b) => b.framework))].filter((f) => f !== source.framework && f !== 'onnx');
+  // A neutral runtime has no framework of its own to carry a model into.
+  const others = [...new Set(chosen.filter((b) => !b.capabilities.runsAnyFramework).map((b) => b.framework))].filter((f) => f !== source.framework);
   if (when === 'always') return others;
   const trains = (b: BindingDescriptor) => b.capabilities.train.supported && b.capabilities.models.includes(model) && !b.capabilities.inferOnlyModels?.[model];
   // A framework none of whose bindings can even run the model (e.g. PyTorch and TensorFlow's reset_after=false GRU)
@@ -130,17 +128,16 @@ function crossFrameworkInfer(ctx: InferContext, framework: Framework, targetList
   const converter = bindings.find((b) => b.framework === framework && b.reference);
   const ordered = converter ? [...targetList.filter((t) => t === converter), ...targetList.filter((t) => t !== converter)] : targetList;
   const out: PlannedCell[] = [];
-  if (ctx.modes.includes('states')) {
-    const written: ArtifactFormat[] = ctx.source.capabilities.exports.includes('safetensors') ? ['safetensors'] : [];
+  if (ctx.modes.includes(CANONICAL_LOAD_MODE)) {
+    const written = CANONICAL_FORMATS.filter((f) => ctx.source.capabilities.exports.includes(f));
     for (const target of ordered) {
       const format = written.find((f) => target.capabilities.loads.includes(f));
-      const source: InferSource = { binding: ctx.source.id, cellKey: ctx.sourceCell.key, loadMode: 'states', format: 'safetensors' };
-      out.push(inferCell(ctx, target, source, formatSkip(target, ctx.source.id, 'states', written, format)));
+      out.push(inferCell(ctx, target, canonicalSource(ctx), formatSkip(target, ctx.source.id, CANONICAL_LOAD_MODE, written, format)));
     }
   }
   if (!ctx.modes.includes('serialization')) return out;
   const writer = converter?.id ?? `${framework}'s reference binding`;
-  const written = converter ? LOAD_MODE_FORMATS.serialization.filter((f) => converter.capabilities.exports.includes(f) && ordered.some((t) => t.capabilities.loads.includes(f))) : [];
+  const written = converter ? loadModeFormats('serialization').filter((f) => converter.capabilities.exports.includes(f) && ordered.some((t) => t.capabilities.loads.includes(f))) : [];
   let convertSkip: PlannedCell['skip'] = null;
   let convertKey = '';
   if (converter && written.length) {
@@ -150,29 +147,33 @@ function crossFrameworkInfer(ctx: InferContext, framework: Framework, targetList
       binding: converter.id,
       mode: 'convert',
       artifacts: written,
-      source: { binding: ctx.source.id, cellKey: ctx.sourceCell.key, loadMode: 'states', format: 'safetensors' },
+      source: canonicalSource(ctx),
     };
     convert.key = convertKey = cellKey(convert);
     convertSkip =
-      inferSkip(converter, convert.model, convert.device, ctx.installed, null, 'states') ??
-      (converter.capabilities.loads.includes('safetensors') && ctx.source.capabilities.exports.includes('safetensors')
+      inferSkip(converter, convert.model, convert.device, ctx.installed, null, CANONICAL_LOAD_MODE) ??
+      (CANONICAL_FORMATS.some((f) => converter.capabilities.loads.includes(f) && ctx.source.capabilities.exports.includes(f))
         ? null
         : { status: 'not_supported', reason: `${converter.id} cannot load ${ctx.source.id}'s canonical safetensors, so it cannot convert the model` });
     out.push({ ...convert, skip: convertSkip });
   }
   for (const target of ordered) {
     const format = written.find((f) => target.capabilities.loads.includes(f));
-    const source: InferSource = { binding: ctx.source.id, cellKey: ctx.sourceCell.key, loadMode: 'serialization', format: format ?? written[0] ?? LOAD_MODE_FORMATS.serialization[0]!, via: convertKey };
+    const source: InferSource = { binding: ctx.source.id, cellKey: ctx.sourceCell.key, loadMode: 'serialization', format: format ?? written[0] ?? loadModeFormats('serialization')[0]!, via: convertKey };
     const skip = convertSkip ? { status: convertSkip.status, reason: `the conversion by ${converter!.id} is skipped: ${convertSkip.reason}` } : formatSkip(target, writer, 'serialization', written, format);
     out.push(inferCell(ctx, target, source, skip));
   }
   return out;
 }
 
-/** Whether `target` belongs in the infer matrix of `source` for this mode. */
+/** The canonical weights of the source's model, as a convert or cross-framework cell loads them. */
+function canonicalSource(ctx: InferContext): InferSource {
+  return { binding: ctx.source.id, cellKey: ctx.sourceCell.key, loadMode: CANONICAL_LOAD_MODE, format: CANONICAL_FORMATS[0]! };
+}
+
+/** Whether `target` belongs in the infer matrix of `source` for this mode: its framework's bindings, and for a neutral export the neutral runtimes. */
 function targets(source: BindingDescriptor, target: BindingDescriptor, mode: LoadMode): boolean {
-  if (mode === 'onnx') return target.framework === source.framework || target.framework === 'onnx';
-  return target.framework === source.framework;
+  return target.framework === source.framework || (LOAD_MODES[mode].neutralExport && target.capabilities.runsAnyFramework === true);
 }
 
 function commonSkip(binding: BindingDescriptor, model: string, device: 'cpu' | 'cuda', installed: ReadonlySet<string>, testLimit: number | null, loadMode?: LoadMode): PlannedCell['skip'] {

@@ -116,7 +116,7 @@ export const presets: Readonly<Record<string, Preset>> = {
     description:
       'every model briefly, one seed, training then cross-binding inference (2 timed passes): LeNets as `quick`; VGG-16 1 epoch on the first 1,024 CIFAR-10 ' +
       'training images, first 200 test images; LSTM/GRUs 1 epoch on the first 128 IMDB training reviews, first 100 test reviews; ' +
-      'BERT (fine-tuned by pytorch/python, converted for the TensorFlow bindings) 1 epoch on the first 768 IMDB training reviews (24 batches of 32, Adam lr 1e-4), first 128 test reviews. ' +
+      'BERT (fine-tuned by PyTorch\'s Python binding, converted for the TensorFlow bindings) 1 epoch on the first 768 IMDB training reviews (24 batches of 32, Adam lr 1e-4), first 128 test reviews. ' +
       '27.4 minutes measured on a 2-core CPU with every installed binding (2026-11-29, 178 cells: LeNets 4 min, VGG-16 6, LSTM 6, GRUs 6.5, BERT 5); ' +
       'the subsets are sized so it stays under 30 minutes, so accuracies of the big models are near chance: it checks every path and gives rough timings',
     models: ALL_MODELS,

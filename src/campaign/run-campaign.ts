@@ -2,24 +2,20 @@
  * Runs a campaign: prepare inputs once, then each cell in its own process, persisting each result before the
  * next cell starts. Progress goes out as typed events; this module prints nothing.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { BindingDescriptor, ProbeResult } from '../bindings/binding.js';
+import { datasetTools } from '../bindings/index.js';
 import { prepareDataset, type PreparedDataset } from '../data/cache.js';
 import { prepareSharedOrder } from '../data/shared-order.js';
-import { BadInputError } from '../errors.js';
-import type { Home } from '../home.js';
+import { BadInputError } from '../base/errors.js';
+import type { Home } from '../base/home.js';
 import type { InferenceEvent, RunnerEvent } from '../protocol/events.js';
-import { writeJsonAtomic } from '../store/atomic.js';
 import { collectHostEnvironment } from '../store/environment.js';
-import { indexCampaign, indexRun, openIndex } from '../store/index-db.js';
-import { beginRunDir, readRunDir, runPaths, writeResult, type InferSourceResult, type RunPaths, type RunResultFile, type StoredRun } from '../store/run-dir.js';
+import { ResultStore, type InferSourceResult, type RunResultFile, type RunStart, type StoredRun } from '../store/result-store.js';
 import { summarizeRun } from '../store/run-result.js';
 import { prepareSharedInit } from '../weights/shared-init.js';
 import { models as zooModels } from '../zoo/models.js';
 import { buildExportRequest, buildInferRequest, buildTrainRequest } from './build-request.js';
-import { cellKey } from './cell.js';
-import { checkInference, maxAbsLogitDiff } from './infer-check.js';
 import type { RunnerRequest } from '../protocol/request.js';
 import { LocalExecutor } from './executors/local.js';
 import type { Executor } from './executors/executor.js';
@@ -54,12 +50,6 @@ export interface CampaignOutcome {
   failed: number;
 }
 
-interface CampaignFile {
-  id: string;
-  created: string;
-  spec: CampaignSpec;
-}
-
 export function newCampaignId(spec: CampaignSpec, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
   return spec.name ?? `${spec.preset}-${stamp}`;
@@ -67,9 +57,7 @@ export function newCampaignId(spec: CampaignSpec, now = new Date()): string {
 
 /** The spec a campaign was started with, for `--resume`. */
 export function readCampaignSpec(home: Home, id: string): CampaignSpec {
-  const path = join(home.store, 'runs', id, 'campaign.json');
-  if (!existsSync(path)) throw new BadInputError(`no campaign '${id}' in ${home.store}: \`bindbench runs list\` shows the campaigns`);
-  return (JSON.parse(readFileSync(path, 'utf8')) as CampaignFile).spec;
+  return ResultStore.with(home.store, (store) => store.readCampaign(id).spec as CampaignSpec);
 }
 
 export async function probeAll(bindings: BindingDescriptor[], home: Home): Promise<Map<string, ProbeResult>> {
@@ -84,60 +72,73 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignOutcom
   const installed = new Set([...probes].filter(([, p]) => p.installed).map(([id]) => id));
   const cells = planCampaign(spec, bindings, installed);
   const id = opts.id ?? newCampaignId(spec);
-  const dir = join(home.store, 'runs', id);
-  if (!opts.resume && existsSync(join(dir, 'campaign.json'))) {
-    throw new BadInputError(`campaign '${id}' already exists: continue it with \`bindbench run --resume ${id}\` or choose another name`);
+  const store = ResultStore.open(home.store);
+  try {
+    const dir = store.campaignDir(id);
+    if (!opts.resume && store.hasCampaign(id)) {
+      throw new BadInputError(`campaign '${id}' already exists: continue it with \`bindbench run --resume ${id}\` or choose another name`);
+    }
+    const complete = (cell: PlannedCell): RunResultFile | null => {
+      const run = store.readRun(id, cell.key);
+      return run && run.result.status !== 'failed' ? run.result : null;
+    };
+    const toRun = cells.filter((c) => !opts.resume || !complete(c));
+    opts.onEvent?.({ type: 'planned', campaign: id, cells, toRun: toRun.length });
+    if (opts.dryRun) return { id, dir, cells, results: [], failed: 0 };
+    if (cells.length === 0) throw new BadInputError('the campaign has no cells: no binding is installed (run `bindbench setup`) or the spec selects none');
+    store.createCampaign(id, spec);
+    const results = await runCells({ ...opts, store, id, cells, probes, complete, total: toRun.length });
+    return { id, dir, cells, results, failed: results.filter((r) => r.status === 'failed').length };
+  } finally {
+    store.close();
   }
-  const complete = (cell: PlannedCell): RunResultFile | null => {
-    const run = readRunDir(runPaths(home.store, id, cell.key));
-    return run && run.result.status !== 'failed' ? run.result : null;
-  };
-  const toRun = cells.filter((c) => !opts.resume || !complete(c));
-  opts.onEvent?.({ type: 'planned', campaign: id, cells, toRun: toRun.length });
-  if (opts.dryRun) return { id, dir, cells, results: [], failed: 0 };
-  if (cells.length === 0) throw new BadInputError('the campaign has no cells: no binding is installed (run `bindbench setup`) or the spec selects none');
+}
 
-  const created = new Date().toISOString();
-  if (!existsSync(join(dir, 'campaign.json'))) writeJsonAtomic(join(dir, 'campaign.json'), { id, created, spec } satisfies CampaignFile);
-  const db = openIndex(home.store);
-  indexCampaign(db, id, created, spec);
+interface CellsContext extends CampaignOptions {
+  store: ResultStore;
+  id: string;
+  cells: PlannedCell[];
+  probes: Map<string, ProbeResult>;
+  complete(cell: PlannedCell): RunResultFile | null;
+  total: number;
+}
+
+/** The campaign loop: each cell in turn, its result stored and indexed before the next one starts. */
+async function runCells(opts: CellsContext): Promise<RunResultFile[]> {
+  const { home, spec, bindings, store, id, cells, probes } = opts;
 
   // Inputs are prepared once and shared by every cell that needs them.
+  const tools = datasetTools(bindings);
   const datasets = new Map<string, PreparedDataset>();
   const dataFor = (datasetId: string): PreparedDataset => {
     let d = datasets.get(datasetId);
-    if (!d) datasets.set(datasetId, (d = prepareDataset(home, datasetId, { dataDir: spec.data_dir ?? undefined })));
+    if (!d) datasets.set(datasetId, (d = prepareDataset(home, datasetId, { dataDir: spec.data_dir ?? undefined, tools })));
     return d;
   };
   const host = collectHostEnvironment();
   const executor = opts.executor ?? new LocalExecutor();
   const results: RunResultFile[] = [];
   let index = 0;
-  try {
-    for (const cell of cells) {
-      const done = opts.resume ? complete(cell) : null;
-      if (done) {
-        results.push(done);
-        opts.onEvent?.({ type: 'cell-skipped', cell, reason: 'complete' });
-        continue;
-      }
-      index++;
-      opts.onEvent?.({ type: 'cell-start', cell, index, total: toRun.length });
-      const binding = bindings.find((b) => b.id === cell.binding)!;
-      const result = await runCell({ home, campaign: id, cell, binding, probe: probes.get(binding.id)!, host, spec, executor, dataFor, onEvent: opts.onEvent });
-      results.push(result);
-      const run = readRunDir(runPaths(home.store, id, cell.key));
-      if (run) indexRun(db, run);
-      opts.onEvent?.({ type: 'cell-end', cell, result, index, total: toRun.length });
+  for (const cell of cells) {
+    const done = opts.resume ? opts.complete(cell) : null;
+    if (done) {
+      results.push(done);
+      opts.onEvent?.({ type: 'cell-skipped', cell, reason: 'complete' });
+      continue;
     }
-  } finally {
-    db.close();
+    index++;
+    opts.onEvent?.({ type: 'cell-start', cell, index, total: opts.total });
+    const binding = bindings.find((b) => b.id === cell.binding)!;
+    const result = await runCell({ home, store, campaign: id, cell, binding, probe: probes.get(binding.id)!, host, spec, executor, dataFor, onEvent: opts.onEvent });
+    results.push(result);
+    opts.onEvent?.({ type: 'cell-end', cell, result, index, total: opts.total });
   }
-  return { id, dir, cells, results, failed: results.filter((r) => r.status === 'failed').length };
+  return results;
 }
 
 interface CellContext {
   home: Home;
+  store: ResultStore;
   campaign: string;
   cell: PlannedCell;
   binding: BindingDescriptor;
@@ -150,24 +151,16 @@ interface CellContext {
 }
 
 async function runCell(ctx: CellContext): Promise<RunResultFile> {
-  const { home, campaign, cell, binding } = ctx;
-  const paths = beginRunDir(home.store, campaign, cell.key);
+  const { home, store, campaign, cell, binding } = ctx;
+  const paths = store.beginRun(campaign, cell.key);
   const runId = `${campaign}/${cell.key}`;
   const model = zooModels[cell.model]!;
-  const started = new Date().toISOString();
   const { skip, ...plainCell } = cell;
-  const base = {
-    run_id: runId,
-    campaign,
-    cell: plainCell,
-    framework: binding.framework,
-    language: binding.language,
-    started,
-    data_source: '',
-  };
-  writeJsonAtomic(paths.environment, { host: ctx.host, binding: { id: binding.id, library: binding.library, probe: ctx.probe } });
+  const start: RunStart = { run_id: runId, campaign, cell: plainCell, framework: binding.framework, language: binding.language, started: new Date().toISOString(), data_source: '' };
+  const environment = { host: ctx.host, binding: { id: binding.id, library: binding.library, probe: ctx.probe } };
+  store.writeRunFile(paths, 'environment', environment);
 
-  if (skip) return writeSkipped(paths, base, skip.status, skip.reason);
+  if (skip) return store.finishRun(paths, start, skip);
 
   const data = ctx.dataFor(model.dataset);
   const n = cell.trainLimit ? Math.min(cell.trainLimit, data.train.n) : data.train.n;
@@ -175,23 +168,13 @@ async function runCell(ctx: CellContext): Promise<RunResultFile> {
   let sourceRun: StoredRun | null = null;
   let request: RunnerRequest;
   if ((cell.mode === 'infer' || cell.mode === 'convert') && cell.source) {
-    sourceRun = readRunDir(runPaths(home.store, campaign, cell.source.cellKey));
-    // Cross-framework serialization loads what a convert cell wrote; the source run is still what it is judged against.
-    const holderKey = cell.source.via ?? cell.source.cellKey;
-    const holder = cell.source.via ? readRunDir(runPaths(home.store, campaign, cell.source.via)) : sourceRun;
-    const artifact = holder?.result.artifacts[cell.source.format];
-    if (!sourceRun || sourceRun.result.status !== 'ok' || !holder || holder.result.status !== 'ok' || !artifact) {
-      const missing = !sourceRun || sourceRun.result.status !== 'ok' ? { key: cell.source.cellKey, run: sourceRun } : !holder || holder.result.status !== 'ok' ? { key: holderKey, run: holder } : null;
-      const why = missing
-        ? `the ${missing.key === cell.source.via ? 'conversion' : 'source'} run ${missing.key} has no complete result (${missing.run?.result.status ?? 'missing'}${missing.run?.result.reason ? `: ${missing.run.result.reason}` : ''})`
-        : `the run ${holderKey} wrote no ${cell.source.format} artifact`;
-      return writeSkipped(paths, base, missing ? 'not_available' : 'not_supported', why);
-    }
-    const weights = { format: cell.source.format, path: join(holder.paths.dir, artifact) };
+    sourceRun = store.readRun(campaign, cell.source.cellKey);
+    const loaded = loadedArtifact(store, campaign, cell, sourceRun);
+    if ('status' in loaded) return store.finishRun(paths, start, loaded);
     request =
       cell.mode === 'convert'
-        ? buildExportRequest(cell, { runId, model, data, outputDir: paths.artifacts, weights })
-        : buildInferRequest(cell, { runId, model, data, outputDir: paths.artifacts, weights, repetitions: ctx.spec.inference_repetitions });
+        ? buildExportRequest(cell, { runId, model, data, outputDir: paths.artifacts, weights: loaded })
+        : buildInferRequest(cell, { runId, model, data, outputDir: paths.artifacts, weights: loaded, repetitions: ctx.spec.inference_repetitions });
   } else {
     request = buildTrainRequest(cell, {
       runId,
@@ -203,7 +186,7 @@ async function runCell(ctx: CellContext): Promise<RunResultFile> {
       recordStepLosses: ctx.spec.record_step_losses,
     });
   }
-  writeJsonAtomic(paths.request, request);
+  store.writeRunFile(paths, 'request', request);
   const outcome = await ctx.executor.execute({
     launch: binding.launch(home, paths.request),
     eventsFile: paths.events,
@@ -212,15 +195,13 @@ async function runCell(ctx: CellContext): Promise<RunResultFile> {
     onEvent: (event) => ctx.onEvent?.({ type: 'cell-event', cell, event }),
   });
   const summary = summarizeRun(outcome.events, outcome);
-  if (summary.start) writeJsonAtomic(paths.environment, { host: ctx.host, binding: { id: binding.id, library: binding.library, probe: ctx.probe }, runner: summary.start });
-  const result: RunResultFile = {
-    ...base,
+  if (summary.start) store.writeRunFile(paths, 'environment', { ...environment, runner: summary.start });
+  return store.finishRun(paths, start, {
     status: summary.status,
     reason: summary.reason,
     exit_code: outcome.exitCode,
     signal: outcome.signal,
     stderr_tail: summary.status === 'ok' ? '' : outcome.stderrTail,
-    finished: new Date().toISOString(),
     final_train_accuracy: summary.finalTrainAccuracy,
     final_test_accuracy: summary.finalTestAccuracy,
     train_seconds: summary.trainSeconds,
@@ -229,48 +210,38 @@ async function runCell(ctx: CellContext): Promise<RunResultFile> {
     mean_inference_seconds: summary.meanInferenceSeconds,
     artifacts: Object.fromEntries(summary.artifacts.map((a) => [a.format, relative(paths.dir, a.path)])),
     data_source: `${data.source}${n < data.train.n ? `; first ${n} of ${data.train.n} training examples` : ''}${testN < data.test.n ? `; first ${testN} of ${data.test.n} test examples` : ''}`,
-    source: sourceRun && cell.source && cell.mode === 'infer' ? inferSourceResult(home, campaign, cell, sourceRun, summary.inferences, testN) : null,
-  };
-  writeResult(paths, result);
-  return result;
+    source: sourceRun && cell.source && cell.mode === 'infer' ? inferSourceFacts(cell, sourceRun, summary.inferences, testN) : null,
+  });
 }
 
-function inferSourceResult(home: Home, campaign: string, cell: PlannedCell, sourceRun: StoredRun, inferences: InferenceEvent[], testN: number): InferSourceResult {
+/**
+ * The artifact an infer or convert cell loads: the source run's own, or for a cross-framework serialization the one
+ * a convert cell wrote (the source run is still what the load is judged against). When it is missing, why.
+ */
+function loadedArtifact(store: ResultStore, campaign: string, cell: PlannedCell, sourceRun: StoredRun | null): { format: PlannedCell['artifacts'][number]; path: string } | { status: 'not_available' | 'not_supported'; reason: string } {
+  const src = cell.source!;
+  const holderKey = src.via ?? src.cellKey;
+  const holder = src.via ? store.readRun(campaign, src.via) : sourceRun;
+  const artifact = holder?.result.artifacts[src.format];
+  if (sourceRun && sourceRun.result.status === 'ok' && holder && holder.result.status === 'ok' && artifact) return { format: src.format, path: join(holder.paths.dir, artifact) };
+  const missing = !sourceRun || sourceRun.result.status !== 'ok' ? { key: src.cellKey, run: sourceRun } : !holder || holder.result.status !== 'ok' ? { key: holderKey, run: holder } : null;
+  if (!missing) return { status: 'not_supported', reason: `the run ${holderKey} wrote no ${src.format} artifact` };
+  const what = missing.key === src.via ? 'conversion' : 'source';
+  return { status: 'not_available', reason: `the ${what} run ${missing.key} has no complete result (${missing.run?.result.status ?? 'missing'}${missing.run?.result.reason ? `: ${missing.run.result.reason}` : ''})` };
+}
+
+/** What an infer cell loaded and what it and its source scored; the analysis judges reproduction from these. */
+function inferSourceFacts(cell: PlannedCell, sourceRun: StoredRun, inferences: InferenceEvent[], testN: number): InferSourceResult {
   const src = cell.source!;
   const acc = sourceRun.result.final_test_accuracy;
-  const sourceCorrect = acc === null ? null : Math.round(acc * testN);
-  // The reference logits are the source binding loading its own weights (states), when that cell ran.
-  const selfKey = cellKey({ ...cell, binding: src.binding, source: { ...src, loadMode: 'states' } });
-  const self = readRunDir(runPaths(home.store, campaign, selfKey));
-  const logitsOf = (events: RunnerEvent[]) => events.find((e): e is InferenceEvent => e.type === 'inference' && e.split === 'test' && e.logits_path !== undefined)?.logits_path;
+  const timed = inferences.filter((e) => e.split === 'test' && e.repetition >= 0);
   return {
     run_id: sourceRun.result.run_id,
     binding: src.binding,
     load_mode: src.loadMode,
     format: src.format,
-    correct: sourceCorrect,
-    ...checkInference(inferences, sourceCorrect),
-    max_abs_logit_diff: self ? maxAbsLogitDiff(logitsOf(self.events), logitsOf(inferences)) : null,
+    correct: acc === null ? null : Math.round(acc * testN),
+    target_correct: timed[0]?.correct ?? null,
+    train_correct: inferences.find((e) => e.split === 'train')?.correct ?? null,
   };
-}
-
-function writeSkipped(paths: RunPaths, base: Omit<RunResultFile, 'status' | 'reason' | 'exit_code' | 'signal' | 'stderr_tail' | 'finished' | 'final_train_accuracy' | 'final_test_accuracy' | 'train_seconds' | 'wall_seconds' | 'process_seconds' | 'mean_inference_seconds' | 'artifacts'>, status: RunResultFile['status'], reason: string): RunResultFile {
-  const result: RunResultFile = {
-    ...base,
-    status,
-    reason,
-    exit_code: null,
-    signal: null,
-    stderr_tail: '',
-    finished: new Date().toISOString(),
-    final_train_accuracy: null,
-    final_test_accuracy: null,
-    train_seconds: null,
-    wall_seconds: null,
-    process_seconds: 0,
-    mean_inference_seconds: null,
-    artifacts: {},
-  };
-  writeResult(paths, result);
-  return result;
 }

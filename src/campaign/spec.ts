@@ -2,10 +2,11 @@
  * The campaign spec: what a user writes (`WrittenSpec`, YAML/JSON or flags) and what it resolves to (`CampaignSpec`).
  * Validation errors name the field and the allowed values.
  */
+import { LOAD_MODE_IDS, type LoadMode } from '../protocol/load-modes.js';
 import { readFileSync, existsSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../base/errors.js';
 import { models as zooModels } from '../zoo/models.js';
 import { presets, STUDY_SEEDS } from './presets.js';
 
@@ -32,7 +33,7 @@ export const writtenSpecSchema = z
     experiments: z.array(z.enum(['train', 'infer'])).nonempty().optional(),
     /** Bindings whose trained models the infer experiment loads elsewhere: "reference" (the Python ones) or ids. */
     infer_sources: z.union([z.literal('reference'), z.array(z.string()).nonempty()]).optional(),
-    infer_modes: z.array(z.enum(['states', 'serialization', 'onnx'])).nonempty().optional(),
+    infer_modes: z.array(z.enum(LOAD_MODE_IDS)).nonempty().optional(),
     /** Seeds whose trained models the infer experiment loads (default: every seed). */
     infer_seeds: z.union([z.literal('all'), z.array(z.number().int().nonnegative()).nonempty()]).optional(),
     /** Timed passes over the test set per inference cell (after one untimed warm-up). */
@@ -62,7 +63,7 @@ export interface CampaignSpec {
   record_step_losses: number;
   experiments: Array<'train' | 'infer'>;
   infer_sources: 'reference' | string[];
-  infer_modes: Array<'states' | 'serialization' | 'onnx'>;
+  infer_modes: LoadMode[];
   infer_seeds: number[] | 'all';
   inference_repetitions: number;
   /** Absent in campaigns planned before it existed: read as `untrained`. */
@@ -122,7 +123,7 @@ export function resolveSpec(written: unknown, knownBindings: string[]): Campaign
     record_step_losses: w.record_step_losses ?? 0,
     experiments: [...new Set(w.experiments ?? preset.defaults?.experiments ?? (['train'] as const))],
     infer_sources: w.infer_sources ?? 'reference',
-    infer_modes: [...new Set(w.infer_modes ?? (['states', 'serialization', 'onnx'] as const))],
+    infer_modes: [...new Set(w.infer_modes ?? LOAD_MODE_IDS)],
     inference_repetitions: w.inference_repetitions ?? preset.defaults?.inference_repetitions ?? 5,
     infer_seeds: w.infer_seeds ?? 'all',
     infer_cross_framework: w.infer_cross_framework ?? 'untrained',

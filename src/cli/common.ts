@@ -1,7 +1,7 @@
 /** Flag parsing shared by the commands: the home folder and comma lists. */
 import type { Command } from 'commander';
-import { BadInputError } from '../errors.js';
-import { resolveHome, type Home } from '../home.js';
+import { BadInputError } from '../base/errors.js';
+import { resolveHome, type Home } from '../base/home.js';
 
 export function homeOf(cmd: Command): Home {
   return resolveHome(cmd.optsWithGlobals().home as string);
@@ -28,6 +28,14 @@ export function positiveNumber(flag: string) {
   };
 }
 
-export function printJson(value: unknown): void {
-  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+/** `--alpha`: a family-wise significance level. */
+export function alphaOf(value: string): number {
+  const a = Number(value);
+  if (!(a > 0 && a < 1)) throw new BadInputError(`--alpha: '${value}' is not a number strictly between 0 and 1`);
+  return a;
+}
+
+/** `--campaign <id>` repeated: every value, in order. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }

@@ -2,8 +2,10 @@
 import type { Command } from 'commander';
 import { datasetStatus, prepareDataset } from '../data/cache.js';
 import { datasets } from '../data/datasets.js';
+import { datasetTools } from '../bindings/index.js';
 import { fetchDataset } from '../data/fetch.js';
-import { homeOf, printJson } from './common.js';
+import { homeOf } from './common.js';
+import { emit } from './output.js';
 
 const ids = () => Object.keys(datasets).join('|');
 
@@ -20,10 +22,9 @@ export function registerData(program: Command): void {
     .option('--force', 'rebuild the cache even if it exists')
     .option('--json', 'print JSON')
     .action((dataset: string | undefined, o, cmd: Command) => {
-      const prepared = prepareDataset(homeOf(cmd), dataset ?? 'mnist', { dataDir: o.dataDir, force: Boolean(o.force) });
-      if (o.json) return printJson(prepared);
+      const prepared = prepareDataset(homeOf(cmd), dataset ?? 'mnist', { dataDir: o.dataDir, force: Boolean(o.force), tools: datasetTools() });
       const extra = Object.entries(prepared.files).map(([name, f]) => `\n  ${name.padEnd(5)} ${f.path}`).join('');
-      process.stdout.write(`${prepared.id}: ${prepared.source}\n  train ${prepared.train.n} examples  ${prepared.train.path}\n  test  ${prepared.test.n} examples  ${prepared.test.path}${extra}\n`);
+      emit({ data: prepared, text: `${prepared.id}: ${prepared.source}\n  train ${prepared.train.n} examples  ${prepared.train.path}\n  test  ${prepared.test.n} examples  ${prepared.test.path}${extra}\n` }, o.json);
     });
   data
     .command('fetch <dataset>')
@@ -33,9 +34,8 @@ export function registerData(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (dataset: string, o, cmd: Command) => {
       const r = await fetchDataset(homeOf(cmd), dataset, { url: o.url, force: Boolean(o.force) });
-      if (o.json) return printJson(r);
       const what = r.alreadyThere ? 'already fetched' : `downloaded ${mib(r.bytes)}, MD5 ${r.md5} verified`;
-      process.stdout.write(`${dataset}: ${what} from ${r.url}\n  ${r.dir}: ${r.files.length} batches\n  next: bindbench data prepare ${dataset}\n`);
+      emit({ data: r, text: `${dataset}: ${what} from ${r.url}\n  ${r.dir}: ${r.files.length} batches\n  next: bindbench data prepare ${dataset}\n` }, o.json);
     });
   data
     .command('list')
@@ -43,16 +43,15 @@ export function registerData(program: Command): void {
     .option('--data-dir <dir>', 'resolve sources as a run with this --data-dir would')
     .option('--json', 'print JSON')
     .action((o, cmd: Command) => {
-      const status = datasetStatus(homeOf(cmd), { dataDir: o.dataDir });
-      if (o.json) return printJson(status);
-      for (const s of status) {
-        process.stdout.write(`${s.id}  ${s.title}\n`);
-        process.stdout.write(s.location ? `  raw data: ${s.location}\n` : `  raw data: none (${s.unavailable})\n`);
-        process.stdout.write(
-          s.cached
-            ? `  cache: ${s.cached.train} train + ${s.cached.test} test, ${mib(s.cached.bytes)}, ${s.cached.dir}\n  source: ${s.cached.source}\n`
-            : `  cache: not prepared (bindbench data prepare ${s.id})\n`,
-        );
-      }
+      const status = datasetStatus(homeOf(cmd), { dataDir: o.dataDir, tools: datasetTools() });
+      const text = status
+        .map(
+          (s) =>
+            `${s.id}  ${s.title}\n` +
+            (s.location ? `  raw data: ${s.location}\n` : `  raw data: none (${s.unavailable})\n`) +
+            (s.cached ? `  cache: ${s.cached.train} train + ${s.cached.test} test, ${mib(s.cached.bytes)}, ${s.cached.dir}\n  source: ${s.cached.source}\n` : `  cache: not prepared (bindbench data prepare ${s.id})\n`),
+        )
+        .join('');
+      emit({ data: status, text }, o.json);
     });
 }

@@ -4,7 +4,8 @@ import { bindings } from '../bindings/index.js';
 import { probeAll } from '../campaign/run-campaign.js';
 import { collectHostEnvironment } from '../store/environment.js';
 import { renderTextTable } from '../report/text-table.js';
-import { homeOf, printJson } from './common.js';
+import { homeOf } from './common.js';
+import { emit } from './output.js';
 
 export function registerDoctor(program: Command): void {
   program
@@ -16,15 +17,16 @@ export function registerDoctor(program: Command): void {
       const probes = await probeAll([...bindings], home);
       const rows = bindings.map((b) => ({ id: b.id, library: b.library, language: b.language, ...probes.get(b.id)! }));
       const host = collectHostEnvironment();
-      if (o.json) return printJson({ home: home.root, host, bindings: rows });
-      process.stdout.write(`state folder: ${home.root}\nhost: ${host.os}, ${host.cpu}, ${host.cores} cores, GPU: ${host.gpu ?? 'none found (nvidia-smi)'}\n\n`);
-      process.stdout.write(
-        renderTextTable(
-          ['binding', 'library', 'status', 'versions'],
-          rows.map((r) => [r.id, r.library, r.installed ? 'installed' : 'not installed', Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(', ') || '—']),
-        ) + '\n',
+      const table = renderTextTable(
+        ['binding', 'library', 'status', 'versions'],
+        rows.map((r) => [r.id, r.library, r.installed ? 'installed' : 'not installed', Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(', ') || '—']),
       );
       const missing = rows.filter((r) => !r.installed);
-      if (missing.length) process.stdout.write('\n' + missing.map((r) => `${r.id}: ${r.detail}`).join('\n') + '\n');
+      const text = [
+        `state folder: ${home.root}\nhost: ${host.os}, ${host.cpu}, ${host.cores} cores, GPU: ${host.gpu ?? 'none found (nvidia-smi)'}\n\n`,
+        `${table}\n`,
+        missing.length ? '\n' + missing.map((r) => `${r.id}: ${r.detail}`).join('\n') + '\n' : '',
+      ].join('');
+      emit({ data: { home: home.root, host, bindings: rows }, text }, o.json);
     });
 }

@@ -2,11 +2,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { BadInputError } from '../errors.js';
-import { importerById, importers, writeImportedCampaign, type ImportOutcome } from '../importers/index.js';
-import { homeOf, printJson } from './common.js';
+import { BadInputError } from '../base/errors.js';
+import { importerById, importers, writeImportedCampaign, type ImportOutcome, type UnparsedFile } from '../importers/index.js';
+import { homeOf } from './common.js';
+import { emit } from './output.js';
 
-function renderOutcome(o: ImportOutcome): string {
+function renderOutcome(o: ImportOutcome & { unparsed: UnparsedFile[] }): string {
   const lines = [
     `imported ${o.trainRuns} training runs and ${o.inferRuns} inference runs into campaign '${o.campaign}'${o.replaced ? ' (replacing the earlier import)' : ''}`,
     `runs: ${o.dir}`,
@@ -32,7 +33,6 @@ export function registerImport(program: Command): void {
       const campaign = o.campaign ?? importer.id;
       const imported = importer.read(folder, campaign);
       const outcome = writeImportedCampaign(homeOf(cmd).store, campaign, imported);
-      if (o.json) printJson(outcome);
-      else process.stdout.write(renderOutcome(outcome));
+      emit({ data: outcome, text: renderOutcome(outcome) }, o.json);
     });
 }

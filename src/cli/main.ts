@@ -3,41 +3,54 @@
  * (0 ok, 1 failures inside a campaign, 2 bad input).
  */
 import { Command, CommanderError } from 'commander';
-import { BadInputError, CampaignFailedError } from '../errors.js';
-import { registerRun } from './run.js';
-import { registerRuns } from './runs.js';
-import { registerDoctor } from './doctor.js';
-import { registerSetup } from './setup.js';
-import { registerData } from './data.js';
-import { registerImport } from './import.js';
-import { registerAnalyze } from './analyze.js';
-import { registerReport } from './report.js';
-import { registerServe } from './serve.js';
+import { BadInputError, CampaignFailedError } from '../base/errors.js';
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Each command's module, loaded only when that command runs: the store's native SQLite module, the bindings'
+ * probes and the report's renderers cost start-up time a `bindbench doctor` or `--help` should not pay for all.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  run: async () => (await import('./run.js')).registerRun,
+  runs: async () => (await import('./runs.js')).registerRuns,
+  doctor: async () => (await import('./doctor.js')).registerDoctor,
+  setup: async () => (await import('./setup.js')).registerSetup,
+  data: async () => (await import('./data.js')).registerData,
+  import: async () => (await import('./import.js')).registerImport,
+  analyze: async () => (await import('./analyze.js')).registerAnalyze,
+  report: async () => (await import('./report.js')).registerReport,
+  serve: async () => (await import('./serve.js')).registerServe,
+};
+
+/** Global options that take a value, so their value is not taken for the command's name. */
+const GLOBAL_VALUE_OPTIONS = new Set(['--home']);
+
+/** The command an argument list names, or null (help, a typo): then every command is registered, for the help. */
+function commandOf(argv: readonly string[]): string | null {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (GLOBAL_VALUE_OPTIONS.has(a)) i++;
+    else if (!a.startsWith('-')) return Object.hasOwn(COMMANDS, a) ? a : null;
+  }
+  return null;
+}
+
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('bindbench')
     .description('Measure what the language binding of an ML framework does to correctness and time cost')
     .option('--home <dir>', 'state folder (environments, data cache, result store)', process.env.BINDBENCH_HOME ?? '.bindbench')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [
-    registerRun,
-    registerRuns,
-    registerDoctor,
-    registerSetup,
-    registerData,
-    registerImport,
-    registerAnalyze,
-    registerReport,
-    registerServe,
-  ]) register(program);
+  const name = commandOf(argv);
+  for (const load of name ? [COMMANDS[name]!] : Object.values(COMMANDS)) (await load())(program);
   program.commands.forEach((c) => c.exitOverride());
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv, { from: 'user' });
+    await (await buildProgram(argv)).parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {

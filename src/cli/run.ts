@@ -3,9 +3,12 @@ import type { Command } from 'commander';
 import { bindings, bindingIds } from '../bindings/index.js';
 import { readCampaignSpec, runCampaign } from '../campaign/run-campaign.js';
 import { readSpecFile, resolveSpec, type WrittenSpec } from '../campaign/spec.js';
-import { CampaignFailedError } from '../errors.js';
-import { renderCampaignSummary, renderInferenceSummary, summarizeCampaign, summarizeInference } from '../report/campaign-summary.js';
-import { commaList, homeOf, intList, positiveNumber, printJson } from './common.js';
+import { CampaignFailedError } from '../base/errors.js';
+import { summarizeInference, summarizeTraining } from '../analysis/campaign-summary.js';
+import { renderCampaignSummary, renderInferenceSummary } from '../report/campaign-summary.js';
+import { ResultStore } from '../store/result-store.js';
+import { commaList, homeOf, intList, positiveNumber } from './common.js';
+import { emit } from './output.js';
 import { progressPrinter } from './progress.js';
 
 export function registerRun(program: Command): void {
@@ -81,18 +84,18 @@ export function registerRun(program: Command): void {
         onEvent: o.json ? undefined : progressPrinter(),
       });
       if (o.dryRun) {
-        printJson({ campaign: outcome.id, spec, cells: outcome.cells });
+        emit({ data: { campaign: outcome.id, spec, cells: outcome.cells }, text: '' }, true);
         return;
       }
-      const referenceOf = (fw: string) => bindings.find((b) => b.framework === fw && b.reference)?.id;
-      const rows = summarizeCampaign(outcome.results, referenceOf);
-      const inferRows = summarizeInference(outcome.results, referenceOf);
-      if (o.json) printJson({ campaign: outcome.id, dir: outcome.dir, failed: outcome.failed, summary: rows, inference: inferRows, results: outcome.results });
-      else {
-        process.stdout.write(`\nTraining\n\n${renderCampaignSummary(rows)}\n`);
-        if (inferRows.length) process.stdout.write(`\nCross-binding inference (test set)\n\n${renderInferenceSummary(inferRows)}\n`);
-        process.stdout.write(`\nresults: ${outcome.dir}\n`);
-      }
+      const records = ResultStore.with(home.store, (store) => store.runs(outcome.id));
+      const rows = summarizeTraining(records);
+      const inferRows = summarizeInference(records);
+      const text = [
+        `\nTraining\n\n${renderCampaignSummary(rows)}\n`,
+        inferRows.length ? `\nCross-binding inference (test set)\n\n${renderInferenceSummary(inferRows)}\n` : '',
+        `\nresults: ${outcome.dir}\n`,
+      ].join('');
+      emit({ data: { campaign: outcome.id, dir: outcome.dir, failed: outcome.failed, summary: rows, inference: inferRows, results: outcome.results }, text }, o.json);
       if (outcome.failed > 0) throw new CampaignFailedError(`${outcome.failed} of ${outcome.results.length} cells failed; rerun them with \`bindbench run --resume ${outcome.id}\``);
     });
 }

@@ -1,23 +1,100 @@
-/** `bindbench runs`: list and show stored runs; rebuild and verify the index. */
+/** `bindbench runs`: list, show and export stored runs; rebuild and verify the index. */
 import type { Command } from 'commander';
-import { BadInputError } from '../errors.js';
-import { openIndex, rebuildIndex, verifyIndex } from '../store/index-db.js';
+import { BadInputError } from '../base/errors.js';
+import { ResultStore, type ExportRow, type StoredRun } from '../store/result-store.js';
 import { renderTextTable } from '../report/text-table.js';
-import { homeOf, printJson } from './common.js';
-import { readRunDir, runPaths } from '../store/run-dir.js';
+import type { Home } from '../base/home.js';
+import { collect, homeOf } from './common.js';
+import { emit, type CommandResult } from './output.js';
 
-interface RunRow {
-  id: string;
-  campaign: string;
-  model: string;
-  binding: string;
-  seed: number;
-  device: string;
-  mode: string;
-  status: string;
-  reason: string | null;
-  final_test_accuracy: number | null;
-  train_seconds: number | null;
+export function listCommand(home: Home, campaign?: string): CommandResult {
+  return ResultStore.with(home.store, (store) => {
+    if (!campaign) {
+      const rows = store.listCampaigns().reverse();
+      return {
+        data: rows.map((r) => ({ id: r.id, created: r.created, runs: r.runs, ok: r.ok, failed: r.failed })),
+        text: renderTextTable(['campaign', 'created', 'runs', 'ok', 'failed'], rows.map((r) => [r.id, r.created, String(r.runs), String(r.ok), String(r.failed)])) + '\n',
+      };
+    }
+    const rows = store.runs(campaign).map((r) => ({
+      id: r.id,
+      campaign: r.campaign,
+      model: r.model,
+      binding: r.binding,
+      seed: r.seed,
+      device: r.device,
+      mode: r.mode,
+      status: r.status,
+      reason: r.reason,
+      final_test_accuracy: r.finalTestAccuracy,
+      train_seconds: r.trainSeconds,
+    }));
+    if (rows.length === 0) throw new BadInputError(`no runs for campaign '${campaign}': \`bindbench runs list\` shows the campaigns`);
+    return {
+      data: rows,
+      text: renderTextTable(['run', 'status', 'test acc', 'train s'], rows.map((r) => [r.id, r.status, r.final_test_accuracy?.toFixed(4) ?? '—', r.train_seconds?.toFixed(2) ?? '—'])) + '\n',
+    };
+  });
+}
+
+function showText(run: StoredRun): string {
+  const r = run.result;
+  const lines = [
+    `run       ${r.run_id}`,
+    `status    ${r.status}${r.reason ? ` (${r.reason})` : ''}`,
+    `binding   ${r.cell.binding} (${r.framework}, ${r.language})`,
+    `model     ${r.cell.model}, seed ${r.cell.seed}, ${r.cell.device}, data order ${r.cell.dataOrder}, init ${r.cell.init}`,
+    `data      ${r.data_source}`,
+    `accuracy  train ${r.final_train_accuracy ?? '—'}, test ${r.final_test_accuracy ?? '—'}`,
+    `time      training ${r.train_seconds ?? '—'} s (evaluation excluded), runner wall ${r.wall_seconds ?? '—'} s, process ${r.process_seconds.toFixed(2)} s`,
+    `dir       ${run.paths.dir}`,
+    '',
+  ].join('\n');
+  const epochs = run.events.flatMap((e) => (e.type === 'epoch' ? [e] : []));
+  const table = epochs.length
+    ? renderTextTable(
+        ['epoch', 'train acc', 'test acc', 'loss', 'train s', 'eval s'],
+        epochs.map((e) => [String(e.epoch), e.train_accuracy.toFixed(4), e.test_accuracy.toFixed(4), e.loss.toFixed(4), e.train_seconds.toFixed(3), e.eval_seconds.toFixed(3)]),
+      ) + '\n'
+    : '';
+  return lines + table + (r.stderr_tail ? `\nstderr (tail):\n${r.stderr_tail}\n` : '');
+}
+
+export function showCommand(home: Home, runId: string): CommandResult {
+  const [campaign, key] = runId.split('/');
+  const run = campaign && key ? ResultStore.with(home.store, (store) => store.readRun(campaign, key)) : null;
+  if (!run) throw new BadInputError(`no complete run '${runId}': ids look like <campaign>/<cell>; \`bindbench runs list --campaign <id>\` lists them`);
+  return { data: { result: run.result, request: run.request, events: run.events }, text: showText(run) };
+}
+
+const EXPORT_FORMATS = ['csv', 'jsonl'] as const;
+type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** RFC 4180: quoted when it holds a comma, quote or line break; empty for null. */
+function csvField(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export async function exportCommand(home: Home, o: { campaign: string[]; format: string; out?: string }): Promise<CommandResult<{ rows: number; out: string | null }>> {
+  if (!(EXPORT_FORMATS as readonly string[]).includes(o.format)) throw new BadInputError(`--format: '${o.format}' is not one of ${EXPORT_FORMATS.join(', ')}`);
+  const format = o.format as ExportFormat;
+  const [{ EXPORT_COLUMNS }, { defaultCampaigns }] = await Promise.all([import('../store/export-rows.js'), import('./campaign-choice.js')]);
+  const rows: ExportRow[] = ResultStore.with(home.store, (store) => {
+    const ids = defaultCampaigns(store, o.campaign);
+    for (const id of ids) store.requireCampaign(id);
+    return store.exportRows(ids);
+  });
+  const body =
+    format === 'csv'
+      ? [EXPORT_COLUMNS.join(','), ...rows.map((r) => EXPORT_COLUMNS.map((c) => csvField(r[c])).join(','))].join('\n') + '\n'
+      : rows.map((r) => JSON.stringify(Object.fromEntries(EXPORT_COLUMNS.map((c) => [c, r[c]])))).join('\n') + (rows.length ? '\n' : '');
+  if (!o.out) return { data: { rows: rows.length, out: null }, text: body };
+  const [{ writeFileAtomic }, { resolve }] = await Promise.all([import('../base/atomic-file.js'), import('node:path')]);
+  const out = resolve(o.out);
+  writeFileAtomic(out, body);
+  return { data: { rows: rows.length, out }, text: `${rows.length} runs written to ${out}\n` };
 }
 
 export function registerRuns(program: Command): void {
@@ -27,82 +104,33 @@ export function registerRuns(program: Command): void {
     .description('list campaigns, or the runs of one campaign')
     .option('--campaign <id>', 'only this campaign')
     .option('--json', 'print JSON')
-    .action((o, cmd: Command) => {
-      const db = openIndex(homeOf(cmd).store);
-      try {
-        if (!o.campaign) {
-          const rows = db
-            .prepare(`SELECT c.id, c.created, COUNT(r.id) AS runs, SUM(r.status = 'ok') AS ok, SUM(r.status = 'failed') AS failed
-                      FROM campaigns c LEFT JOIN runs r ON r.campaign = c.id GROUP BY c.id ORDER BY c.created`)
-            .all() as Array<{ id: string; created: string; runs: number; ok: number | null; failed: number | null }>;
-          if (o.json) return printJson(rows);
-          process.stdout.write(renderTextTable(['campaign', 'created', 'runs', 'ok', 'failed'], rows.map((r) => [r.id, r.created, String(r.runs), String(r.ok ?? 0), String(r.failed ?? 0)])) + '\n');
-          return;
-        }
-        const rows = db
-          .prepare('SELECT id, campaign, model, binding, seed, device, mode, status, reason, final_test_accuracy, train_seconds FROM runs WHERE campaign = ? ORDER BY model, binding, seed')
-          .all(o.campaign) as RunRow[];
-        if (rows.length === 0) throw new BadInputError(`no runs for campaign '${o.campaign}': \`bindbench runs list\` shows the campaigns`);
-        if (o.json) return printJson(rows);
-        process.stdout.write(
-          renderTextTable(
-            ['run', 'status', 'test acc', 'train s'],
-            rows.map((r) => [r.id, r.status, r.final_test_accuracy?.toFixed(4) ?? '—', r.train_seconds?.toFixed(2) ?? '—']),
-          ) + '\n',
-        );
-      } finally {
-        db.close();
-      }
-    });
+    .action((o: { campaign?: string; json?: boolean }, cmd: Command) => emit(listCommand(homeOf(cmd), o.campaign), o.json));
   runs
     .command('show <run>')
     .description('show one run (id as <campaign>/<cell>): result, environment and epochs')
     .option('--json', 'print JSON')
-    .action((runId: string, o, cmd: Command) => {
-      const [campaign, key] = runId.split('/');
-      const run = campaign && key ? readRunDir(runPaths(homeOf(cmd).store, campaign, key)) : null;
-      if (!run) throw new BadInputError(`no complete run '${runId}': ids look like <campaign>/<cell>; \`bindbench runs list --campaign <id>\` lists them`);
-      if (o.json) return printJson({ result: run.result, request: run.request, events: run.events });
-      const r = run.result;
-      process.stdout.write(
-        [
-          `run       ${r.run_id}`,
-          `status    ${r.status}${r.reason ? ` (${r.reason})` : ''}`,
-          `binding   ${r.cell.binding} (${r.framework}, ${r.language})`,
-          `model     ${r.cell.model}, seed ${r.cell.seed}, ${r.cell.device}, data order ${r.cell.dataOrder}, init ${r.cell.init}`,
-          `data      ${r.data_source}`,
-          `accuracy  train ${r.final_train_accuracy ?? '—'}, test ${r.final_test_accuracy ?? '—'}`,
-          `time      training ${r.train_seconds ?? '—'} s (evaluation excluded), runner wall ${r.wall_seconds ?? '—'} s, process ${r.process_seconds.toFixed(2)} s`,
-          `dir       ${run.paths.dir}`,
-          '',
-        ].join('\n'),
-      );
-      const epochs = run.events.filter((e) => e.type === 'epoch');
-      if (epochs.length) {
-        process.stdout.write(
-          renderTextTable(
-            ['epoch', 'train acc', 'test acc', 'loss', 'train s', 'eval s'],
-            epochs.map((e) => (e.type === 'epoch' ? [String(e.epoch), e.train_accuracy.toFixed(4), e.test_accuracy.toFixed(4), e.loss.toFixed(4), e.train_seconds.toFixed(3), e.eval_seconds.toFixed(3)] : [])),
-          ) + '\n',
-        );
-      }
-      if (r.stderr_tail) process.stdout.write(`\nstderr (tail):\n${r.stderr_tail}\n`);
-    });
+    .action((runId: string, o: { json?: boolean }, cmd: Command) => emit(showCommand(homeOf(cmd), runId), o.json));
+  runs
+    .command('export')
+    .description('one row per run (cell, status, accuracies, times, versions, environment) as CSV or JSON lines, for pandas or R; columns in docs/store.md')
+    .option('--campaign <id>', 'campaign to export (repeat for several; default: the most recent)', collect, [] as string[])
+    .option('--format <format>', 'csv or jsonl', 'csv')
+    .option('--out <file>', 'write to this file (atomically) instead of stdout')
+    .action(async (o: { campaign: string[]; format: string; out?: string }, cmd: Command) => emit(await exportCommand(homeOf(cmd), o)));
   runs
     .command('reindex')
     .description('rebuild the SQLite index from the run directories')
     .action((_o, cmd: Command) => {
-      const n = rebuildIndex(homeOf(cmd).store);
-      process.stdout.write(`indexed ${n} complete runs\n`);
+      const n = ResultStore.reindex(homeOf(cmd).store);
+      emit({ data: { indexed: n }, text: `indexed ${n} complete runs\n` });
     });
   runs
     .command('verify')
     .description('check that the index agrees with the run directories')
     .option('--json', 'print JSON')
-    .action((o, cmd: Command) => {
-      const problems = verifyIndex(homeOf(cmd).store);
-      if (o.json) printJson(problems);
-      else process.stdout.write(problems.length ? problems.map((p) => `${p.run}: ${p.problem}`).join('\n') + '\n' : 'index agrees with the run directories\n');
+    .action((o: { json?: boolean }, cmd: Command) => {
+      const problems = ResultStore.verify(homeOf(cmd).store);
+      emit({ data: problems, text: problems.length ? problems.map((p) => `${p.run}: ${p.problem}`).join('\n') + '\n' : 'index agrees with the run directories\n' }, o.json);
       if (problems.length) throw new BadInputError(`${problems.length} disagreement(s): run \`bindbench runs reindex\``);
     });
 }

@@ -1,8 +1,6 @@
 /** `bindbench serve`: browse the result store in a local, read-only web app until interrupted. */
 import type { Command } from 'commander';
-import { BadInputError } from '../errors.js';
-import { startStoreServer } from '../serve/server.js';
-import { registryReference } from './analyze.js';
+import { BadInputError } from '../base/errors.js';
 import { homeOf } from './common.js';
 
 function portOf(value: string): number {
@@ -22,7 +20,8 @@ export function registerServe(program: Command): void {
     .action(async (o: { port: number; host: string }, cmd: Command) => {
       const home = homeOf(cmd);
       if (!LOOPBACK.has(o.host)) process.stderr.write(`bindbench serve: listening on ${o.host} makes the result store readable from the network\n`);
-      const running = await startStoreServer({ store: home.store, host: o.host, port: o.port, analysis: { referenceOf: registryReference } });
+      const { startStoreServer } = await import('../serve/server.js');
+      const running = await startStoreServer({ store: home.store, host: o.host, port: o.port });
       process.stdout.write(`bindbench serve: ${running.url} (read-only view of ${home.store}; Ctrl-C stops it)\n`);
       await new Promise<void>((resolve) => {
         const stop = () => {

@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import type { BindingDescriptor, SetupContext } from '../bindings/binding.js';
 import { bindings } from '../bindings/index.js';
-import { BadInputError, CampaignFailedError } from '../errors.js';
-import type { Home } from '../home.js';
+import { BadInputError, CampaignFailedError } from '../base/errors.js';
+import type { Home } from '../base/home.js';
 import { commaList, homeOf } from './common.js';
 
 const OUTPUT_TAIL_CHARS = 3000;

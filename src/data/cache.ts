@@ -7,12 +7,12 @@
  */
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { BadInputError } from '../errors.js';
-import type { Home } from '../home.js';
-import { writeFileAtomic, writeJsonAtomic } from '../store/atomic.js';
-import { writeSafetensors, type DType } from '../weights/safetensors.js';
-import { datasets, type DatasetSource, type ResolvedSource } from './datasets.js';
-import { sha256File } from './file-hash.js';
+import { BadInputError } from '../base/errors.js';
+import type { Home } from '../base/home.js';
+import { writeFileAtomic, writeJsonAtomic } from '../base/atomic-file.js';
+import { writeSafetensors, type DType } from '../base/safetensors.js';
+import { datasets, type DatasetSource, type DatasetTools, type ResolvedSource } from './datasets.js';
+import { sha256File } from '../base/file-hash.js';
 
 /** Bump when the cache layout changes so old caches are rebuilt rather than misread. */
 const CACHE_FORMAT = 2;
@@ -144,9 +144,9 @@ function build(source: DatasetSource, resolved: ResolvedSource, dir: string): Ma
 }
 
 /** Returns the dataset's cache, building it first if needed; verifies checksums either way. */
-export function prepareDataset(home: Home, id: string, opts: { dataDir?: string; force?: boolean } = {}): PreparedDataset {
+export function prepareDataset(home: Home, id: string, opts: { dataDir?: string; force?: boolean; tools?: DatasetTools } = {}): PreparedDataset {
   const source = sourceOf(id);
-  const resolved = source.resolve({ home, dataDir: opts.dataDir });
+  const resolved = source.resolve({ home, dataDir: opts.dataDir, tools: opts.tools ?? {} });
   const dir = cacheDir(home, id, resolved.key);
   const manifestPath = join(dir, 'manifest.json');
   if (opts.force) rmSync(dir, { recursive: true, force: true });
@@ -179,11 +179,11 @@ export interface DatasetStatus {
 }
 
 /** What `bindbench data list` shows: every dataset, where it would come from, and its cache if there is one. */
-export function datasetStatus(home: Home, opts: { dataDir?: string } = {}): DatasetStatus[] {
+export function datasetStatus(home: Home, opts: { dataDir?: string; tools?: DatasetTools } = {}): DatasetStatus[] {
   return Object.values(datasets).map((source) => {
     let resolved: ResolvedSource;
     try {
-      resolved = source.resolve({ home, dataDir: opts.dataDir });
+      resolved = source.resolve({ home, dataDir: opts.dataDir, tools: opts.tools ?? {} });
     } catch (e) {
       if (!(e instanceof BadInputError)) throw e;
       return { id: source.id, title: source.title, location: null, unavailable: e.message, cached: null };

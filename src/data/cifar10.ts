@@ -10,8 +10,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { BadInputError } from '../errors.js';
-import { packageRoot, type Home } from '../home.js';
+import { BadInputError } from '../base/errors.js';
+import { packageRoot, type Home } from '../base/home.js';
 import type { CanonicalSplit, DatasetSource, SourceContext } from './datasets.js';
 import { classHistogram, dirKey } from './dataset-util.js';
 

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Tensor } from '../weights/safetensors.js';
+import type { Tensor } from '../base/safetensors.js';
 
 /** Cache key for a user folder: the absolute path's hash, so the same folder named two ways shares one cache. */
 export function dirKey(absDir: string): string {

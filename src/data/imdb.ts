@@ -13,10 +13,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../base/errors.js';
 import type { CanonicalSplit, DatasetSource } from './datasets.js';
 import { dirKey, installedVersion } from './dataset-util.js';
-import { SeededRandom, permutation } from './seeded-random.js';
+import { SeededRandom, permutation } from '../base/seeded-random.js';
 
 export const IMDB_PAD = 0;
 export const IMDB_START = 1;

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../base/errors.js';
 import type { CanonicalSplit, DatasetSource } from './datasets.js';
 import { classHistogram, dirKey, installedVersion } from './dataset-util.js';
 import { decodeIdx } from './idx.js';

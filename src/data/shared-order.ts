@@ -4,11 +4,11 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Home } from '../home.js';
-import { writeSafetensors } from '../weights/safetensors.js';
+import type { Home } from '../base/home.js';
+import { writeSafetensors } from '../base/safetensors.js';
 import type { CachedFile } from './cache.js';
-import { sha256File } from './file-hash.js';
-import { SeededRandom, permutation } from './seeded-random.js';
+import { sha256File } from '../base/file-hash.js';
+import { SeededRandom, permutation } from '../base/seeded-random.js';
 
 /** Permutations for epochs 1..epochs of 0..n-1, deterministic in (seed, epoch). */
 export function sharedOrder(seed: number, n: number, epochs: number): Int32Array {

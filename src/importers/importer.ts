@@ -1,9 +1,8 @@
 /**
  * The importer contract: a folder in some other project's layout becomes runs in bindbench's store. An importer
- * only reads and converts (pure data out); `writeImportedCampaign` is the one place that writes the store.
+ * only reads and converts (pure data out); the store writes it (`ResultStore.importCampaign`).
  */
-import type { RunnerEvent } from '../protocol/events.js';
-import type { RunResultFile } from '../store/run-dir.js';
+import type { RunResultFile, RunToImport } from '../store/result-store.js';
 
 /** Where an imported run's numbers came from, kept in its result.json beside the usual fields. */
 export interface ImportProvenance {
@@ -20,14 +19,8 @@ export interface ImportProvenance {
 /** result.json of an imported run: a normal result plus where it came from. */
 export type ImportedRunResult = RunResultFile & { imported: ImportProvenance };
 
-export interface ImportedRun {
-  /** The cell key, i.e. the run directory's name. */
-  key: string;
+export interface ImportedRun extends RunToImport {
   result: ImportedRunResult;
-  /** Written as events.jsonl; every event satisfies the protocol schema. */
-  events: RunnerEvent[];
-  /** Written as environment.json. */
-  environment: Record<string, unknown>;
 }
 
 /** A file the importer found but could not use, and why. Never dropped silently. */

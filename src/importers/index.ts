@@ -1,7 +1,8 @@
 /** The only list of importers; the CLI and tests receive it as a value. */
-import { BadInputError } from '../errors.js';
+import { BadInputError } from '../base/errors.js';
 import { cmpmlbindingsImporter } from './cmpmlbindings/index.js';
-import type { Importer } from './importer.js';
+import { ResultStore, type ImportOutcome } from '../store/result-store.js';
+import type { ImportedCampaign, Importer, UnparsedFile } from './importer.js';
 
 export const importers: readonly Importer[] = [cmpmlbindingsImporter];
 
@@ -13,4 +14,10 @@ export function importerById(id: string, list: readonly Importer[] = importers):
 }
 
 export type { Importer, ImportedCampaign, ImportedRun, ImportedRunResult, UnparsedFile } from './importer.js';
-export { writeImportedCampaign, type ImportOutcome } from './write-imported-campaign.js';
+
+/** Writes an importer's campaign into the store (replacing an earlier import of that id) and says what it skipped. */
+export function writeImportedCampaign(store: string, campaign: string, imported: ImportedCampaign): ImportOutcome & { unparsed: UnparsedFile[] } {
+  return { ...ResultStore.with(store, (s) => s.importCampaign(campaign, imported)), unparsed: imported.unparsed };
+}
+
+export type { ImportOutcome };

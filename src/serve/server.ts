@@ -8,10 +8,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname } from 'node:path';
 import type { AnalysisOptions } from '../analysis/index.js';
-import { BadInputError } from '../errors.js';
-import { openIndex, type IndexDb } from '../store/index-db.js';
+import { BadInputError } from '../base/errors.js';
+import { ResultStore } from '../store/result-store.js';
 import { campaignFigures } from '../report/figures/figure-set.js';
-import { campaignExists, listCampaigns, loadCampaignRuns } from '../report/figures/queries.js';
+import { loadCampaignRuns } from '../report/campaign-runs.js';
+import { defaultAnalysisOptions } from '../analysis/index.js';
 import { renderFigures } from '../report/figures/render-svg.js';
 import { loadComparison, loadRunPage } from '../report/html/browser-data.js';
 import { loadCampaignReport } from '../report/html/campaign-report.js';
@@ -69,14 +70,13 @@ function page(status: number, title: string, message: string): Reply {
 
 const html = (body: string): Reply => ({ status: 200, type: 'text/html; charset=utf-8', body });
 
-async function pageFor(route: Route, db: IndexDb, opts: StoreServerOptions): Promise<Reply> {
-  const { store } = opts;
+async function pageFor(route: Route, store: ResultStore, opts: StoreServerOptions): Promise<Reply> {
   switch (route.kind) {
     case 'home':
-      return html(renderCampaignListPage(listCampaigns(db), store));
+      return html(renderCampaignListPage(store.listCampaigns(), store.dir));
     case 'campaign': {
-      if (!campaignExists(db, route.id)) return page(404, 'No such campaign', `The store has no campaign '${route.id}'.`);
-      const report = await loadCampaignReport(db, store, route.id, { analysis: opts.analysis, filter: route.filter });
+      if (!store.campaign(route.id)) return page(404, 'No such campaign', `The store has no campaign '${route.id}'.`);
+      const report = await loadCampaignReport(store, route.id, { analysis: opts.analysis, filter: route.filter });
       return html(
         renderReportPage([report], {
           generated: new Date().toISOString(),
@@ -89,11 +89,11 @@ async function pageFor(route: Route, db: IndexDb, opts: StoreServerOptions): Pro
       );
     }
     case 'run': {
-      const input = await loadRunPage(db, store, route.id, route.key);
+      const input = await loadRunPage(store, route.id, route.key, opts.analysis);
       return input ? html(renderRunPage(input)) : page(404, 'No such run', `The store has no complete run '${route.id}/${route.key}'.`);
     }
     case 'figure': {
-      const runs = loadCampaignRuns(db, store, route.id);
+      const runs = loadCampaignRuns(store, route.id, {}, { ...defaultAnalysisOptions, ...opts.analysis });
       const def = runs ? campaignFigures(runs).find((f) => f.id === route.figure) : undefined;
       if (!def) return page(404, 'No such figure', `Campaign '${route.id}' has no figure '${route.figure}'.`);
       const [figure] = await renderFigures([def]);
@@ -101,8 +101,8 @@ async function pageFor(route: Route, db: IndexDb, opts: StoreServerOptions): Pro
     }
     case 'compare': {
       if (!route.a || !route.b) return page(400, 'Two campaigns needed', 'Compare needs two campaigns: /compare?a=<campaign>&b=<campaign>.');
-      const data = await loadComparison(db, store, route.a, route.b, opts.analysis);
-      return data ? html(renderComparisonPage(data)) : page(404, 'No such campaign', `The store has no campaign '${campaignExists(db, route.a) ? route.b : route.a}'.`);
+      const data = await loadComparison(store, route.a, route.b, opts.analysis);
+      return data ? html(renderComparisonPage(data)) : page(404, 'No such campaign', `The store has no campaign '${store.campaign(route.a) ? route.b : route.a}'.`);
     }
     case 'bad-request':
       return page(400, 'Bad request', route.reason);
@@ -140,7 +140,7 @@ function hostAllowed(req: IncomingMessage, boundHost: string | null): boolean {
 
 export function createStoreServer(opts: StoreServerOptions): Server {
   const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
-  const db = openIndex(opts.store);
+  const store = ResultStore.open(opts.store);
   let boundHost: string | null = null;
   const server = createServer((req, res) => {
     const method = req.method ?? 'GET';
@@ -159,7 +159,7 @@ export function createStoreServer(opts: StoreServerOptions): Server {
       const path = resolveInsideRoot(opts.store, route.segments);
       if (path) return sendFile(res, method, path);
     }
-    pageFor(route, db, opts)
+    pageFor(route, store, opts)
       .then((reply) => send(res, method, reply))
       .catch((e: unknown) => {
         if (e instanceof BadInputError) return send(res, method, page(404, 'Not found', e.message));
@@ -170,7 +170,7 @@ export function createStoreServer(opts: StoreServerOptions): Server {
   server.on('listening', () => {
     boundHost = (server.address() as AddressInfo | null)?.address ?? null;
   });
-  server.on('close', () => db.close());
+  server.on('close', () => store.close());
   return server;
 }
 

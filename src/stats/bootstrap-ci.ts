@@ -1,4 +1,4 @@
-import { SeededRandom } from '../data/seeded-random.js';
+import { SeededRandom } from '../base/seeded-random.js';
 import { quantileOfSorted } from './quantile.js';
 import { validateOpenUnit, validateSample } from './validate.js';
 

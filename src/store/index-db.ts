@@ -3,12 +3,13 @@
  * and can always be rebuilt from them (`bindbench runs reindex`).
  */
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { readCampaignFile } from './campaign-file.js';
 import { listCampaignIds, listRunKeys, readRunDir, runPaths, type StoredRun } from './run-dir.js';
 
 /** Bump when the tables change: an index of another version is rebuilt from the directories. */
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 const SCHEMA = `
 CREATE TABLE campaigns (id TEXT PRIMARY KEY, created TEXT, spec TEXT);
@@ -18,7 +19,7 @@ CREATE TABLE runs (
   final_train_accuracy REAL, final_test_accuracy REAL, train_seconds REAL, wall_seconds REAL, process_seconds REAL,
   mean_inference_seconds REAL, data_order TEXT, init TEXT, data_source TEXT, epochs_planned INTEGER,
   source_run TEXT, source_binding TEXT, load_mode TEXT, source_correct INTEGER, target_correct INTEGER,
-  reproduced INTEGER, stable INTEGER, max_abs_logit_diff REAL,
+  reproduced INTEGER, stable INTEGER, recorded_verdicts INTEGER, max_abs_logit_diff REAL,
   started TEXT, finished TEXT, path TEXT
 );
 CREATE INDEX runs_by_campaign ON runs (campaign, model, binding);
@@ -63,7 +64,7 @@ export function indexRun(db: IndexDb, run: StoredRun): void {
       `INSERT INTO runs VALUES (@id, @campaign, @cell_key, @model, @binding, @framework, @language, @seed, @device, @mode,
         @status, @reason, @final_train_accuracy, @final_test_accuracy, @train_seconds, @wall_seconds, @process_seconds,
         @mean_inference_seconds, @data_order, @init, @data_source, @epochs_planned, @source_run, @source_binding,
-        @load_mode, @source_correct, @target_correct, @reproduced, @stable, @max_abs_logit_diff, @started, @finished, @path)`,
+        @load_mode, @source_correct, @target_correct, @reproduced, @stable, @recorded_verdicts, @max_abs_logit_diff, @started, @finished, @path)`,
     ).run({
       id: r.run_id,
       campaign: r.campaign,
@@ -95,6 +96,9 @@ export function indexRun(db: IndexDb, run: StoredRun): void {
       target_correct: r.source?.target_correct ?? null,
       reproduced: r.source?.reproduced == null ? null : Number(r.source.reproduced),
       stable: r.source?.stable == null ? null : Number(r.source.stable),
+      // A result that carries the verdict fields at all had them recorded by its writer (an import, or a bindbench
+      // before the analysis computed them); a null there means "not recorded", not "compute it".
+      recorded_verdicts: r.source && 'reproduced' in r.source ? 1 : 0,
       max_abs_logit_diff: r.source?.max_abs_logit_diff ?? null,
       started: r.started,
       finished: r.finished,
@@ -110,15 +114,20 @@ export function indexRun(db: IndexDb, run: StoredRun): void {
   tx();
 }
 
+/** Drops every index row of a campaign (its runs, their epochs and inferences). */
+export function forgetCampaign(db: IndexDb, campaign: string): void {
+  db.prepare('DELETE FROM epochs WHERE run_id IN (SELECT id FROM runs WHERE campaign = ?)').run(campaign);
+  db.prepare('DELETE FROM inferences WHERE run_id IN (SELECT id FROM runs WHERE campaign = ?)').run(campaign);
+  db.prepare('DELETE FROM runs WHERE campaign = ?').run(campaign);
+  db.prepare('DELETE FROM campaigns WHERE id = ?').run(campaign);
+}
+
 function rebuildIndexInto(db: IndexDb, store: string): number {
   db.exec('DELETE FROM campaigns; DELETE FROM runs; DELETE FROM epochs; DELETE FROM inferences;');
   let n = 0;
   for (const campaign of listCampaignIds(store)) {
-    const cpath = join(store, 'runs', campaign, 'campaign.json');
-    if (existsSync(cpath)) {
-      const c = JSON.parse(readFileSync(cpath, 'utf8')) as { id: string; created: string; spec: unknown };
-      indexCampaign(db, c.id, c.created, c.spec);
-    }
+    const c = readCampaignFile(store, campaign);
+    if (c) indexCampaign(db, c.id, c.created, c.spec);
     for (const key of listRunKeys(store, campaign)) {
       const run = readRunDir(runPaths(store, campaign, key));
       if (run) {

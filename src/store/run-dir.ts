@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import type { RunnerRequest } from '../protocol/request.js';
 import { parseEvents } from '../protocol/read-events.js';
 import type { RunnerEvent } from '../protocol/events.js';
-import { writeJsonAtomic } from './atomic.js';
+import { writeJsonAtomic } from '../base/atomic-file.js';
+import { campaignDir } from './campaign-file.js';
 import type { RunStatus } from './run-result.js';
-import type { Cell } from '../campaign/cell.js';
+import type { Cell } from '../protocol/cell.js';
 
 export const RESULT_FILE = 'result.json';
 
@@ -44,7 +45,10 @@ export interface RunResultFile {
   source?: InferSourceResult | null;
 }
 
-/** What a cross-binding inference cell found, against the model it loaded (the study's RQ2 criteria). */
+/**
+ * What a cross-binding inference cell loaded and scored: facts only. Whether it reproduced the source is the
+ * analysis' verdict, computed from these and the run's timed passes.
+ */
 export interface InferSourceResult {
   run_id: string;
   binding: string;
@@ -54,13 +58,42 @@ export interface InferSourceResult {
   correct: number | null;
   /** The target's correct count on the test set (first timed repetition). */
   target_correct: number | null;
-  /** The study's criterion: the same number of correctly classified test samples. */
-  reproduced: boolean | null;
-  /** All timed repetitions gave identical logits. */
-  stable: boolean | null;
-  /** Largest |logit difference| against the source binding loading its own weights, when both logits exist. */
-  max_abs_logit_diff: number | null;
   train_correct: number | null;
+  /**
+   * Verdicts recorded by whoever wrote the result: an imported study's own flags (null where it recorded none), or
+   * a bindbench from before the analysis computed them. Absent in results bindbench writes now.
+   */
+  reproduced?: boolean | null;
+  stable?: boolean | null;
+  /** Recorded by a bindbench from before the analysis computed it. */
+  max_abs_logit_diff?: number | null;
+}
+
+/** Who and what a run is, known before it runs. */
+export type RunStart = Pick<RunResultFile, 'run_id' | 'campaign' | 'cell' | 'framework' | 'language' | 'started' | 'data_source'>;
+
+/** How a run ended: its status and whatever it measured; what is left out was not measured. */
+export type RunOutcome = Pick<RunResultFile, 'status' | 'reason'> &
+  Partial<Omit<RunResultFile, 'status' | 'reason' | keyof RunStart>> &
+  Partial<Pick<RunResultFile, 'data_source'>>;
+
+/** The one place a result is assembled: the campaign, skipped cells and importers all go through it. */
+export function runResult(start: RunStart, outcome: RunOutcome): RunResultFile {
+  return {
+    ...start,
+    exit_code: null,
+    signal: null,
+    stderr_tail: '',
+    finished: new Date().toISOString(),
+    final_train_accuracy: null,
+    final_test_accuracy: null,
+    train_seconds: null,
+    wall_seconds: null,
+    process_seconds: 0,
+    mean_inference_seconds: null,
+    artifacts: {},
+    ...outcome,
+  };
 }
 
 export interface RunPaths {
@@ -74,7 +107,7 @@ export interface RunPaths {
 }
 
 export function runPaths(store: string, campaign: string, key: string): RunPaths {
-  const dir = join(store, 'runs', campaign, key);
+  const dir = join(campaignDir(store, campaign), key);
   return {
     dir,
     request: join(dir, 'request.json'),
@@ -90,7 +123,7 @@ export function runPaths(store: string, campaign: string, key: string): RunPaths
 export function beginRunDir(store: string, campaign: string, key: string): RunPaths {
   const paths = runPaths(store, campaign, key);
   if (existsSync(paths.dir)) {
-    const attempts = join(store, 'runs', campaign, '.attempts');
+    const attempts = join(campaignDir(store, campaign), '.attempts');
     mkdirSync(attempts, { recursive: true });
     renameSync(paths.dir, join(attempts, `${key}--${new Date().toISOString().replace(/[:.]/g, '-')}`));
   }
@@ -138,7 +171,7 @@ export function listCampaignIds(store: string): string[] {
 
 /** Every cell directory of a campaign, complete or not. */
 export function listRunKeys(store: string, campaign: string): string[] {
-  const root = join(store, 'runs', campaign);
+  const root = campaignDir(store, campaign);
   if (!existsSync(root)) return [];
   return readdirSync(root, { withFileTypes: true })
     .filter((d) => d.isDirectory() && !d.name.startsWith('.'))

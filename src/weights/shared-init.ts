@@ -6,12 +6,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CachedFile } from '../data/cache.js';
-import { sha256File } from '../data/file-hash.js';
-import { SeededRandom } from '../data/seeded-random.js';
-import type { Home } from '../home.js';
+import { sha256File } from '../base/file-hash.js';
+import { SeededRandom } from '../base/seeded-random.js';
+import type { Home } from '../base/home.js';
 import type { ModelSpec } from '../zoo/model-spec.js';
 import { canonicalParameters, type CanonicalParameter } from '../zoo/parameters.js';
-import { writeSafetensors, type Tensor } from './safetensors.js';
+import { writeSafetensors, type Tensor } from '../base/safetensors.js';
 
 export function sharedInitialWeights(model: ModelSpec, seed: number): Record<string, Tensor> {
   const rng = new SeededRandom(seed, 0x1417);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { registerAnalyze } from '../../src/cli/analyze.js';
 import { registerImport } from '../../src/cli/import.js';
-import { BadInputError } from '../../src/errors.js';
+import { BadInputError } from '../../src/base/errors.js';
 import { tempHome } from '../fixtures/temp-home.js';
 import { miniStudy } from '../importers/mini-study.js';
 

@@ -2,11 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCampaign } from '../../src/campaign/run-campaign.js';
 import { resolveSpec } from '../../src/campaign/spec.js';
-import { analyzeCampaign, listIndexedCampaigns, loadCampaignData } from '../../src/analysis/index.js';
+import { analyzeCampaign, loadCampaignData } from '../../src/analysis/index.js';
 import { renderAnalysisMarkdown } from '../../src/report/analysis-markdown.js';
 import { renderAnalysisJson } from '../../src/report/analysis-json.js';
-import { openIndex } from '../../src/store/index-db.js';
+import { ResultStore } from '../../src/store/result-store.js';
 import { fakeBinding } from '../fixtures/fake-binding.js';
+import { frameworkFacts } from '../../src/bindings/index.js';
 import { tempHome } from '../fixtures/temp-home.js';
 import { join } from 'node:path';
 
@@ -18,16 +19,11 @@ test("a campaign run by bindbench (train and infer) gives the same report shape 
   const list = [reference, other];
   const spec = resolveSpec({ models: ['lenet1'], seeds: [1, 2, 3], epochs: 2, experiments: ['train', 'infer'], infer_modes: ['states'] }, list.map((b) => b.id));
   await runCampaign({ home, spec, bindings: list, id: 'own' });
-  const db = openIndex(home.store);
-  let data;
-  try {
-    assert.equal(listIndexedCampaigns(db)[0]!.id, 'own');
-    data = loadCampaignData(db, 'own');
-  } finally {
-    db.close();
-  }
-  const referenceOf = (fw: string) => list.find((b) => b.framework === fw && b.reference)!.id;
-  const a = analyzeCampaign(data, { referenceOf });
+  const data = ResultStore.with(home.store, (store) => {
+    assert.equal(store.listCampaigns()[0]!.id, 'own');
+    return loadCampaignData(store, 'own');
+  });
+  const a = analyzeCampaign(data, frameworkFacts(list));
   assert.equal(a.rq1[0]!.reference, 'fake/python');
   assert.deepEqual(a.rq1[0]!.bindings.map((b) => [b.binding, b.runs]), [['fake/python', 2], ['fake/rust', 3]]);
   // The fake runner writes the same curve for every run: no distance between bindings, and no seed noise either.

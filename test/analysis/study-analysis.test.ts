@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { analyzeCampaign, type CampaignAnalysis } from '../../src/analysis/index.js';
 import { loadCampaignData } from '../../src/analysis/campaign-data.js';
 import { cmpmlbindingsImporter } from '../../src/importers/cmpmlbindings/index.js';
-import { writeImportedCampaign } from '../../src/importers/write-imported-campaign.js';
-import { openIndex } from '../../src/store/index-db.js';
+import { writeImportedCampaign } from '../../src/importers/index.js';
+import { ResultStore } from '../../src/store/result-store.js';
 import { tempHome } from '../fixtures/temp-home.js';
 import { STUDY_DIR, STUDY_MISSING, studyAvailable } from '../importers/study-dir.js';
 
@@ -14,12 +14,7 @@ before(() => {
   if (!studyAvailable()) return;
   const home = tempHome();
   writeImportedCampaign(home.store, 'cmpmlbindings', cmpmlbindingsImporter.read(STUDY_DIR, 'cmpmlbindings'));
-  const db = openIndex(home.store);
-  try {
-    analysis = analyzeCampaign(loadCampaignData(db, 'cmpmlbindings'));
-  } finally {
-    db.close();
-  }
+  analysis = ResultStore.with(home.store, (store) => analyzeCampaign(loadCampaignData(store, 'cmpmlbindings')));
 });
 
 const close = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) <= 1e-12 * Math.abs(expected), `${actual} vs ${expected}`);

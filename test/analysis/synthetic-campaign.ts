@@ -5,6 +5,8 @@ export function run(p: Partial<RunRecord> & Pick<RunRecord, 'binding' | 'seed'>)
   return {
     id: `c/${p.model ?? 'lenet1'}--${p.binding}--${p.seed}--${p.mode ?? 'train'}--${p.loadMode ?? ''}--${p.device ?? 'cpu'}`,
     campaign: 'c',
+    cellKey: `${p.model ?? 'lenet1'}--${p.binding.replace('/', '-')}--s${p.seed}--${p.device ?? 'cpu'}`,
+    language: p.binding.split('/')[1]!,
     model: 'lenet1',
     framework: p.binding.split('/')[0]!,
     device: 'cpu',
@@ -16,11 +18,22 @@ export function run(p: Partial<RunRecord> & Pick<RunRecord, 'binding' | 'seed'>)
     meanInferenceSeconds: null,
     sourceRun: null,
     sourceBinding: null,
+    sourceFramework: null,
     loadMode: null,
     sourceCorrect: null,
     targetCorrect: null,
     reproduced: null,
     stable: null,
+    // Flags given in a test are what the data recorded; a test of the computed verdicts sets this to false.
+    recordedVerdicts: true,
+    timedPasses: [],
+    maxAbsLogitDiff: null,
+    dataOrder: null,
+    init: null,
+    dataSource: null,
+    finalTrainAccuracy: null,
+    started: '',
+    finished: '',
     ...p,
   };
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../../src/home.js';
+import { packageRoot } from '../../src/base/home.js';
 import { bindings } from '../../src/bindings/index.js';
 import { renderBindingsDoc } from '../../src/bindings/render-bindings-doc.js';
 

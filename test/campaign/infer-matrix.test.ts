@@ -8,7 +8,8 @@ import { planCampaign } from '../../src/campaign/plan.js';
 import type { BindingDescriptor } from '../../src/bindings/binding.js';
 import { fakeBinding } from '../fixtures/fake-binding.js';
 import { tempHome } from '../fixtures/temp-home.js';
-import { openIndex } from '../../src/store/index-db.js';
+import { ResultStore } from '../../src/store/result-store.js';
+import { defaultAnalysisOptions, familyOf, reproductionOf } from '../../src/analysis/index.js';
 import { loadCampaignData } from '../../src/analysis/campaign-data.js';
 import { analyzeCampaign } from '../../src/analysis/analyze-campaign.js';
 
@@ -41,7 +42,7 @@ test('the infer experiment plans every source × target × mode, the source load
   assert.deepEqual(cells.find((c) => c.binding === 'fake/rust' && c.mode === 'train')!.artifacts, ['safetensors']);
 });
 
-test('reproduction and stability are recorded per cell, and damaged weights are a recorded mismatch, not a crash', async () => {
+test('each cell records what it loaded and scored, the analysis judges reproduction and stability per cell, and damaged weights are a mismatch, not a crash', async () => {
   const home = tempHome();
   const list = bindingsFor(join(home.root, 'markers'));
   const spec = resolveSpec({ models: ['lenet1'], seeds: [1], epochs: 2, experiments: ['train', 'infer'], infer_modes: ['states'] }, list.map((b) => b.id));
@@ -53,12 +54,15 @@ test('reproduction and stability are recorded per cell, and damaged weights are 
   const second = await runCampaign({ home, spec, bindings: list, id: 'inf', resume: true });
   const infer = second.results.filter((r) => r.cell.mode === 'infer');
   assert.equal(infer.length, 3);
+  const verdicts = () => new Map(ResultStore.with(home.store, (store) => store.runs('inf')).map((r) => [r.cellKey, reproductionOf(r)]));
+  const judged = verdicts();
   for (const r of infer) {
     assert.equal(r.status, 'ok');
     assert.equal(r.source!.correct, 5100);
-    assert.equal(r.source!.reproduced, true);
-    assert.equal(r.source!.stable, true);
     assert.equal(r.source!.train_correct, 100);
+    // Facts only in the result: the verdict is the analysis'.
+    assert.equal('reproduced' in r.source!, false);
+    assert.deepEqual(judged.get(r.cell.key), { reproduced: true, stable: true });
   }
   writeFileSync(weights, 'damaged');
   const cellKeyJs = infer.find((r) => r.cell.binding === 'fake/js')!.cell.key;
@@ -69,8 +73,7 @@ test('reproduction and stability are recorded per cell, and damaged weights are 
   const damaged = third.results.find((r) => r.cell.key === cellKeyJs)!;
   assert.equal(damaged.status, 'ok');
   assert.equal(damaged.source!.target_correct, 1234);
-  assert.equal(damaged.source!.reproduced, false);
-  assert.equal(damaged.source!.stable, false);
+  assert.deepEqual(verdicts().get(cellKeyJs), { reproduced: false, stable: false });
   assert.equal(third.failed, 0);
 });
 
@@ -84,14 +87,9 @@ test('an infer cell whose source did not train is not available, with the reason
   const infer = out.results.filter((r) => r.cell.mode === 'infer');
   assert.ok(infer.every((r) => r.status === 'not_available' && /source run .* has no complete result \(failed/.test(r.reason!)));
   // The index still says where each skipped cell would have loaded from, so queries can group it with its source.
-  const db = openIndex(home.store);
-  try {
-    const rows = db.prepare("SELECT source_run, source_binding, load_mode FROM runs WHERE campaign = 'inf2' AND mode = 'infer'").all() as { source_run: string; source_binding: string; load_mode: string }[];
-    assert.equal(rows.length, infer.length);
-    for (const row of rows) assert.deepEqual(row, { source_run: 'inf2/lenet1--fake-python--s1--cpu', source_binding: 'fake/python', load_mode: 'states' });
-  } finally {
-    db.close();
-  }
+  const rows = ResultStore.with(home.store, (store) => store.runs('inf2').filter((r) => r.mode === 'infer'));
+  assert.equal(rows.length, infer.length);
+  for (const r of rows) assert.deepEqual({ sourceRun: r.sourceRun, sourceBinding: r.sourceBinding, loadMode: r.loadMode }, { sourceRun: 'inf2/lenet1--fake-python--s1--cpu', sourceBinding: 'fake/python', loadMode: 'states' });
 });
 
 test('a model a target runs only from a serialized graph is planned for serialization cells only', () => {
@@ -171,13 +169,13 @@ test('a cross-framework campaign converts once, judges every load against the so
   assert.equal(rust.status, 'ok');
   assert.equal(rust.source!.run_id, 'cross/lenet1--fake-python--s1--cpu');
   assert.equal(rust.source!.correct, 5100);
-  assert.equal(rust.source!.reproduced, true);
+  assert.equal(rust.source!.target_correct, 5100);
   assert.match(JSON.parse(readFileSync(join(home.store, 'runs', 'cross', rust.cell.key, 'request.json'), 'utf8')).weights.path, /convert-from-fake-python\/artifacts\/model\.savedmodel$/);
   assert.equal(out.failed, 0);
-  const db = openIndex(home.store);
+  const store = ResultStore.open(home.store);
   try {
-    const data = loadCampaignData(db, 'cross');
-    const families = new Set(data.runs.filter((r) => r.mode === 'infer' && r.status === 'ok').map((r) => `${r.framework} ${r.binding}`));
+    const data = loadCampaignData(store, 'cross');
+    const families = new Set(data.runs.filter((r) => r.mode === 'infer' && r.status === 'ok').map((r) => `${familyOf(r, defaultAnalysisOptions).family} ${r.binding}`));
     assert.deepEqual([...families].sort(), ['pytorch fake/python', 'pytorch→tensorflow faketf/python', 'pytorch→tensorflow faketf/rust']);
     const analysis = analyzeCampaign(data);
     const cross = analysis.rq4.find((f) => f.framework === 'pytorch→tensorflow')!;
@@ -189,7 +187,7 @@ test('a cross-framework campaign converts once, judges every load against the so
       'faketf/rust states not recorded',
     ]);
   } finally {
-    db.close();
+    store.close();
   }
 });
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { resolveSpec } from '../../src/campaign/spec.js';
 import { planCampaign } from '../../src/campaign/plan.js';
 import { presets, STUDY_SEEDS } from '../../src/campaign/presets.js';
-import { BadInputError } from '../../src/errors.js';
+import { BadInputError } from '../../src/base/errors.js';
 import { fakeBinding } from '../fixtures/fake-binding.js';
 
 const known = ['tensorflow/js', 'pytorch/python'];

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packageRoot } from '../../src/home.js';
+import { packageRoot } from '../../src/base/home.js';
 
 function bindbench(args: string[]) {
   const home = mkdtempSync(join(tmpdir(), 'bindbench-cli-'));

@@ -4,8 +4,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepareDataset } from '../../src/data/cache.js';
 import { CIFAR10_BATCH_BYTES, CIFAR10_BATCH_RECORDS, cifar10SharedSubsetDir, decodeCifarRecords } from '../../src/data/cifar10.js';
-import { BadInputError } from '../../src/errors.js';
-import { readSafetensors } from '../../src/weights/safetensors.js';
+import { BadInputError } from '../../src/base/errors.js';
+import { readSafetensors } from '../../src/base/safetensors.js';
 import { scratch, scratchHome, syntheticBatch } from './fixtures.js';
 
 test('a record is a label byte then R, G, B planes, stored as x[n, h, w, c]', () => {

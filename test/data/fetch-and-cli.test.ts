@@ -7,12 +7,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import tar from 'tar-stream';
 import { prepareDataset } from '../../src/data/cache.js';
 import { CIFAR10_BATCH_RECORDS, cifar10HomeDir } from '../../src/data/cifar10.js';
 import { CIFAR10_URL_ENV, fetchCifar10, fetchDataset } from '../../src/data/fetch.js';
 import { readTar } from '../../src/data/tar.js';
-import { BadInputError } from '../../src/errors.js';
-import { packageRoot } from '../../src/home.js';
+import { BadInputError } from '../../src/base/errors.js';
+import { packageRoot } from '../../src/base/home.js';
 import { makeTar, scratchHome, syntheticBatch } from './fixtures.js';
 
 /** Serves one body at every path (or a status code); closed by the caller. */
@@ -59,12 +60,71 @@ const tarball = gzipSync(
 );
 const tarMd5 = createHash('md5').update(tarball).digest('hex');
 
-test('the tar reader returns the entries the writer put in, with long names, and rejects non-tar bytes', () => {
+/** One 512-byte ustar header, written by hand so the reader is tested against bytes it did not produce itself. */
+function tarHeader(name: string, size: number, typeflag: string): Buffer {
+  const h = Buffer.alloc(512);
+  h.write(name.slice(0, 100), 0, 'utf8');
+  h.write('0000644\0', 100);
+  h.write('0000000\0', 108);
+  h.write('0000000\0', 116);
+  h.write(size.toString(8).padStart(11, '0') + '\0', 124);
+  h.write('00000000000\0', 136);
+  h.write('        ', 148);
+  h.write(typeflag, 156);
+  h.write('ustar  \0', 257); // GNU magic and version
+  let sum = 0;
+  for (const v of h) sum += v;
+  h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148);
+  return h;
+}
+
+const pad = (n: number) => Buffer.alloc((512 - (n % 512)) % 512);
+
+/** What GNU tar writes for a name over 100 bytes: a '././@LongLink' entry of type L holding it, then the file. */
+function gnuLongNameTar(name: string, data: Buffer): Buffer {
+  const longName = Buffer.from(name + '\0');
+  return Buffer.concat([
+    tarHeader('././@LongLink', longName.length, 'L'), longName, pad(longName.length),
+    tarHeader(name, data.length, '0'), data, pad(data.length),
+    Buffer.alloc(1024),
+  ]);
+}
+
+/** Packs entries with tar-stream; a name that no ustar prefix split can hold goes into a pax header. */
+async function packTar(files: { name: string; data?: Buffer; type?: 'file' | 'directory' }[]): Promise<Buffer> {
+  const pack = tar.pack();
+  for (const f of files) pack.entry({ name: f.name, type: f.type ?? 'file' }, f.data ?? Buffer.alloc(0));
+  pack.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of pack as AsyncIterable<Buffer>) chunks.push(c);
+  return Buffer.concat(chunks);
+}
+
+test('the tar reader returns the entries the writer put in, with ustar, GNU and pax long names', async () => {
   const long = 'a/'.repeat(60) + 'file.bin';
-  const entries = readTar(makeTar([{ name: 'x.txt', data: Buffer.from('hello') }, { name: long, data: Buffer.alloc(700, 7) }]));
-  assert.deepEqual(entries.map((e) => [e.name, e.type, e.data.length]), [['x.txt', '0', 5], [long, '0', 700]]);
-  assert.equal(Buffer.from(entries[0]!.data).toString(), 'hello');
-  assert.throws(() => readTar(Buffer.alloc(1024, 1), 'junk'), /junk is not a tar archive/);
+  const ustar = await readTar(makeTar([{ name: 'x.txt', data: Buffer.from('hello') }, { name: long, data: Buffer.alloc(700, 7) }]));
+  assert.deepEqual(ustar.map((e) => [e.name, e.type, e.data.length]), [['x.txt', 'file', 5], [long, 'file', 700]]);
+  assert.equal(Buffer.from(ustar[0]!.data).toString(), 'hello');
+
+  const gnuName = 'cifar-10-batches-bin/' + 'b'.repeat(150) + '.bin';
+  const gnu = await readTar(gnuLongNameTar(gnuName, Buffer.from('gnu data')));
+  assert.deepEqual(gnu.map((e) => [e.name, e.type, Buffer.from(e.data).toString()]), [[gnuName, 'file', 'gnu data']]);
+
+  // 300 bytes without a slash fit neither the name field nor a prefix split: tar-stream writes a pax path.
+  const paxName = 'dir/' + 'c'.repeat(300);
+  const packed = await packTar([{ name: 'dir', type: 'directory' }, { name: paxName, data: Buffer.alloc(1500, 3) }]);
+  assert.ok(packed.includes(Buffer.from(` path=${paxName}\n`)), 'the archive carries a pax path record');
+  const pax = await readTar(packed);
+  assert.deepEqual(pax.map((e) => [e.name, e.type, e.data.length]), [['dir', 'directory', 0], [paxName, 'file', 1500]]);
+  assert.ok(Buffer.from(pax[1]!.data).every((v) => v === 3));
+});
+
+test('the tar reader names the source when the bytes are not a tar archive or are cut short', async () => {
+  await assert.rejects(readTar(Buffer.alloc(1024, 1), 'junk'), /^Error: junk is not a tar archive/);
+  await assert.rejects(readTar(gzipSync(makeTar([{ name: 'x.txt', data: Buffer.from('hello') }])), 'still.gz'), /still\.gz is not a tar archive/);
+  const whole = makeTar([{ name: 'x.bin', data: Buffer.alloc(2000, 1) }]);
+  await assert.rejects(readTar(whole.subarray(0, 1000), 'cut.tar'), /cut\.tar is not a tar archive, or is truncated/);
+  assert.deepEqual(await readTar(Buffer.alloc(0)), []);
 });
 
 test('fetch without network fails with exit code 2 and says where to put the files', async (t) => {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { resolveHome, type Home } from '../../src/home.js';
+import { resolveHome, type Home } from '../../src/base/home.js';
 
 /** A minimal ustar writer, so tests can serve their own dataset tarballs. */
 export function makeTar(files: { name: string; data: Uint8Array }[]): Buffer {

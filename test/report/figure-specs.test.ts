@@ -6,12 +6,14 @@ import { join } from 'node:path';
 import { accuracyBandSpec, accuracyBestSpec, accuracyGroups } from '../../src/report/figures/accuracy-curves.js';
 import { bindingColor } from '../../src/report/figures/figure.js';
 import { bindingOrder, campaignFigures } from '../../src/report/figures/figure-set.js';
-import { loadCampaignRuns, type EpochPoint, type FigureRun } from '../../src/report/figures/queries.js';
+import { loadCampaignRuns, reportRuns, type EpochPoint, type ReportRun } from '../../src/report/campaign-runs.js';
+import type { RunRecord } from '../../src/store/result-store.js';
+import { run as record } from '../analysis/synthetic-campaign.js';
 import { REPRODUCTION_STATES, reproductionCells, reproductionSpec } from '../../src/report/figures/reproduction-matrix.js';
 import { renderFigures, renderSvg, scopeSvgIds } from '../../src/report/figures/render-svg.js';
 import { inferenceTimeGroups, inferenceTimeSpec, trainingTimeGroups, trainingTimeSpec } from '../../src/report/figures/time-boxplots.js';
 import { writeFigureFiles } from '../../src/report/figures/write-figures.js';
-import { openIndex } from '../../src/store/index-db.js';
+import { ResultStore } from '../../src/store/result-store.js';
 import { tempHome } from '../fixtures/temp-home.js';
 import { buildFixtureCampaign } from './fixture-store.js';
 
@@ -19,36 +21,12 @@ import { buildFixtureCampaign } from './fixture-store.js';
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 const asJson = (spec: unknown): Json => JSON.parse(JSON.stringify(spec));
 
-function run(p: Partial<FigureRun> & Pick<FigureRun, 'id' | 'binding' | 'seed'>): FigureRun {
-  return {
-    campaign: 'c',
-    cellKey: p.id,
-    model: 'lenet1',
-    framework: p.binding.split('/')[0]!,
-    language: p.binding.split('/')[1]!,
-    device: 'cpu',
-    mode: 'train',
-    status: 'ok',
-    reason: null,
-    finalTrainAccuracy: null,
-    finalTestAccuracy: null,
-    trainSeconds: null,
-    meanInferenceSeconds: null,
-    sourceRun: null,
-    sourceBinding: null,
-    loadMode: null,
-    sourceCorrect: null,
-    targetCorrect: null,
-    reproduced: null,
-    stable: null,
-    maxAbsLogitDiff: null,
-    started: '',
-    finished: '',
-    ...p,
-  };
+/** A run as a view sees it; its reproduction flags are taken as recorded, so a test states them directly. */
+function run(p: Partial<RunRecord> & Pick<RunRecord, 'id' | 'binding' | 'seed'>): ReportRun {
+  return reportRuns([record({ cellKey: p.id, ...p })])[0]!;
 }
 
-const curve = (runId: string, test: number[]): EpochPoint[] => test.map((t, i) => ({ runId, epoch: i + 1, trainAccuracy: t + 0.01, testAccuracy: t, loss: null }));
+const curve = (runId: string, test: number[]): EpochPoint[] => test.map((t, i) => ({ runId, epoch: i + 1, trainAccuracy: t + 0.01, testAccuracy: t, loss: null, trainSeconds: null, evalSeconds: null }));
 
 test('accuracy curves: the best run per binding is the one with the highest final test accuracy; the band spans every run', () => {
   const runs = [
@@ -104,7 +82,7 @@ test('a binding keeps its colour in every figure, whatever other bindings a figu
 });
 
 test('reproduction matrix: one cell per source × load mode × target, with every state and the study criterion counts', () => {
-  const infer = (id: string, target: string, loadMode: string, p: Partial<FigureRun>) => run({ id, binding: target, seed: 1, mode: 'infer', sourceBinding: 'pytorch/python', loadMode, ...p });
+  const infer = (id: string, target: string, loadMode: string, p: Partial<RunRecord>) => run({ id, binding: target, seed: 1, mode: 'infer', sourceBinding: 'pytorch/python', loadMode, ...p });
   const runs = [
     infer('a1', 'pytorch/rust', 'states', { reproduced: true }),
     infer('a2', 'pytorch/rust', 'states', { reproduced: false, seed: 2 }),
@@ -150,7 +128,8 @@ test('time box plots: log axis, min–max whiskers, a point per run; only finish
     run({ id: 't5', binding: 'pytorch/rust', seed: 3, trainSeconds: 7, status: 'failed' }),
     run({ id: 't6', binding: 'pytorch/rust', seed: 1, trainSeconds: 50, device: 'cuda' }),
     run({ id: 'i1', binding: 'pytorch/rust', seed: 1, mode: 'infer', meanInferenceSeconds: 0.3, loadMode: 'states', sourceBinding: 'pytorch/python' }),
-    run({ id: 'i2', binding: 'pytorch/rust', seed: 1, mode: 'infer', meanInferenceSeconds: 0.03, loadMode: 'onnx', sourceBinding: 'pytorch/python', device: 'cuda' }),
+    run({ id: 'i2', binding: 'pytorch/rust', seed: 1, mode: 'infer', meanInferenceSeconds: 0.03, loadMode: 'serialization', sourceBinding: 'pytorch/python', device: 'cuda' }),
+    run({ id: 'i3', binding: 'pytorch/rust', seed: 1, mode: 'infer', meanInferenceSeconds: 0.02, loadMode: 'onnx', sourceBinding: 'pytorch/python', device: 'cuda' }),
   ];
   const order = ['pytorch/python', 'pytorch/rust'];
   const groups = trainingTimeGroups(runs, order);
@@ -170,8 +149,10 @@ test('time box plots: log axis, min–max whiskers, a point per run; only finish
   assert.equal(points.mark.type, 'point');
   assert.equal(points.encoding.y.field, 'seconds');
 
-  const [inf] = inferenceTimeGroups(runs, order);
+  const [inf, onnx] = inferenceTimeGroups(runs, order);
   assert.deepEqual(inf!.devices, ['cpu', 'cuda'], 'one inference figure holds both devices');
+  assert.deepEqual([inf!.framework, inf!.rows.map((r) => r.run)], ['pytorch', ['i1', 'i2']]);
+  assert.deepEqual([onnx!.framework, onnx!.rows.map((r) => r.run)], ['pytorch+onnx', ['i3']], 'ONNX loads have a figure of their own, as in RQ4');
   const ispec = asJson(inferenceTimeSpec(inf!, order));
   assert.equal(ispec.facet.column.field, 'device');
   assert.deepEqual(ispec.facet.column.sort, ['cpu', 'cuda']);
@@ -185,9 +166,7 @@ test('time box plots: log axis, min–max whiskers, a point per run; only finish
 test('a campaign from the store gives every figure kind, rendered to SVG with ids scoped to the figure', async (t) => {
   const home = tempHome();
   buildFixtureCampaign(home, { campaign: 'figs' });
-  const db = openIndex(home.store);
-  const c = loadCampaignRuns(db, home.store, 'figs')!;
-  db.close();
+  const c = ResultStore.with(home.store, (store) => loadCampaignRuns(store, 'figs')!);
   // Skipped inference runs record their planned source only in result.json; the query reads it from there.
   assert.ok(c.runs.filter((r) => r.mode === 'infer').every((r) => r.sourceBinding && r.loadMode));
   assert.deepEqual(bindingOrder(c.runs), ['pytorch/python', 'pytorch/rust', 'tensorflow/python', 'tensorflow/js']);

@@ -6,11 +6,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cellKey, type Cell } from '../../src/campaign/cell.js';
+import { cellKey, type Cell } from '../../src/protocol/cell.js';
 import { resolveSpec, type CampaignSpec } from '../../src/campaign/spec.js';
-import type { Home } from '../../src/home.js';
+import type { Home } from '../../src/base/home.js';
 import type { RunnerEvent } from '../../src/protocol/events.js';
-import { writeJsonAtomic } from '../../src/store/atomic.js';
+import { writeJsonAtomic } from '../../src/base/atomic-file.js';
 import { indexCampaign, indexRun, openIndex } from '../../src/store/index-db.js';
 import { beginRunDir, readRunDir, writeResult, type InferSourceResult, type RunResultFile } from '../../src/store/run-dir.js';
 import type { RunStatus } from '../../src/store/run-result.js';

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeCampaign, loadCampaignData } from '../../src/analysis/index.js';
-import { formatP } from '../../src/report/analysis-markdown.js';
+import { formatP } from '../../src/report/format.js';
 import { loadCampaignReport } from '../../src/report/html/campaign-report.js';
 import { numberCell, renderDataTable } from '../../src/report/html/data-table.js';
 import { environmentManifest, renderEnvironmentManifest } from '../../src/report/html/environment-manifest.js';
 import { renderReportPage } from '../../src/report/html/report-page.js';
 import { renderStatistics } from '../../src/report/html/statistics-tables.js';
-import { openIndex } from '../../src/store/index-db.js';
+import { ResultStore } from '../../src/store/result-store.js';
 import { tempHome } from '../fixtures/temp-home.js';
 import { buildFixtureCampaign } from './fixture-store.js';
 
@@ -21,7 +21,7 @@ function rowsTagged(html: string, tags: Record<string, string>): string[] {
 test('the statistics tables show the analysis results, as the analysis computed them', () => {
   const home = tempHome();
   buildFixtureCampaign(home, { campaign: 'stats' });
-  const db = openIndex(home.store);
+  const db = ResultStore.open(home.store);
   const analysis = analyzeCampaign(loadCampaignData(db, 'stats'));
   db.close();
   const html = renderStatistics(analysis);
@@ -82,8 +82,8 @@ test('the environment manifest lists each distinct machine and binding environme
 test('the report page is self-contained: inline SVG, style and script, nothing fetched from anywhere', async () => {
   const home = tempHome();
   buildFixtureCampaign(home, { campaign: 'page' });
-  const db = openIndex(home.store);
-  const report = await loadCampaignReport(db, home.store, 'page');
+  const db = ResultStore.open(home.store);
+  const report = await loadCampaignReport(db, 'page');
   db.close();
   const html = renderReportPage([report], { generated: '2026-03-01T00:00:00Z', filterMode: 'client' });
   assert.equal((html.match(/<svg/g) ?? []).length, report.figures.length);
@@ -101,9 +101,9 @@ test('the report page is self-contained: inline SVG, style and script, nothing f
 test('a filtered campaign report draws only the selected runs but keeps the whole campaign\'s statistics', async () => {
   const home = tempHome();
   buildFixtureCampaign(home, { campaign: 'filtered' });
-  const db = openIndex(home.store);
-  const all = await loadCampaignReport(db, home.store, 'filtered');
-  const some = await loadCampaignReport(db, home.store, 'filtered', { filter: { model: 'lenet5', binding: 'pytorch/rust' } });
+  const db = ResultStore.open(home.store);
+  const all = await loadCampaignReport(db, 'filtered');
+  const some = await loadCampaignReport(db, 'filtered', { filter: { model: 'lenet5', binding: 'pytorch/rust' } });
   db.close();
   assert.ok(some.runs.runs.length > 0 && some.runs.runs.every((r) => r.model === 'lenet5' && r.binding === 'pytorch/rust'));
   assert.deepEqual(some.figures.map((f) => f.kind).sort(), ['accuracy-band', 'accuracy-best', 'training-time']);

@@ -19,7 +19,7 @@ import { onnxruntimeJs } from '../../src/bindings/onnxruntime-js.js';
 import { pytorchPython } from '../../src/bindings/pytorch-python.js';
 import { tensorflowPython } from '../../src/bindings/tensorflow-python.js';
 import { pinnedVersions } from '../../src/bindings/tfjs-node-build.js';
-import { packageRoot, resolveHome, type Home } from '../../src/home.js';
+import { packageRoot, resolveHome, type Home } from '../../src/base/home.js';
 import type { RunnerEvent } from '../../src/protocol/events.js';
 import { parseEvents } from '../../src/protocol/read-events.js';
 import type { RunnerRequest } from '../../src/protocol/request.js';

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareDataset, type PreparedDataset } from '../../src/data/cache.js';
 import { prepareSharedOrder } from '../../src/data/shared-order.js';
-import { resolveHome, type Home } from '../../src/home.js';
+import { resolveHome, type Home } from '../../src/base/home.js';
 import { prepareSharedInit } from '../../src/weights/shared-init.js';
 import { lenet1 } from '../../src/zoo/models.js';
 import { PROTOCOL_VERSION } from '../../src/protocol/version.js';

@@ -8,6 +8,7 @@
  * Tiny on purpose (8-example batches, 16-32 test examples): the point is layouts and plumbing, not accuracy.
  * Each test skips with the probe's reason where a binding it needs is not installed.
  */
+import { datasetTools } from '../../src/bindings/index.js';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -17,7 +18,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { prepareDataset, type PreparedDataset } from '../../src/data/cache.js';
 import { prepareSharedOrder } from '../../src/data/shared-order.js';
-import { resolveHome, type Home } from '../../src/home.js';
+import { resolveHome, type Home } from '../../src/base/home.js';
 import { prepareSharedInit } from '../../src/weights/shared-init.js';
 import { models } from '../../src/zoo/models.js';
 import type { ModelSpec } from '../../src/zoo/model-spec.js';
@@ -341,7 +342,7 @@ test("BERT in tfjs-node: the Keras SavedModel tensorflow/python converts canonic
   if (skip) return t.skip(skip);
   const bert = models['bert-minilm']!;
   // Tokenising 50,000 reviews is the project cache's job; the sandbox reads that cache (checksummed) instead.
-  data[bert.dataset] ??= prepareDataset(resolveHome(), bert.dataset);
+  data[bert.dataset] ??= prepareDataset(resolveHome(), bert.dataset, { tools: datasetTools() });
   // Seeded canonical weights stand in for pytorch/python's fine-tuned ones: the path is the same, the test needs no training.
   const weights = { format: 'safetensors' as const, path: prepareSharedInit(home, bert, SEED).path };
   const none = { order: null, init: 'native' as const, init_weights: null, binding: 'tensorflow/python' };

@@ -10,7 +10,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { pytorchPython } from '../../src/bindings/pytorch-python.js';
 import { pytorchRust } from '../../src/bindings/pytorch-rust.js';
 import { prepareSharedOrder } from '../../src/data/shared-order.js';
-import { resolveHome } from '../../src/home.js';
+import { resolveHome } from '../../src/base/home.js';
 import { prepareSharedInit } from '../../src/weights/shared-init.js';
 import { lenet1, lenet5 } from '../../src/zoo/models.js';
 import { launch, makeSandbox, maxAbsDifference, ofType, pythonRunnerMissing, readLogits, writeRequest, type Sandbox } from './rust-harness.js';

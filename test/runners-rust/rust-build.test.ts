@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { diagnoseCargoFailure, findCargo, runnerBinary, rustWorkspace } from '../../src/bindings/cargo-build.js';
 import { pytorchRust } from '../../src/bindings/pytorch-rust.js';
 import { TRAIN_UNSUPPORTED, tensorflowRust, writeTensorflowPkgConfig } from '../../src/bindings/tensorflow-rust.js';
-import { packageRoot, resolveHome } from '../../src/home.js';
+import { packageRoot, resolveHome } from '../../src/base/home.js';
 import { models } from '../../src/zoo/models.js';
 
 test('the zoo specs the cargo tests read equal src/zoo/models.ts', () => {

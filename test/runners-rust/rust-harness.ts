@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BindingDescriptor } from '../../src/bindings/binding.js';
 import { prepareDataset, type PreparedDataset } from '../../src/data/cache.js';
-import { packageRoot, resolveHome, type Home } from '../../src/home.js';
+import { packageRoot, resolveHome, type Home } from '../../src/base/home.js';
 import type { RunnerEvent } from '../../src/protocol/events.js';
 import { parseEvents } from '../../src/protocol/read-events.js';
 import type { RunnerRequest } from '../../src/protocol/request.js';

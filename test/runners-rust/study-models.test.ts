@@ -5,6 +5,7 @@
  * shared initial weights, and what it writes gives the same predictions in Python. Subsets keep it short (PyTorch's
  * CPU LSTM backward over 300 steps is slow). Each test skips with the reason when a runner is missing.
  */
+import { datasetTools } from '../../src/bindings/index.js';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -16,7 +17,7 @@ import { pytorchRust } from '../../src/bindings/pytorch-rust.js';
 import { tensorflowPython } from '../../src/bindings/tensorflow-python.js';
 import { tensorflowRust } from '../../src/bindings/tensorflow-rust.js';
 import { prepareDataset, type PreparedDataset } from '../../src/data/cache.js';
-import { resolveHome } from '../../src/home.js';
+import { resolveHome } from '../../src/base/home.js';
 import type { RunnerRequest } from '../../src/protocol/request.js';
 import { prepareSharedInit } from '../../src/weights/shared-init.js';
 import type { ModelSpec } from '../../src/zoo/model-spec.js';
@@ -157,7 +158,7 @@ test('pytorch/rust runs a BERT TorchScript from pytorch/python (int64 token ids)
   const { models } = await import('../../src/zoo/models.js');
   const bert = models['bert-minilm'];
   if (!bert) return t.skip('the zoo has no bert-minilm');
-  datasets[bert.dataset] ??= prepareDataset(resolveHome(), bert.dataset);
+  datasets[bert.dataset] ??= prepareDataset(resolveHome(), bert.dataset, { tools: datasetTools() });
   const trained = ok(launch(pytorchPython, writeRequest(box, 'bert-py-train', request(bert, pytorchPython, { artifacts: ['torchscript'] }))), 'python training');
   const weights = { format: 'torchscript' as const, path: artifacts(trained).torchscript! };
   const expected = infer(bert, pytorchPython, 'bert-py-infer', weights);
@@ -171,7 +172,7 @@ test("tensorflow/rust runs pytorch/python's BERT weights as the Keras SavedModel
   if (skip) return t.skip(skip);
   // What a campaign's convert cell does with the fine-tuned BERT; seeded canonical weights stand in for the
   // fine-tuning (a campaign check, not this one's), so the test needs no training.
-  datasets[bertMinilm.dataset] ??= prepareDataset(resolveHome(), bertMinilm.dataset);
+  datasets[bertMinilm.dataset] ??= prepareDataset(resolveHome(), bertMinilm.dataset, { tools: datasetTools() });
   const weights = { format: 'safetensors' as const, path: prepareSharedInit(box.home, bertMinilm, 7).path };
   const expected = infer(bertMinilm, pytorchPython, 'bert-torch-states', weights);
   const converted = ok(launch(tensorflowPython, writeRequest(box, 'bert-tf-convert', request(bertMinilm, tensorflowPython, { mode: 'export', artifacts: ['savedmodel'], weights }))), 'tensorflow/python conversion');

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { tensorflowPython } from '../../src/bindings/tensorflow-python.js';
 import { tensorflowRust } from '../../src/bindings/tensorflow-rust.js';
-import { resolveHome } from '../../src/home.js';
+import { resolveHome } from '../../src/base/home.js';
 import { launch, makeSandbox, maxAbsDifference, ofType, pythonRunnerMissing, readLogits, writeRequest, type Sandbox } from './rust-harness.js';
 
 let box: Sandbox;

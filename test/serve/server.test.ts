@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { analyzeCampaign, loadCampaignData } from '../../src/analysis/index.js';
 import { registerServe } from '../../src/cli/serve.js';
 import { startStoreServer, type RunningServer } from '../../src/serve/server.js';
-import { openIndex } from '../../src/store/index-db.js';
+import { ResultStore } from '../../src/store/result-store.js';
 import { runPaths } from '../../src/store/run-dir.js';
 import { tempHome } from '../fixtures/temp-home.js';
 import { buildFixtureCampaign, type FixtureCampaign } from '../report/fixture-store.js';
@@ -154,7 +154,7 @@ test('compare: per model × binding, the medians and accuracy of A and B from ea
   const r = await get(server, '/compare?a=one&b=two');
   assert.equal(r.status, 200);
   assert.match(r.body, /<h2>A: one &nbsp;vs&nbsp; B: two<\/h2>/);
-  const db = openIndex(home.store);
+  const db = ResultStore.open(home.store);
   const medianOf = (campaign: string) => analyzeCampaign(loadCampaignData(db, campaign)).rq3.find((f) => f.model === 'lenet1' && f.framework === 'pytorch')!.samples.find((s) => s.binding === 'pytorch/rust')!.summary.median!;
   const ratio = medianOf('two') / medianOf('one');
   db.close();

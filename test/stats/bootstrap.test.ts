@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SeededRandom } from '../../src/data/seeded-random.js';
+import { SeededRandom } from '../../src/base/seeded-random.js';
 import { bootstrapCI, mean, median } from '../../src/stats/index.js';
 import { ErrorTracker, loadFixture } from './fixture-support.js';
 

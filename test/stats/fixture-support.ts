@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../../src/home.js';
+import { packageRoot } from '../../src/base/home.js';
 
 export interface Fixture<T> {
   reference: string;

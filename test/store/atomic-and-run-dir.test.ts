@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../src/store/atomic.js';
+import { writeFileAtomic } from '../../src/base/atomic-file.js';
 import { beginRunDir, readRunDir, runPaths } from '../../src/store/run-dir.js';
 import { rebuildIndex, verifyIndex, openIndex } from '../../src/store/index-db.js';
 import { tempHome } from '../fixtures/temp-home.js';

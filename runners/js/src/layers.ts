@@ -83,25 +83,18 @@ export function toLayer(tf: Tf, layer: LayerSpec, i: number, first: Record<strin
     case 'embedding':
       return tf.layers.embedding({ ...first, name: layer.name, inputDim: layer.vocab, outputDim: layer.dim, embeddingsInitializer: init.embeddings });
     case 'lstm':
-      // tfjs defaults the recurrent activation to hardSigmoid; Keras (and the canonical model) use the sigmoid.
-      return tf.layers.lstm({
+    case 'gru': {
+      const recurrent = {
         ...first,
         name: layer.name,
         units: layer.units,
-        recurrentActivation: 'sigmoid',
+        // tfjs defaults the recurrent activation to hardSigmoid; Keras (and the canonical model) use the sigmoid.
+        recurrentActivation: 'sigmoid' as const,
         kernelInitializer: init.kernel,
         recurrentInitializer: init.recurrent,
-        unitForgetBias: init.forgetBias,
-      });
-    case 'gru':
-      return tf.layers.gru({
-        ...first,
-        name: layer.name,
-        units: layer.units,
-        recurrentActivation: 'sigmoid',
-        kernelInitializer: init.kernel,
-        recurrentInitializer: init.recurrent,
-      });
+      };
+      return layer.kind === 'lstm' ? tf.layers.lstm({ ...recurrent, unitForgetBias: init.forgetBias }) : tf.layers.gru(recurrent);
+    }
     default:
       throw new RunnerError('not_supported', `the JS runner does not build layer kind ${(layer as { kind: string }).kind}`);
   }

@@ -120,54 +120,49 @@ function checkLength(p: ParameterLayout, shape: number[], data: Float32Array): v
   if (data.length !== n) throw new Error(`parameter ${p.name}: expected ${n} values for shape [${shape.join(', ')}], got ${data.length}`);
 }
 
-/** Canonical values -> tfjs layout. */
-export function toNative(p: ParameterLayout, canonical: Float32Array): Float32Array {
-  checkLength(p, p.canonicalShape, canonical);
-  const native = new Float32Array(canonical.length);
+/**
+ * Calls `visit(canonicalIndex, nativeIndex)` once per value. Both directions walk this one mapping, one scattering
+ * and one gathering, so toNative and toCanonical stay exact inverses by construction.
+ */
+function forEachIndexPair(p: ParameterLayout, visit: (canonicalIndex: number, nativeIndex: number) => void): void {
   switch (p.role) {
     case 'conv-kernel': {
       const [o, i, kh, kw] = p.canonicalShape;
       for (let a = 0; a < o; a++)
         for (let b = 0; b < i; b++)
           for (let y = 0; y < kh; y++)
-            for (let x = 0; x < kw; x++) native[((y * kw + x) * i + b) * o + a] = canonical[((a * i + b) * kh + y) * kw + x]!;
-      return native;
+            for (let x = 0; x < kw; x++) visit(((a * i + b) * kh + y) * kw + x, ((y * kw + x) * i + b) * o + a);
+      return;
     }
     case 'dense-kernel': {
       const [o, i] = p.canonicalShape;
       for (let a = 0; a < o; a++)
-        for (let j = 0; j < i; j++) native[flattenIndex(j, p.flattenedFrom) * o + a] = canonical[a * i + j]!;
-      return native;
+        for (let j = 0; j < i; j++) visit(a * i + j, flattenIndex(j, p.flattenedFrom) * o + a);
+      return;
     }
     case 'bias':
-    case 'same':
-      native.set(canonical);
-      return native;
+    case 'same': {
+      const n = p.canonicalShape.reduce((a, b) => a * b, 1);
+      for (let k = 0; k < n; k++) visit(k, k);
+      return;
+    }
   }
+}
+
+/** Canonical values -> tfjs layout. */
+export function toNative(p: ParameterLayout, canonical: Float32Array): Float32Array {
+  return permute(p, canonical, true);
 }
 
 /** tfjs layout -> canonical values; the exact inverse of toNative. */
 export function toCanonical(p: ParameterLayout, native: Float32Array): Float32Array {
-  checkLength(p, p.canonicalShape, native);
-  const canonical = new Float32Array(native.length);
-  switch (p.role) {
-    case 'conv-kernel': {
-      const [o, i, kh, kw] = p.canonicalShape;
-      for (let a = 0; a < o; a++)
-        for (let b = 0; b < i; b++)
-          for (let y = 0; y < kh; y++)
-            for (let x = 0; x < kw; x++) canonical[((a * i + b) * kh + y) * kw + x] = native[((y * kw + x) * i + b) * o + a]!;
-      return canonical;
-    }
-    case 'dense-kernel': {
-      const [o, i] = p.canonicalShape;
-      for (let a = 0; a < o; a++)
-        for (let j = 0; j < i; j++) canonical[a * i + j] = native[flattenIndex(j, p.flattenedFrom) * o + a]!;
-      return canonical;
-    }
-    case 'bias':
-    case 'same':
-      canonical.set(native);
-      return canonical;
-  }
+  return permute(p, native, false);
+}
+
+function permute(p: ParameterLayout, input: Float32Array, toNative: boolean): Float32Array {
+  checkLength(p, p.canonicalShape, input);
+  const out = new Float32Array(input.length);
+  if (toNative) forEachIndexPair(p, (c, n) => { out[n] = input[c]!; });
+  else forEachIndexPair(p, (c, n) => { out[c] = input[n]!; });
+  return out;
 }

@@ -1,6 +1,14 @@
 /**
  * A small safetensors reader and writer (8-byte little-endian header length, JSON header, raw little-endian data):
  * the format of the data cache, shared orders and canonical weights.
+ *
+ * Why a second codec beside the orchestrator's src/base/safetensors.ts: this runner is its own npm package, built by
+ * its own tsconfig (rootDir src) and launched as a separate process, so it must not import the orchestrator's source
+ * or depend on its build. What the two share is the file format, which the protocol makes the contract, not code.
+ * Tests hold them to it: this package's src/test/safetensors.test.ts pins this codec's bytes, the orchestrator's
+ * test/data/cache-and-order.test.ts round-trips its own, and the orchestrator's test/runners-js/ runs this runner on
+ * the data cache and initial weights the orchestrator writes, then reads the weights it writes with an independent
+ * header parser and with Python's safetensors.
  */
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 

@@ -11,7 +11,7 @@ numpy arrays and never alias their input.
 """
 import numpy as np
 
-from .spec import GATES, layer_shapes, plan_layers
+from .spec import GATES, PlannedLayer, layer_shapes, plan_layers
 
 #: Keras GRU kernels hold z|r|h, PyTorch's r|z|n (n is h): swapping the first two blocks maps either onto the other.
 GRU_KERAS_TO_TORCH = (1, 0, 2)
@@ -63,40 +63,41 @@ def reorder_gates(w: np.ndarray, order: tuple, axis: int) -> np.ndarray:
 def canonical_to_keras_layers(model: dict, tensors: dict) -> dict:
     """Canonical tensors -> {keras layer name: weights in the order layer.set_weights takes them}."""
     weights = {}
-    for p in plan_layers(model):
-        layer, names = p.spec, list(layer_shapes(p))
-        if not names:
-            continue
-        arrays = [np.array(tensors[n], copy=True) for n in names]
-        if layer["kind"] == "conv2d":
-            arrays[0] = conv_oihw_to_hwio(arrays[0])
-        elif layer["kind"] == "dense":
-            arrays[0] = dense_canonical_to_keras(arrays[0], p.flattened_from)
-        elif layer["kind"] == "bert":
-            arrays = [bert_canonical_to_keras(n, a) for n, a in zip(names, arrays)]
-        # Batch norm [gamma, beta, moving_mean, moving_variance], embeddings and recurrent [kernel,
-        # recurrent_kernel, bias] are Keras's own names, layouts and weight order already.
-        weights[layer["name"]] = arrays
+    for p, names in _keras_layers(model):
+        weights[p.spec["name"]] = _convert_keras_arrays(p, names, [tensors[n] for n in names], to_keras=True)
     return weights
 
 
 def keras_layers_to_canonical(model: dict, layer_weights: dict) -> dict:
     """{keras layer name: layer.get_weights()} -> canonical tensors, named and shaped as docs/models.md says."""
     tensors = {}
-    for p in plan_layers(model):
-        layer, names = p.spec, list(layer_shapes(p))
-        if not names:
-            continue
-        arrays = [np.array(a, copy=True) for a in layer_weights[layer["name"]]]
-        if layer["kind"] == "conv2d":
-            arrays[0] = conv_hwio_to_oihw(arrays[0])
-        elif layer["kind"] == "dense":
-            arrays[0] = dense_keras_to_canonical(arrays[0], p.flattened_from)
-        elif layer["kind"] == "bert":
-            # The transpose is its own inverse.
-            arrays = [bert_canonical_to_keras(n, a) for n, a in zip(names, arrays)]
-        tensors.update(zip(names, arrays))
+    for p, names in _keras_layers(model):
+        tensors.update(zip(names, _convert_keras_arrays(p, names, layer_weights[p.spec["name"]], to_keras=False)))
     return tensors
+
+
+def _keras_layers(model: dict):
+    """(planned layer, its canonical tensor names) for every layer that has weights."""
+    for p in plan_layers(model):
+        names = list(layer_shapes(p))
+        if names:
+            yield p, names
+
+
+def _convert_keras_arrays(p: PlannedLayer, names: list, arrays: list, to_keras: bool) -> list:
+    """One layer's weights, in Keras's set_weights/get_weights order, converted either way; always copies."""
+    arrays = [np.array(a, copy=True) for a in arrays]
+    kind = p.spec["kind"]
+    if kind == "conv2d":
+        arrays[0] = (conv_oihw_to_hwio if to_keras else conv_hwio_to_oihw)(arrays[0])
+    elif kind == "dense":
+        arrays[0] = (dense_canonical_to_keras if to_keras else dense_keras_to_canonical)(arrays[0], p.flattened_from)
+    elif kind == "bert":
+        # The transpose is its own inverse, so one function serves both directions.
+        arrays = [bert_canonical_to_keras(n, a) for n, a in zip(names, arrays)]
+    # Batch norm [gamma, beta, moving_mean, moving_variance], embeddings and recurrent [kernel,
+    # recurrent_kernel, bias] are Keras's own names, layouts and weight order already.
+    return arrays
 
 
 def bert_canonical_to_keras(name: str, array: np.ndarray) -> np.ndarray:
@@ -115,40 +116,35 @@ TORCH_BATCH_NORM = {"gamma": "weight", "beta": "bias", "moving_mean": "running_m
 
 def canonical_to_torch_state(model: dict, tensors: dict) -> dict:
     """Canonical tensors -> the state dict of torch_model.build_module (without BatchNorm's num_batches_tracked)."""
-    state = {}
-    for p in plan_layers(model):
-        layer = p.spec
-        kind, name = layer["kind"], layer.get("name")
-        if kind in ("conv2d", "dense", "bert"):
-            # BERT's canonical names are BertModel's, which torch_bert keeps.
-            for n in layer_shapes(p):
-                state[n] = np.array(tensors[n], copy=True)
-        elif kind == "batch_norm":
-            for stat, torch_name in TORCH_BATCH_NORM.items():
-                state[f"{name}.{torch_name}"] = np.array(tensors[f"{name}.{stat}"], copy=True)
-        elif kind == "embedding":
-            state[f"{name}.weight"] = np.array(tensors[f"{name}.embeddings"], copy=True)
-        elif kind in GATES:
-            state.update(_recurrent_to_torch(layer, tensors))
-    return state
+    return _convert_torch_tensors(model, tensors, to_torch=True)
 
 
 def torch_state_to_canonical(model: dict, state: dict) -> dict:
-    tensors = {}
+    return _convert_torch_tensors(model, state, to_torch=False)
+
+
+def _convert_torch_tensors(model: dict, source: dict, to_torch: bool) -> dict:
+    """One walk and one rename table for both directions, so the two cannot drift apart; always copies."""
+    out = {}
     for p in plan_layers(model):
         layer = p.spec
         kind, name = layer["kind"], layer.get("name")
+        if kind in GATES:
+            out.update((_recurrent_to_torch if to_torch else _recurrent_from_torch)(layer, source))
+            continue
         if kind in ("conv2d", "dense", "bert"):
-            for n in layer_shapes(p):
-                tensors[n] = np.array(state[n], copy=True)
+            # BERT's canonical names are BertModel's, which torch_bert keeps.
+            renames = [(n, n) for n in layer_shapes(p)]
         elif kind == "batch_norm":
-            for stat, torch_name in TORCH_BATCH_NORM.items():
-                tensors[f"{name}.{stat}"] = np.array(state[f"{name}.{torch_name}"], copy=True)
+            renames = [(f"{name}.{stat}", f"{name}.{torch_name}") for stat, torch_name in TORCH_BATCH_NORM.items()]
         elif kind == "embedding":
-            tensors[f"{name}.embeddings"] = np.array(state[f"{name}.weight"], copy=True)
-        elif kind in GATES:
-            tensors.update(_recurrent_from_torch(layer, state))
-    return tensors
+            renames = [(f"{name}.embeddings", f"{name}.weight")]
+        else:
+            renames = []
+        for canonical, torch_name in renames:
+            src, dst = (canonical, torch_name) if to_torch else (torch_name, canonical)
+            out[dst] = np.array(source[src], copy=True)
+    return out
 
 
 def _torch_rnn_prefix(name: str) -> str:

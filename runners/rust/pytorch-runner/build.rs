@@ -27,21 +27,8 @@ fn main() {
     let libtorch = torch_version(&version_py).unwrap_or_else(|| "unknown".to_string());
     println!("cargo:rustc-env=BINDBENCH_LIBTORCH_VERSION={libtorch}");
 
-    let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
-    let lock = manifest_dir.join("..").join("Cargo.lock");
-    println!("cargo:rerun-if-changed={}", lock.display());
-    let tch = locked_version(&lock, "tch").unwrap_or_else(|| "unknown".to_string());
-    println!("cargo:rustc-env=BINDBENCH_TCH_VERSION={tch}");
-
-    let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let rustc_version = std::process::Command::new(rustc)
-        .arg("--version")
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8(o.stdout).ok())
-        .and_then(|s| s.split_whitespace().nth(1).map(str::to_string))
-        .unwrap_or_else(|| "unknown".to_string());
-    println!("cargo:rustc-env=BINDBENCH_RUSTC_VERSION={rustc_version}");
+    bindbench_build_support::stamp_locked_versions(&[("tch", "BINDBENCH_TCH_VERSION")]);
+    bindbench_build_support::stamp_rustc_version();
 }
 
 /// `__version__ = '2.11.0+cu130'` from torch/version.py.
@@ -55,17 +42,4 @@ fn torch_version(path: &Path) -> Option<String> {
             .trim_matches(|c| c == '\'' || c == '"')
             .to_string(),
     )
-}
-
-/// The version Cargo.lock pins for `crate_name`.
-fn locked_version(lock: &Path, crate_name: &str) -> Option<String> {
-    let text = fs::read_to_string(lock).ok()?;
-    let mut lines = text.lines();
-    while let Some(line) = lines.next() {
-        if line.trim() == format!("name = \"{crate_name}\"") {
-            let version = lines.next()?;
-            return Some(version.trim().strip_prefix("version = ")?.trim_matches('"').to_string());
-        }
-    }
-    None
 }

@@ -6,8 +6,6 @@
 //! and libtensorflow_framework.so.2 under their sonames) and makes it the runner's rpath.
 
 use std::env;
-use std::fs;
-use std::path::{Path, PathBuf};
 
 fn main() {
     println!("cargo:rerun-if-env-changed=PKG_CONFIG_PATH");
@@ -22,36 +20,9 @@ fn main() {
     println!("cargo:rustc-link-arg=-Wl,-rpath,{runtime_libdir}");
     println!("cargo:rustc-env=BINDBENCH_TENSORFLOW_LIB={runtime_libdir}");
 
-    let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
-    let lock = manifest_dir.join("..").join("Cargo.lock");
-    println!("cargo:rerun-if-changed={}", lock.display());
-    for (krate, var) in [
+    bindbench_build_support::stamp_locked_versions(&[
         ("tensorflow", "BINDBENCH_TENSORFLOW_CRATE_VERSION"),
         ("tensorflow-sys", "BINDBENCH_TENSORFLOW_SYS_VERSION"),
-    ] {
-        let version = locked_version(&lock, krate).unwrap_or_else(|| "unknown".to_string());
-        println!("cargo:rustc-env={var}={version}");
-    }
-    let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let rustc_version = std::process::Command::new(rustc)
-        .arg("--version")
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8(o.stdout).ok())
-        .and_then(|s| s.split_whitespace().nth(1).map(str::to_string))
-        .unwrap_or_else(|| "unknown".to_string());
-    println!("cargo:rustc-env=BINDBENCH_RUSTC_VERSION={rustc_version}");
-}
-
-/// The version Cargo.lock pins for `crate_name`.
-fn locked_version(lock: &Path, crate_name: &str) -> Option<String> {
-    let text = fs::read_to_string(lock).ok()?;
-    let mut lines = text.lines();
-    while let Some(line) = lines.next() {
-        if line.trim() == format!("name = \"{crate_name}\"") {
-            let version = lines.next()?;
-            return Some(version.trim().strip_prefix("version = ")?.trim_matches('"').to_string());
-        }
-    }
-    None
+    ]);
+    bindbench_build_support::stamp_rustc_version();
 }

@@ -3,7 +3,7 @@
  * binding ids, the test/train set sizes its accuracies are fractions of, and its hyper-parameters (from the study's
  * own training code, asgaardlab/CmpMLBindings `*_bindings/py/cv/`).
  */
-import type { LoadMode } from '../../campaign/cell.js';
+import type { LoadMode } from '../../protocol/cell.js';
 import type { ArtifactFormat } from '../../protocol/request.js';
 
 export const STUDY_FRAMEWORKS = ['pytorch', 'tensorflow'] as const;

@@ -43,14 +43,18 @@ export interface TimeCost {
   trainAccuracy: number | null;
 }
 
-/** Python's `time_cost_gpu_<i>.json`. */
-export function parseTimeCostJson(text: string): TimeCost {
-  let v: Record<string, unknown>;
+/** A JSON object, or a StudyFileError saying why the file is not one. */
+function parseObject(text: string): Record<string, unknown> {
   try {
-    v = JSON.parse(text) as Record<string, unknown>;
+    return JSON.parse(text) as Record<string, unknown>;
   } catch (e) {
     throw new StudyFileError(`not JSON: ${(e as Error).message}`);
   }
+}
+
+/** Python's `time_cost_gpu_<i>.json`. */
+export function parseTimeCostJson(text: string): TimeCost {
+  const v = parseObject(text);
   const num = (key: string): number => {
     if (typeof v[key] !== 'number' || !Number.isFinite(v[key])) throw new StudyFileError(`field '${key}' is missing or not a number`);
     return v[key] as number;
@@ -138,12 +142,7 @@ function checkLengths(split: DeploySplit, name: string): DeploySplit {
 
 /** Python's `deploy_eval_*.json`. */
 export function parseDeployJson(text: string): DeployEval {
-  let v: Record<string, unknown>;
-  try {
-    v = JSON.parse(text) as Record<string, unknown>;
-  } catch (e) {
-    throw new StudyFileError(`not JSON: ${(e as Error).message}`);
-  }
+  const v = parseObject(text);
   const split = (prefix: 'test' | 'train'): DeploySplit => {
     const seconds = v[prefix];
     const same = v[`${prefix}set_same_acc`];

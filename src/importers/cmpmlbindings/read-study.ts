@@ -4,10 +4,11 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { cellKey, type Cell } from '../../campaign/cell.js';
-import { BadInputError } from '../../errors.js';
+import { cellKey, type Cell } from '../../protocol/cell.js';
+import { BadInputError } from '../../base/errors.js';
 import type { EpochEvent, InferenceEvent, RunnerEvent } from '../../protocol/events.js';
 import type { Hyper } from '../../protocol/request.js';
+import { runResult } from '../../store/run-dir.js';
 import type { ImportedCampaign, ImportedRun, ImportedRunResult, UnparsedFile } from '../importer.js';
 import {
   LANGUAGE_BINDING,
@@ -146,29 +147,9 @@ function listFiles(root: string, rel = ''): string[] {
 }
 
 function baseResult(ctx: Context, cell: Cell, framework: StudyFramework, lang: StudyLanguage): Omit<ImportedRunResult, 'imported'> {
-  return {
-    run_id: `${ctx.campaign}/${cell.key}`,
-    campaign: ctx.campaign,
-    cell,
-    framework,
-    language: LANGUAGE_BINDING[lang].language,
-    status: 'ok',
-    reason: null,
-    exit_code: null,
-    signal: null,
-    stderr_tail: '',
-    // The study's files carry no timestamps; these say when the import happened.
-    started: ctx.imported,
-    finished: ctx.imported,
-    final_train_accuracy: null,
-    final_test_accuracy: null,
-    train_seconds: null,
-    wall_seconds: null,
-    process_seconds: 0,
-    mean_inference_seconds: null,
-    artifacts: {},
-    data_source: '',
-  };
+  const start = { run_id: `${ctx.campaign}/${cell.key}`, campaign: ctx.campaign, cell, framework, language: LANGUAGE_BINDING[lang].language, started: ctx.imported, data_source: '' };
+  // The study's files carry no timestamps; started and finished say when the import happened.
+  return runResult(start, { status: 'ok', reason: null, finished: ctx.imported });
 }
 
 function environmentOf(binding: string, lang: StudyLanguage): Record<string, unknown> {

@@ -6,7 +6,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { bindingColor, FIGURE_CONFIG, VEGA_LITE_SCHEMA } from './figure.js';
-import type { EpochPoint, FigureRun } from './queries.js';
+import type { EpochPoint, ReportRun } from '../campaign-runs.js';
 
 export type Split = 'training' | 'test';
 
@@ -43,14 +43,14 @@ export interface AccuracyGroup {
 
 const SPLITS: Split[] = ['training', 'test'];
 
-function curveRows(run: FigureRun, points: readonly EpochPoint[]): CurveRow[] {
+function curveRows(run: ReportRun, points: readonly EpochPoint[]): CurveRow[] {
   return points.flatMap((p) => [
     { binding: run.binding, run: run.id, seed: run.seed, epoch: p.epoch, split: 'training' as const, accuracy: p.trainAccuracy },
     { binding: run.binding, run: run.id, seed: run.seed, epoch: p.epoch, split: 'test' as const, accuracy: p.testAccuracy },
   ]);
 }
 
-function bestRun(runs: readonly FigureRun[]): FigureRun {
+function bestRun(runs: readonly ReportRun[]): ReportRun {
   return [...runs].sort((a, b) => (b.finalTestAccuracy ?? -Infinity) - (a.finalTestAccuracy ?? -Infinity) || a.seed - b.seed || a.id.localeCompare(b.id))[0]!;
 }
 
@@ -68,10 +68,10 @@ function bandRows(binding: string, rows: readonly CurveRow[]): BandRow[] {
 }
 
 /** Groups the finished training runs that recorded epochs; `order` fixes the binding order (the colour domain). */
-export function accuracyGroups(runs: readonly FigureRun[], epochs: ReadonlyMap<string, EpochPoint[]>, order: readonly string[]): AccuracyGroup[] {
+export function accuracyGroups(runs: readonly ReportRun[], epochs: ReadonlyMap<string, EpochPoint[]>, order: readonly string[]): AccuracyGroup[] {
   const trained = runs.filter((r) => r.mode === 'train' && r.status === 'ok' && (epochs.get(r.id)?.length ?? 0) > 0);
-  const keyOf = (r: FigureRun) => `${r.framework}\u0000${r.model}\u0000${r.device}`;
-  const byGroup = new Map<string, FigureRun[]>();
+  const keyOf = (r: ReportRun) => `${r.family.family}\u0000${r.model}\u0000${r.device}`;
+  const byGroup = new Map<string, ReportRun[]>();
   for (const r of trained) byGroup.set(keyOf(r), [...(byGroup.get(keyOf(r)) ?? []), r]);
   const rank = (b: string) => (order.includes(b) ? order.indexOf(b) : order.length);
   return [...byGroup.values()]
@@ -88,8 +88,8 @@ export function accuracyGroups(runs: readonly FigureRun[], epochs: ReadonlyMap<s
         const top = bestRun(mine);
         best.push(...curveRows(top, epochs.get(top.id)!));
       }
-      const { framework, model, device } = group[0]!;
-      return { framework, model, device, bindings, best, all, band };
+      const { model, device } = group[0]!;
+      return { framework: group[0]!.family.family, model, device, bindings, best, all, band };
     })
     .sort((a, b) => a.framework.localeCompare(b.framework) || a.model.localeCompare(b.model) || a.device.localeCompare(b.device));
 }

@@ -1,18 +1,19 @@
 /** Every figure of one campaign, as specs: the report page, the run browser and `--figures` all take this list. */
 import { accuracyBandSpec, accuracyBestSpec, accuracyGroups } from './accuracy-curves.js';
 import { slug, type FigureDef } from './figure.js';
-import type { CampaignRuns, FigureRun } from './queries.js';
+import type { CampaignRuns, ReportRun } from '../campaign-runs.js';
 import { reproductionCells, reproductionSpec } from './reproduction-matrix.js';
 import { inferenceTimeGroups, inferenceTimeSpec, trainingTimeGroups, trainingTimeSpec } from './time-boxplots.js';
 
 /**
- * The campaign's bindings in one fixed order (per framework, Python first, then alphabetically): the colour domain
- * and axis order of every figure, so a binding keeps its colour and place throughout a report.
+ * The campaign's bindings in one fixed order (per framework, its reference first, then alphabetically): the colour
+ * domain and axis order of every figure, so a binding keeps its colour and place throughout a report.
  */
-export function bindingOrder(runs: readonly FigureRun[]): string[] {
+export function bindingOrder(runs: readonly ReportRun[]): string[] {
   const frameworkOf = new Map(runs.map((r) => [r.binding, r.framework]));
-  const python = (b: string) => (b.endsWith('/python') ? 0 : 1);
-  return [...frameworkOf.keys()].sort((a, b) => frameworkOf.get(a)!.localeCompare(frameworkOf.get(b)!) || python(a) - python(b) || a.localeCompare(b));
+  const references = new Set(runs.map((r) => r.family.reference));
+  const rank = (b: string) => (references.has(b) ? 0 : 1);
+  return [...frameworkOf.keys()].sort((a, b) => frameworkOf.get(a)!.localeCompare(frameworkOf.get(b)!) || rank(a) - rank(b) || a.localeCompare(b));
 }
 
 export function campaignFigures(c: CampaignRuns): FigureDef[] {

@@ -7,7 +7,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { FIGURE_CONFIG, VEGA_LITE_SCHEMA } from './figure.js';
-import type { FigureRun } from './queries.js';
+import type { ReportRun } from '../campaign-runs.js';
 
 export const REPRODUCTION_STATES = ['reproduced', 'partly reproduced', 'not reproduced', 'not recorded', 'failed', 'not supported', 'not available'] as const;
 export type ReproductionState = (typeof REPRODUCTION_STATES)[number];
@@ -42,7 +42,7 @@ export interface MatrixCell {
   reasons: string[];
 }
 
-function stateOf(runs: readonly FigureRun[]): ReproductionState {
+function stateOf(runs: readonly ReportRun[]): ReproductionState {
   const ok = runs.filter((r) => r.status === 'ok');
   if (ok.length) {
     const yes = ok.filter((r) => r.reproduced === true).length;
@@ -57,8 +57,8 @@ function stateOf(runs: readonly FigureRun[]): ReproductionState {
 }
 
 /** One cell per device × model × source × load mode × target, from the campaign's infer runs. */
-export function reproductionCells(runs: readonly FigureRun[]): MatrixCell[] {
-  const groups = new Map<string, FigureRun[]>();
+export function reproductionCells(runs: readonly ReportRun[]): MatrixCell[] {
+  const groups = new Map<string, ReportRun[]>();
   for (const r of runs.filter((x) => x.mode === 'infer')) {
     const k = [r.device, r.model, r.sourceBinding ?? '?', r.loadMode ?? '?', r.binding].join('\u0000');
     groups.set(k, [...(groups.get(k) ?? []), r]);

@@ -1,13 +1,13 @@
 /**
  * Figures (c) and (d): times per binding as box plots on a log axis (bindings differ by orders of magnitude),
  * with every run drawn as a point over its box, since a campaign has few runs per binding.
- * - (c) training time (evaluation excluded), one figure per framework × model × device;
- * - (d) inference time (mean of the timed passes over the test set, one value per loaded model, all load modes
- *   pooled as in RQ4), one figure per framework × model with CPU and GPU side by side.
+ * - (c) training time (evaluation excluded), one figure per family × model × device, as RQ3;
+ * - (d) inference time (mean of the timed passes over the test set, one value per loaded model), one figure per
+ *   RQ4 family × model with CPU and GPU side by side: each panel holds exactly the runs of an RQ4 table.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { bindingColor, FIGURE_CONFIG, VEGA_LITE_SCHEMA } from './figure.js';
-import type { FigureRun } from './queries.js';
+import type { ReportRun } from '../campaign-runs.js';
 
 export interface TimeRow {
   binding: string;
@@ -31,19 +31,19 @@ export interface TimeGroup {
 const DEVICE_ORDER = ['cpu', 'cuda'];
 const deviceRank = (d: string) => (DEVICE_ORDER.includes(d) ? DEVICE_ORDER.indexOf(d) : DEVICE_ORDER.length);
 
-function groupTimes(runs: readonly FigureRun[], keyParts: (r: FigureRun) => string[], secondsOf: (r: FigureRun) => number | null, order: readonly string[]): TimeGroup[] {
+function groupTimes(runs: readonly ReportRun[], familyOf: (r: ReportRun) => string, keyParts: (r: ReportRun) => string[], secondsOf: (r: ReportRun) => number | null, order: readonly string[]): TimeGroup[] {
   const rank = (b: string) => (order.includes(b) ? order.indexOf(b) : order.length);
-  const groups = new Map<string, FigureRun[]>();
+  const groups = new Map<string, ReportRun[]>();
   for (const r of runs) {
     const s = secondsOf(r);
     // A log axis has no place for 0; a zero time is a measurement problem that the statistics tables still show.
     if (r.status !== 'ok' || s === null || !(s > 0)) continue;
-    const k = keyParts(r).join('\u0000');
+    const k = [familyOf(r), ...keyParts(r)].join('\u0000');
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
   return [...groups.values()]
     .map((g): TimeGroup => ({
-      framework: g[0]!.framework,
+      framework: familyOf(g[0]!),
       model: g[0]!.model,
       devices: [...new Set(g.map((r) => r.device))].sort((a, b) => deviceRank(a) - deviceRank(b) || a.localeCompare(b)),
       bindings: [...new Set(g.map((r) => r.binding))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)),
@@ -52,19 +52,21 @@ function groupTimes(runs: readonly FigureRun[], keyParts: (r: FigureRun) => stri
     .sort((a, b) => a.framework.localeCompare(b.framework) || a.model.localeCompare(b.model) || deviceRank(a.devices[0]!) - deviceRank(b.devices[0]!));
 }
 
-export function trainingTimeGroups(runs: readonly FigureRun[], order: readonly string[]): TimeGroup[] {
+export function trainingTimeGroups(runs: readonly ReportRun[], order: readonly string[]): TimeGroup[] {
   return groupTimes(
     runs.filter((r) => r.mode === 'train'),
-    (r) => [r.framework, r.model, r.device],
+    (r) => r.family.family,
+    (r) => [r.model, r.device],
     (r) => r.trainSeconds,
     order,
   );
 }
 
-export function inferenceTimeGroups(runs: readonly FigureRun[], order: readonly string[]): TimeGroup[] {
+export function inferenceTimeGroups(runs: readonly ReportRun[], order: readonly string[]): TimeGroup[] {
   return groupTimes(
     runs.filter((r) => r.mode === 'infer'),
-    (r) => [r.framework, r.model],
+    (r) => r.family.timingFamily,
+    (r) => [r.model],
     (r) => r.meanInferenceSeconds,
     order,
   );

@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../store/atomic.js';
+import { writeFileAtomic } from '../../base/atomic-file.js';
 import type { RenderedFigure } from './figure.js';
 
 export interface WrittenFigures {

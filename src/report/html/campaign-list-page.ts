@@ -1,5 +1,5 @@
 /** The run browser's front page: every campaign in the store, and a form to compare two of them. */
-import type { CampaignListing } from '../figures/queries.js';
+import type { CampaignListing } from '../../store/result-store.js';
 import { numberCell, renderDataTable, type Column, type Row } from './data-table.js';
 import { escapeHtml, hrefOf } from './escape.js';
 import { renderPage } from './page.js';

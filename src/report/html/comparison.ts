@@ -5,12 +5,13 @@
  * two versions against each other, run them as two bindings of one campaign.
  */
 import type { CampaignAnalysis } from '../../analysis/analyze-campaign.js';
-import { formatSeconds } from '../analysis-markdown.js';
+import { formatSeconds } from '../format.js';
 import { comparisonTimeSpec, trainingTimeGroups, inferenceTimeGroups, type ComparedTimeRow, type TimeGroup } from '../figures/time-boxplots.js';
 import { slug, type FigureDef, type RenderedFigure } from '../figures/figure.js';
 import { bindingOrder } from '../figures/figure-set.js';
-import type { FigureRun } from '../figures/queries.js';
+import type { ReportRun } from '../campaign-runs.js';
 import { numberCell, renderDataTable, type Column, type Row } from './data-table.js';
+import { BINDING_ROW_COLUMNS } from '../table-model.js';
 import { escapeHtml, hrefOf } from './escape.js';
 import { renderFigure } from './figures-section.js';
 import { renderPage } from './page.js';
@@ -64,10 +65,7 @@ const ratio = (b: number | null | undefined, a: number | null | undefined) => (a
 
 export function renderComparisonTable(rows: readonly ComparisonRow[]): string {
   const columns: Column[] = [
-    { label: 'framework' },
-    { label: 'model' },
-    { label: 'device' },
-    { label: 'binding' },
+    ...BINDING_ROW_COLUMNS,
     { label: 'A train s (median)', numeric: true },
     { label: 'B train s (median)', numeric: true },
     { label: 'B / A train', numeric: true, title: 'below 1: B trains faster' },
@@ -127,7 +125,7 @@ function compareGroups(groupsA: TimeGroup[], groupsB: TimeGroup[], labelA: strin
 }
 
 /** Box plots of both campaigns' training and inference times, per framework × model (× device for training). */
-export function comparisonFigures(idA: string, runsA: readonly FigureRun[], idB: string, runsB: readonly FigureRun[]): FigureDef[] {
+export function comparisonFigures(idA: string, runsA: readonly ReportRun[], idB: string, runsB: readonly ReportRun[]): FigureDef[] {
   const order = bindingOrder([...runsA, ...runsB]);
   const labelA = `A: ${idA}`;
   const labelB = `B: ${idB}`;

@@ -4,33 +4,9 @@
  */
 import { dataAttributes, escapeHtml } from './escape.js';
 
-export interface Column {
-  label: string;
-  /** Numeric columns sort by `sort` values and align right. */
-  numeric?: boolean;
-  /** Header tooltip: what the column holds. */
-  title?: string;
-}
+import type { Cell, CellValue, Column, Row } from '../table-model.js';
 
-export interface CellValue {
-  /** Shown text (escaped). */
-  text?: string;
-  /** Pre-rendered HTML instead of text; the caller escapes what it puts in. */
-  html?: string;
-  /** Sort key; numeric columns need it to sort numbers rather than their formatted text. */
-  sort?: number | string | null;
-  title?: string;
-  className?: string;
-}
-
-export type Cell = string | CellValue;
-
-export interface Row {
-  cells: Cell[];
-  /** Filter tags: model, binding, device, framework. */
-  tags?: Record<string, string | string[] | null | undefined>;
-  className?: string;
-}
+export { numberCell, type Cell, type CellValue, type Column, type Row } from '../table-model.js';
 
 export interface TableOptions {
   id?: string;
@@ -76,7 +52,3 @@ export function renderDataTable(columns: readonly Column[], rows: readonly Row[]
 }
 
 /** A number cell: formatted text, raw value as the sort key. */
-export function numberCell(value: number | null | undefined, format: (x: number) => string, extra: Partial<CellValue> = {}): CellValue {
-  if (value === null || value === undefined || Number.isNaN(value)) return { text: '—', sort: null, ...extra };
-  return { text: format(value), sort: value, ...extra };
-}

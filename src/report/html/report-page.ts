@@ -5,7 +5,7 @@
  */
 import type { RenderedFigure } from '../figures/figure.js';
 import { slug } from '../figures/figure.js';
-import type { FigureRun } from '../figures/queries.js';
+import type { ReportRun } from '../campaign-runs.js';
 import type { CampaignReport } from './campaign-report.js';
 import { escapeHtml } from './escape.js';
 import { renderEnvironmentManifest } from './environment-manifest.js';
@@ -19,7 +19,7 @@ export interface ReportPageOptions {
   generated: string;
   filterMode: 'client' | 'server';
   title?: string;
-  runHref?(run: FigureRun): string;
+  runHref?(run: ReportRun): string;
   figureLink?(figure: RenderedFigure): string;
   /** Extra links in the header (the run browser's way back). */
   nav?: Array<{ href: string; label: string }>;

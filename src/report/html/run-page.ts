@@ -1,8 +1,8 @@
 /** One run in the run browser: its outcome, curves, timings, environment, command and raw files. */
 import type { StoredRun } from '../../store/run-dir.js';
-import { formatSeconds } from '../analysis-markdown.js';
+import { formatSeconds } from '../format.js';
 import type { RenderedFigure } from '../figures/figure.js';
-import type { FigureRun } from '../figures/queries.js';
+import type { ReportRun } from '../campaign-runs.js';
 import { numberCell, renderDataTable, type Row } from './data-table.js';
 import { escapeHtml, hrefOf } from './escape.js';
 import { renderValue } from './environment-manifest.js';
@@ -11,16 +11,17 @@ import { renderPage } from './page.js';
 import { reproduceCommand } from './reproduce-command.js';
 
 export interface RunPageInput {
-  run: FigureRun;
+  run: ReportRun;
   stored: StoredRun;
   spec: unknown;
   environment: unknown;
   figures: RenderedFigure[];
   /** Files of the run directory that exist, relative to it. */
-  files: string[];
+  /** The run's files: the name within the run directory, and the path within the store the `/store/` route serves. */
+  files: Array<{ name: string; store: string }>;
 }
 
-function facts(r: FigureRun, stored: StoredRun): string {
+function facts(r: ReportRun, stored: StoredRun): string {
   const res = stored.result;
   const items: Array<[string, string]> = [
     ['status', `${r.status}${r.reason ? ` (${r.reason})` : ''}`],
@@ -66,7 +67,7 @@ function inferenceTable(stored: StoredRun): string {
 export function renderRunPage(p: RunPageInput): string {
   const r = p.run;
   const cmd = reproduceCommand(p.spec, r);
-  const links = p.files.map((f) => `<a href="${escapeHtml(hrefOf('store', 'runs', r.campaign, r.cellKey, ...f.split('/')))}">${escapeHtml(f)}</a>`).join(' · ');
+  const links = p.files.map((f) => `<a href="${escapeHtml(hrefOf('store', ...f.store.split('/')))}">${escapeHtml(f.name)}</a>`).join(' · ');
   const stderr = p.stored.result.stderr_tail ? `<h2>stderr (tail)</h2><pre class="raw"><code>${escapeHtml(p.stored.result.stderr_tail)}</code></pre>` : '';
   return renderPage({
     title: `Run ${r.campaign}/${r.cellKey}`,

@@ -2,18 +2,18 @@
  * Figure (f), second half: every run of a campaign with its outcome and the exact command that reproduces its cell.
  * The run browser links each run to its own page; the static report has no such pages.
  */
-import type { FigureRun } from '../figures/queries.js';
+import type { ReportRun } from '../campaign-runs.js';
 import { numberCell, renderDataTable, type Column, type Row } from './data-table.js';
 import { escapeHtml } from './escape.js';
 import { reproduceCommand } from './reproduce-command.js';
-import { formatSeconds } from '../analysis-markdown.js';
+import { formatSeconds } from '../format.js';
 
 export interface RunsTableOptions {
   /** Link for a run's own page (the run browser); absent in the static report. */
-  runHref?(run: FigureRun): string;
+  runHref?(run: ReportRun): string;
 }
 
-export function renderRunsTable(spec: unknown, runs: readonly FigureRun[], opts: RunsTableOptions = {}): string {
+export function renderRunsTable(spec: unknown, runs: readonly ReportRun[], opts: RunsTableOptions = {}): string {
   const columns: Column[] = [
     { label: 'cell' },
     { label: 'mode' },

@@ -6,14 +6,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tfModule from '@tensorflow/tfjs';
-import type { Tf } from '../backend.js';
+import type * as tfModule from '@tensorflow/tfjs';
 import { nativeShape, parameterLayouts, toCanonical, toNative, type ParameterLayout } from '../layout.js';
 import { buildModel, getCanonicalWeights, setCanonicalWeights } from '../model.js';
 import type { ModelSpec } from '../protocol.js';
 import type { Tensor } from '../safetensors.js';
-
-const tf = ((tfModule as unknown as { default?: Tf }).default ?? tfModule) as Tf;
+import { canonicalWeights, size, tf, values } from './support.js';
 
 // The zoo's LeNet-1 (src/zoo/models.ts); the runner receives specs in requests, so the test carries its own copy.
 const lenet1: ModelSpec = {
@@ -29,29 +27,6 @@ const lenet1: ModelSpec = {
     { kind: 'dense', name: 'fc1', units: 10, activation: 'linear', bias: true },
   ],
 };
-
-/** Deterministic values in [-scale, scale) from a small LCG, so failures reproduce. */
-function values(n: number, seed: number, scale = 1): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 32) * 2 * scale - scale;
-  }
-  return out;
-}
-
-function size(shape: number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
-function canonicalWeights(spec: ModelSpec, seed: number): Record<string, Tensor> {
-  const out: Record<string, Tensor> = {};
-  parameterLayouts(spec).forEach((p, i) => {
-    out[p.name] = { dtype: 'F32', shape: [...p.canonicalShape], data: values(size(p.canonicalShape), seed + i, 0.3) };
-  });
-  return out;
-}
 
 test('layouts list the zoo parameters with their canonical shapes (LeNet-1 has 4,326)', () => {
   const layouts = parameterLayouts(lenet1);
@@ -164,7 +139,7 @@ function referenceLenet1(image: Float32Array, w: Record<string, Tensor>): Float6
 
 test('tfjs LeNet-1 loaded from canonical weights computes what the canonical-layout reference computes', async () => {
   await tf.setBackend('cpu');
-  const weights = canonicalWeights(lenet1, 100);
+  const weights = canonicalWeights(lenet1, 100, 0.3);
   const model = buildModel(tf, lenet1, 0);
   setCanonicalWeights(tf, model, lenet1, weights, 'test weights');
   const images = [values(784, 21, 0.5), values(784, 22, 0.5), values(784, 23, 0.5)].map((v) => v.map((x) => x + 0.5));

@@ -4,7 +4,7 @@
  * float32 sum is exact) in onnxruntime-node, against the same model computed in plain JS. The graph takes an NHWC
  * batch as the exported LeNets do, and the split ends in a partial batch. `node --test runners/js/dist/test/`.
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as Ort from 'onnxruntime-node';
 import type { Split } from '../data.js';
@@ -65,6 +65,18 @@ async function loadOrt(): Promise<typeof Ort | null> {
   }
 }
 
+/** Runs `body` on a CPU session of `model` and releases it however the body ends; skips where onnxruntime-node is absent. */
+async function withSession(t: TestContext, model: Uint8Array, body: (session: Ort.InferenceSession, ort: typeof Ort) => Promise<void>): Promise<void> {
+  const ort = await loadOrt();
+  if (!ort) return t.skip('onnxruntime-node is not installed in runners/js: run `bindbench setup --bindings onnxruntime/js`');
+  const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'] });
+  try {
+    await body(session, ort);
+  } finally {
+    await session.release();
+  }
+}
+
 // --- helpers ---
 
 test('countRowsCorrect takes each row\'s argmax, the first index on ties', () => {
@@ -113,8 +125,6 @@ test('training, export, artifacts and cuda are refused with the reason; a CPU in
 // --- the predictor in onnxruntime-node ---
 
 test('the predictor runs an NHWC ONNX graph batch by batch and gives the plain-JS logits and count exactly', async (t) => {
-  const ort = await loadOrt();
-  if (!ort) return t.skip('onnxruntime-node is not installed in runners/js: run `bindbench setup --bindings onnxruntime/js`');
   const [h, w, c, classes, n] = [2, 2, 1, 3, 5];
   const features = h * w * c;
   // Small integers: every product and sum is exact in float32, whatever order onnxruntime adds in.
@@ -132,8 +142,7 @@ test('the predictor runs an NHWC ONNX graph batch by batch and gives the plain-J
       want[r * classes + k] = s;
     }
 
-  const session = await ort.InferenceSession.create(linearModel(h, w, c, weights, bias), { executionProviders: ['cpu'] });
-  try {
+  await withSession(t, linearModel(h, w, c, weights, bias), async (session, ort) => {
     assert.deepEqual(session.inputNames, ['x']);
     assert.deepEqual(session.outputNames, ['logits']);
     const predictor = onnxPredictor(ort, session, 'x', 'logits', classes);
@@ -149,17 +158,12 @@ test('the predictor runs an NHWC ONNX graph batch by batch and gives the plain-J
     assert.equal(pass.correct, countRowsCorrect(want, classes, labels));
     assert.equal(warm.correct, pass.correct);
     predictor.release(batches);
-  } finally {
-    await session.release();
-  }
+  });
 });
 
 test('a binary predictor counts logit > 0 on a [batch, 1] output and keeps [n, 1] logits', async (t) => {
-  const ort = await loadOrt();
-  if (!ort) return t.skip('onnxruntime-node is not installed in runners/js: run `bindbench setup --bindings onnxruntime/js`');
   // logit = x0 - x1: positive, negative, zero (predicted 0).
-  const session = await ort.InferenceSession.create(linearModel(1, 2, 1, [1, -1], [0]), { executionProviders: ['cpu'] });
-  try {
+  await withSession(t, linearModel(1, 2, 1, [1, -1], [0]), async (session, ort) => {
     const predictor = onnxPredictor(ort, session, 'x', 'logits', 2, true);
     const split: Split = { x: Float32Array.from([3, 1, 1, 3, 2, 2]), exampleShape: [1, 2, 1], labels: Int32Array.from([1, 0, 1]), n: 3 };
     const batches = predictor.prepare(split, 2);
@@ -169,21 +173,14 @@ test('a binary predictor counts logit > 0 on a [batch, 1] output and keeps [n, 1
     assert.deepEqual(logits.shape, [3, 1]);
     assert.deepEqual(Array.from(logits.data), [2, -2, 0]);
     predictor.release(batches);
-  } finally {
-    await session.release();
-  }
+  });
 });
 
 test('a graph whose output is not [batch, classes] float32 is a failed pass, not a wrong count', async (t) => {
-  const ort = await loadOrt();
-  if (!ort) return t.skip('onnxruntime-node is not installed in runners/js: run `bindbench setup --bindings onnxruntime/js`');
-  const session = await ort.InferenceSession.create(linearModel(1, 2, 1, [1, 0, 0, 1], [0, 0]), { executionProviders: ['cpu'] });
-  try {
+  await withSession(t, linearModel(1, 2, 1, [1, 0, 0, 1], [0, 0]), async (session, ort) => {
     // The request says 10 classes; the graph has 2.
     const predictor = onnxPredictor(ort, session, 'x', 'logits', 10);
     const batches = predictor.prepare({ x: Float32Array.from([1, 2]), exampleShape: [1, 2, 1], labels: Int32Array.from([0]), n: 1 }, 8);
     await assert.rejects(Promise.resolve(predictor.run(batches, true)), (err: Error & { kind?: string }) => err.kind === 'failed' && /float32 \[1, 2\], expected float32 \[batch, 10\]/.test(err.message));
-  } finally {
-    await session.release();
-  }
+  });
 });

@@ -7,14 +7,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tfModule from '@tensorflow/tfjs';
-import type { Tf } from '../backend.js';
+import type * as tfModule from '@tensorflow/tfjs';
 import { parameterLayouts } from '../layout.js';
 import { buildModel, getCanonicalWeights, setCanonicalWeights, unsupportedLayer } from '../model.js';
 import type { LayerSpec, ModelSpec } from '../protocol.js';
 import type { Tensor } from '../safetensors.js';
-
-const tf = ((tfModule as unknown as { default?: Tf }).default ?? tfModule) as Tf;
+import { canonicalWeights, tf, values } from './support.js';
 
 const VOCAB = 11;
 const DIM = 3;
@@ -49,27 +47,6 @@ const convBn: ModelSpec = {
     { kind: 'dense', name: 'fc1', units: 3, activation: 'linear', bias: true },
   ],
 };
-
-function values(n: number, seed: number, scale: number, offset = 0): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = offset + ((s / 2 ** 32) * 2 - 1) * scale;
-  }
-  return out;
-}
-
-function canonicalWeights(spec: ModelSpec, seed: number): Record<string, Tensor> {
-  const out: Record<string, Tensor> = {};
-  parameterLayouts(spec).forEach((p, i) => {
-    const n = p.canonicalShape.reduce((a, b) => a * b, 1);
-    // Variances must be positive; the rest anywhere around zero.
-    const data = p.weight === 'moving_variance' ? values(n, seed + i, 0.4, 1) : values(n, seed + i, 0.6);
-    out[p.name] = { dtype: 'F32', shape: [...p.canonicalShape], data };
-  });
-  return out;
-}
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -149,7 +126,7 @@ for (const spec of [lstm, gru]) {
   test(`tfjs ${spec.layers[1]!.kind.toUpperCase()} from canonical weights computes Keras's equations; weights round-trip exactly`, async () => {
     await tf.setBackend('cpu');
     const kind = spec.layers[1]!.kind as 'lstm' | 'gru';
-    const weights = canonicalWeights(spec, 40);
+    const weights = canonicalWeights(spec, 40, 0.6);
     const model = buildModel(tf, spec, 0, 'overwritten');
     setCanonicalWeights(tf, model, spec, weights, 'test weights');
     const sequences = [
@@ -175,7 +152,7 @@ for (const spec of [lstm, gru]) {
 
 test('batch-norm statistics land on gamma, beta, moving mean and variance; inference uses the moving ones', async () => {
   await tf.setBackend('cpu');
-  const weights = canonicalWeights(convBn, 70);
+  const weights = canonicalWeights(convBn, 70, 0.6);
   const model = buildModel(tf, convBn, 0, 'overwritten');
   setCanonicalWeights(tf, model, convBn, weights, 'test weights');
   const bn = model.getLayer('bn1');

@@ -4,6 +4,7 @@
 pub mod error;
 pub mod events;
 pub mod files;
+pub mod inference;
 pub mod model;
 pub mod request;
 pub mod runner;
@@ -13,6 +14,7 @@ pub use error::{Context, ErrorKind, RunnerError, RunnerResult};
 pub use events::{DeviceInfo, EpochEvent, EventWriter, InferenceEvent, Settings, Split, StartEvent};
 pub use model::{Activation, Layer, ModelSpec, NativeOr, Output, Padding};
 pub use request::{ArtifactFormat, DeviceKind, Loss, Mode, OptimizerName, Request, Source, PROTOCOL_VERSION};
+pub use runner::Runner;
 pub use shapes::Shape;
 
 /// The zoo's specs as JSON (runners/rust/fixtures, kept equal to src/zoo/models.ts by a TS test), for tests.

@@ -3,6 +3,7 @@
 
 use std::time::Instant;
 
+use bindbench_protocol::inference::Pass;
 use bindbench_protocol::{runner::seconds_since, Context, RunnerResult};
 use tch::nn::ModuleT;
 use tch::{CModule, Device, Kind, Tensor};
@@ -34,13 +35,6 @@ impl Classifier for Scripted {
     }
 }
 
-pub struct Pass {
-    pub seconds: f64,
-    pub correct: usize,
-    /// Per-batch logits, still on the device, for hashing after the clock stops.
-    pub logits: Vec<Tensor>,
-}
-
 /// The predicted classes of a batch: argmax, or for one sigmoid logit 1 when it is > 0 (p > 0.5).
 pub fn predict(logits: &Tensor) -> Tensor {
     if logits.size().last() == Some(&1) {
@@ -51,8 +45,9 @@ pub fn predict(logits: &Tensor) -> Tensor {
 }
 
 /// One pass over `batches` without autograd: forward, prediction, count. The count is read back (and the device
-/// synchronised) before the clock stops, so all the pass's work is inside `seconds`.
-pub fn pass(model: &dyn Classifier, batches: &[(Tensor, Tensor)], device: Device) -> RunnerResult<Pass> {
+/// synchronised) before the clock stops, so all the pass's work is inside `seconds`; the per-batch logits stay
+/// on the device, for hashing after the clock stops.
+pub fn pass(model: &dyn Classifier, batches: &[(Tensor, Tensor)], device: Device) -> RunnerResult<Pass<Vec<Tensor>>> {
     let _no_grad = tch::no_grad_guard();
     device::sync(device);
     let start = Instant::now();
@@ -72,13 +67,11 @@ pub fn pass(model: &dyn Classifier, batches: &[(Tensor, Tensor)], device: Device
     })
 }
 
-/// The pass's logits as row-major float32 on the CPU.
-pub fn logits_f32(pass: &Pass) -> RunnerResult<(Vec<f32>, usize)> {
-    let all = Tensor::cat(&pass.logits, 0)
+/// A pass's per-batch logits as row-major float32 on the CPU.
+pub fn logits_f32(logits: &[Tensor]) -> RunnerResult<Vec<f32>> {
+    let all = Tensor::cat(logits, 0)
         .to_device(Device::Cpu)
         .to_kind(Kind::Float)
         .contiguous();
-    let classes = *all.size().last().unwrap_or(&1) as usize;
-    let values = Vec::<f32>::try_from(&all.flatten(0, -1)).context(|| "cannot copy logits to the host".to_string())?;
-    Ok((values, classes))
+    Vec::<f32>::try_from(&all.flatten(0, -1)).context(|| "cannot copy logits to the host".to_string())
 }

@@ -1,10 +1,11 @@
-//! Mode `infer`: load a model (canonical safetensors into the spec-built net, or a TorchScript module), then
-//! untimed warm-up passes, timed repetitions and optionally an untimed count on the training split.
+//! Mode `infer`: load a model (canonical safetensors into the spec-built net, or a TorchScript module) and run it
+//! on tch batches; the protocol crate's `inference::run` does the warm-up, the timed repetitions and the reporting.
 
-use bindbench_protocol::files::{emit_inference, DataSplit, MeasuredPass};
-use bindbench_protocol::{ArtifactFormat, Context, EventWriter, Request, RunnerError, RunnerResult, Split};
+use bindbench_protocol::files::DataSplit;
+use bindbench_protocol::inference::{self, InferenceBackend, Pass};
+use bindbench_protocol::{ArtifactFormat, Context, EventWriter, Request, RunnerError, RunnerResult};
 use tch::nn::VarStore;
-use tch::{CModule, Device};
+use tch::{CModule, Device, Tensor};
 
 use crate::classify::{logits_f32, pass, Classifier, Scripted};
 use crate::data::Examples;
@@ -55,62 +56,30 @@ fn load(request: &Request, device: Device) -> RunnerResult<Box<dyn Classifier>> 
     }
 }
 
-pub fn run<W: std::io::Write>(request: &Request, device: Device, events: &mut EventWriter<W>) -> RunnerResult<()> {
-    let model = load(request, device)?;
-    let settings = &request.inference;
-    let test_split = DataSplit::for_request(request, Split::Test)?;
-    let test = Examples::new(&test_split, device).batches(settings.batch_size);
-
-    for _ in 0..settings.warmup {
-        pass(model.as_ref(), &test, device)?;
-    }
-    for repetition in 0..settings.repetitions {
-        let result = pass(model.as_ref(), &test, device)?;
-        let save = repetition == 0;
-        emit(
-            request,
-            events,
-            Split::Test,
-            repetition as i64,
-            &result,
-            test_split.n,
-            save,
-        )?;
-    }
-    if settings.include_train {
-        let train_split = DataSplit::for_request(request, Split::Train)?;
-        let train = Examples::new(&train_split, device).batches(settings.batch_size);
-        let result = pass(model.as_ref(), &train, device)?;
-        emit(request, events, Split::Train, -1, &result, train_split.n, true)?;
-    }
-    Ok(())
+/// A loaded model with the device its batches go to.
+struct OnDevice {
+    model: Box<dyn Classifier>,
+    device: Device,
 }
 
-fn emit<W: std::io::Write>(
-    request: &Request,
-    events: &mut EventWriter<W>,
-    split: Split,
-    repetition: i64,
-    result: &crate::classify::Pass,
-    n: usize,
-    save_logits: bool,
-) -> RunnerResult<()> {
-    let (logits, classes) = logits_f32(result)?;
-    if logits.len() != n * request.model.output_width() {
-        return Err(RunnerError::failed(format!(
-            "the model returned {} logits for {n} examples, expected {n} x {}",
-            logits.len(),
-            request.model.output_width()
-        )));
+impl InferenceBackend for OnDevice {
+    type Batches = Vec<(Tensor, Tensor)>;
+    type Logits = Vec<Tensor>;
+
+    fn batches(&self, split: &DataSplit, batch_size: usize) -> RunnerResult<Self::Batches> {
+        Ok(Examples::new(split, self.device).batches(batch_size))
     }
-    let pass = MeasuredPass {
-        split,
-        repetition,
-        seconds: result.seconds,
-        correct: result.correct,
-        n,
-        logits: &logits,
-        classes,
-    };
-    emit_inference(request, events, &pass, save_logits)
+
+    fn pass(&self, batches: &Self::Batches) -> RunnerResult<Pass<Self::Logits>> {
+        pass(self.model.as_ref(), batches, self.device)
+    }
+
+    fn host_logits(&self, logits: &Self::Logits) -> RunnerResult<Vec<f32>> {
+        logits_f32(logits)
+    }
+}
+
+pub fn run<W: std::io::Write>(request: &Request, device: Device, events: &mut EventWriter<W>) -> RunnerResult<()> {
+    let model = load(request, device)?;
+    inference::run(request, &OnDevice { model, device }, events)
 }

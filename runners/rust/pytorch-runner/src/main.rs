@@ -13,15 +13,14 @@ mod train;
 mod weights;
 
 use std::collections::BTreeMap;
-use std::path::Path;
-use std::time::Instant;
 
-use bindbench_protocol::runner::{parse_args, run_to_exit_code, seconds_since, Invocation};
-use bindbench_protocol::{
-    DeviceInfo, EventWriter, Mode, Request, RunnerResult, Settings, StartEvent, PROTOCOL_VERSION,
+use bindbench_protocol::{DeviceInfo, EventWriter, Mode, Request, Runner, RunnerResult, Settings};
+
+const RUNNER: Runner = Runner {
+    binding: "pytorch/rust",
+    framework: "pytorch",
+    versions,
 };
-
-const BINDING: &str = "pytorch/rust";
 
 fn versions() -> BTreeMap<String, String> {
     BTreeMap::from([
@@ -37,19 +36,12 @@ fn settings(request: &Request) -> Settings {
     s.insert("torch_threads".into(), tch::get_num_threads().into());
     s.insert("torch_interop_threads".into(), tch::get_num_interop_threads().into());
     s.insert("cudnn_benchmark".into(), false.into());
-    let loaded = bindbench_protocol::runner::loaded_library_dir("libtorch_cpu.so");
-    s.insert(
-        "libtorch_dir".into(),
-        loaded
-            .unwrap_or_else(|| env!("BINDBENCH_LIBTORCH_LIB").to_string())
-            .into(),
-    );
+    let libtorch = bindbench_protocol::runner::library_dir("libtorch_cpu.so", env!("BINDBENCH_LIBTORCH_LIB"));
+    s.insert("libtorch_dir".into(), libtorch.into());
     s
 }
 
-fn run(path: &Path, events: &mut EventWriter<std::io::Stdout>, started: Instant) -> RunnerResult<()> {
-    let request = Request::from_file(path)?;
-    request.expect_binding(&[BINDING])?;
+fn run(request: &Request, events: &mut EventWriter<std::io::Stdout>) -> RunnerResult<f64> {
     let selected = device::select(request.device);
     let device_name = match &selected {
         Ok(d) => device::name(*d),
@@ -60,40 +52,15 @@ fn run(path: &Path, events: &mut EventWriter<std::io::Stdout>, started: Instant)
         tch::Cuda::manual_seed_all(request.seed);
         tch::Cuda::cudnn_set_benchmark(false);
     }
-    events.start(&StartEvent {
-        protocol: PROTOCOL_VERSION,
-        binding: BINDING.to_string(),
-        language: "rust",
-        framework: "pytorch",
-        versions: versions(),
-        device: DeviceInfo::new(request.device, device_name),
-        settings: settings(&request),
-    })?;
+    events.start(&RUNNER.start_event(DeviceInfo::new(request.device, device_name), settings(request)))?;
     let device = selected?;
-    let train_seconds = match request.mode {
-        Mode::Train => train::run(&request, device, events)?,
-        Mode::Infer => {
-            infer::run(&request, device, events)?;
-            0.0
-        }
-        Mode::Export => {
-            export::run(&request, device, events)?;
-            0.0
-        }
-    };
-    events.end(train_seconds, seconds_since(started))
+    match request.mode {
+        Mode::Train => train::run(request, device, events),
+        Mode::Infer => infer::run(request, device, events).map(|()| 0.0),
+        Mode::Export => export::run(request, device, events).map(|()| 0.0),
+    }
 }
 
 fn main() {
-    let started = Instant::now();
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut events = EventWriter::stdout();
-    let code = run_to_exit_code(&mut events, |events| match parse_args(&args)? {
-        Invocation::Version => {
-            println!("{}", serde_json::to_string(&versions()).expect("versions serialise"));
-            Ok(())
-        }
-        Invocation::Request(path) => run(&path, events, started),
-    });
-    std::process::exit(code);
+    RUNNER.main(run)
 }

@@ -1,22 +1,23 @@
 //! Mode `infer` for a SavedModel: batches prepared as TensorFlow tensors in the SavedModel's own input layout
-//! (float32 NHWC images or int32 [N, T] token ids, as the data gives them), then untimed warm-up passes, timed
-//! repetitions and optionally the training split.
+//! (float32 NHWC images or int32 [N, T] token ids, as the data gives them) and one Session::run per batch; the
+//! protocol crate's `inference::run` does the warm-up, the timed repetitions and the reporting.
 
 use std::time::Instant;
 
-use bindbench_protocol::files::{count_correct, emit_inference, DataSplit, Inputs, MeasuredPass};
+use bindbench_protocol::files::{count_correct, DataSplit, Inputs};
+use bindbench_protocol::inference::{InferenceBackend, Pass};
 use bindbench_protocol::runner::seconds_since;
-use bindbench_protocol::{Context, EventWriter, Request, RunnerError, RunnerResult, Split};
+use bindbench_protocol::{Context, RunnerError, RunnerResult};
 use tensorflow::{SessionRunArgs, Tensor};
 
 use crate::savedmodel::ServingModel;
 
-enum BatchInput {
+pub enum BatchInput {
     Pixels(Tensor<f32>),
     Tokens(Tensor<i32>),
 }
 
-struct Batch {
+pub struct Batch {
     x: BatchInput,
     y: Vec<i64>,
 }
@@ -51,15 +52,9 @@ fn batches(split: &DataSplit, batch_size: usize) -> RunnerResult<Vec<Batch>> {
     Ok(out)
 }
 
-struct Pass {
-    seconds: f64,
-    correct: usize,
-    logits: Vec<Tensor<f32>>,
-}
-
 /// One pass: Session::run per batch, then prediction and counting on the fetched logits. TF's session run is
 /// synchronous (the fetched tensor is host memory), so the clock read after the loop covers all the work.
-fn pass(model: &ServingModel, batches: &[Batch]) -> RunnerResult<Pass> {
+fn pass(model: &ServingModel, batches: &[Batch]) -> RunnerResult<Pass<Vec<Tensor<f32>>>> {
     let start = Instant::now();
     let mut correct = 0;
     let mut logits = Vec::with_capacity(batches.len());
@@ -87,63 +82,22 @@ fn pass(model: &ServingModel, batches: &[Batch]) -> RunnerResult<Pass> {
     })
 }
 
-pub fn run<W: std::io::Write>(
-    request: &Request,
-    model: &ServingModel,
-    events: &mut EventWriter<W>,
-) -> RunnerResult<()> {
-    let settings = &request.inference;
-    let test_split = DataSplit::for_request(request, Split::Test)?;
-    model.check_input(&test_split)?;
-    let test = batches(&test_split, settings.batch_size)?;
-    for _ in 0..settings.warmup {
-        pass(model, &test)?;
-    }
-    for repetition in 0..settings.repetitions {
-        let result = pass(model, &test)?;
-        emit(
-            request,
-            events,
-            Split::Test,
-            repetition as i64,
-            &result,
-            test_split.n,
-            repetition == 0,
-        )?;
-    }
-    if settings.include_train {
-        let train_split = DataSplit::for_request(request, Split::Train)?;
-        let result = pass(model, &batches(&train_split, settings.batch_size)?)?;
-        emit(request, events, Split::Train, -1, &result, train_split.n, true)?;
-    }
-    Ok(())
-}
+impl InferenceBackend for ServingModel {
+    type Batches = Vec<Batch>;
+    type Logits = Vec<Tensor<f32>>;
 
-fn emit<W: std::io::Write>(
-    request: &Request,
-    events: &mut EventWriter<W>,
-    split: Split,
-    repetition: i64,
-    result: &Pass,
-    n: usize,
-    save_logits: bool,
-) -> RunnerResult<()> {
-    let width = request.model.output_width();
-    let logits: Vec<f32> = result.logits.iter().flat_map(|t| t.iter().copied()).collect();
-    if logits.len() != n * width {
-        return Err(RunnerError::failed(format!(
-            "the SavedModel returned {} logits for {n} examples, expected {n} x {width}",
-            logits.len()
-        )));
+    fn batches(&self, split: &DataSplit, batch_size: usize) -> RunnerResult<Self::Batches> {
+        // A dtype mismatch would otherwise surface as an opaque Session::run error in the middle of the timing.
+        self.check_input(split)?;
+        batches(split, batch_size)
     }
-    let pass = MeasuredPass {
-        split,
-        repetition,
-        seconds: result.seconds,
-        correct: result.correct,
-        n,
-        logits: &logits,
-        classes: width,
-    };
-    emit_inference(request, events, &pass, save_logits)
+
+    fn pass(&self, batches: &Self::Batches) -> RunnerResult<Pass<Self::Logits>> {
+        pass(self, batches)
+    }
+
+    fn host_logits(&self, logits: &Self::Logits) -> RunnerResult<Vec<f32>> {
+        // Session::run already returned host tensors, so this is a plain concatenation.
+        Ok(logits.iter().flat_map(|t| t.iter().copied()).collect())
+    }
 }

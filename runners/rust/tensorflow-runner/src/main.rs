@@ -6,16 +6,17 @@ mod infer;
 mod savedmodel;
 
 use std::collections::BTreeMap;
-use std::path::Path;
-use std::time::Instant;
 
-use bindbench_protocol::runner::{cpu_name, nvidia_gpu_model, parse_args, run_to_exit_code, seconds_since, Invocation};
+use bindbench_protocol::runner::{cpu_name, library_dir, nvidia_gpu_model};
 use bindbench_protocol::{
-    ArtifactFormat, DeviceInfo, DeviceKind, EventWriter, Mode, Request, RunnerError, RunnerResult, Settings,
-    StartEvent, PROTOCOL_VERSION,
+    ArtifactFormat, DeviceInfo, DeviceKind, EventWriter, Mode, Request, Runner, RunnerError, RunnerResult, Settings,
 };
 
-const BINDING: &str = "tensorflow/rust";
+const RUNNER: Runner = Runner {
+    binding: "tensorflow/rust",
+    framework: "tensorflow",
+    versions,
+};
 
 const TRAIN_UNSUPPORTED: &str = "the tensorflow crate exposes no Keras-like layers or optimizers; training would need \
 hand-built graphs (as in the study, inference only)";
@@ -38,9 +39,7 @@ fn versions() -> BTreeMap<String, String> {
     ])
 }
 
-fn run(path: &Path, events: &mut EventWriter<std::io::Stdout>, started: Instant) -> RunnerResult<()> {
-    let request = Request::from_file(path)?;
-    request.expect_binding(&[BINDING])?;
+fn run(request: &Request, events: &mut EventWriter<std::io::Stdout>) -> RunnerResult<f64> {
     if request.device == DeviceKind::Cpu {
         // TensorFlow places ops on a visible GPU by itself; hiding GPUs is how a CPU run stays on the CPU.
         std::env::set_var("CUDA_VISIBLE_DEVICES", "");
@@ -54,22 +53,9 @@ fn run(path: &Path, events: &mut EventWriter<std::io::Stdout>, started: Instant)
         "session_options".into(),
         "default (TensorFlow picks intra- and inter-op threads)".into(),
     );
-    let loaded = bindbench_protocol::runner::loaded_library_dir("libtensorflow_cc.so");
-    settings.insert(
-        "libtensorflow_dir".into(),
-        loaded
-            .unwrap_or_else(|| env!("BINDBENCH_TENSORFLOW_LIB").to_string())
-            .into(),
-    );
-    events.start(&StartEvent {
-        protocol: PROTOCOL_VERSION,
-        binding: BINDING.to_string(),
-        language: "rust",
-        framework: "tensorflow",
-        versions: versions(),
-        device: DeviceInfo::new(request.device, device_name),
-        settings,
-    })?;
+    let libtensorflow = library_dir("libtensorflow_cc.so", env!("BINDBENCH_TENSORFLOW_LIB"));
+    settings.insert("libtensorflow_dir".into(), libtensorflow.into());
+    events.start(&RUNNER.start_event(DeviceInfo::new(request.device, device_name), settings))?;
     match request.mode {
         Mode::Train => {
             return Err(RunnerError::not_supported(format!(
@@ -108,20 +94,10 @@ fn run(path: &Path, events: &mut EventWriter<std::io::Stdout>, started: Instant)
             tensorflow::version().unwrap_or_default()
         )));
     }
-    infer::run(&request, &model, events)?;
-    events.end(0.0, seconds_since(started))
+    bindbench_protocol::inference::run(request, &model, events)?;
+    Ok(0.0)
 }
 
 fn main() {
-    let started = Instant::now();
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut events = EventWriter::stdout();
-    let code = run_to_exit_code(&mut events, |events| match parse_args(&args)? {
-        Invocation::Version => {
-            println!("{}", serde_json::to_string(&versions()).expect("versions serialise"));
-            Ok(())
-        }
-        Invocation::Request(path) => run(&path, events, started),
-    });
-    std::process::exit(code);
+    RUNNER.main(run)
 }

@@ -3,7 +3,10 @@
  * cell carries a trained model into another framework: that framework's reference binding loads the canonical
  * weights and writes the framework's own serialized format for the other bindings of its framework to load.
  */
-import type { Hyper, ArtifactFormat } from '../protocol/request.js';
+import type { Hyper, ArtifactFormat } from './request.js';
+import type { LoadMode } from './load-modes.js';
+
+export type { LoadMode };
 
 export interface Cell {
   /** Unique within a campaign; the run directory's name. */
@@ -24,8 +27,6 @@ export interface Cell {
   source?: InferSource;
 }
 
-/** `states`: zoo architecture + canonical weights; `serialization`: the framework's whole-model format; `onnx`. */
-export type LoadMode = 'states' | 'serialization' | 'onnx';
 
 export interface InferSource {
   /** Binding and cell key of the training run whose model is loaded. */

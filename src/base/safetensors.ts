@@ -4,7 +4,7 @@
  * weights and for the data cache, because every binding can read it.
  */
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../store/atomic.js';
+import { writeFileAtomic } from './atomic-file.js';
 
 export type DType = 'F32' | 'F64' | 'I64' | 'I32' | 'U8';
 export type TypedArray = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array;

@@ -22,4 +22,4 @@ export function resolveHome(root?: string): Home {
 }
 
 /** The repository root of the installed package (where runners/ lives). */
-export const packageRoot = resolve(new URL('../..', import.meta.url).pathname);
+export const packageRoot = resolve(new URL('../../..', import.meta.url).pathname);

@@ -1,0 +1,165 @@
+/**
+ * The statistics of RQ1-RQ4 as tables, built once from the analysis results and rendered by both the Markdown report
+ * (analysis-markdown.ts) and the HTML one (html/statistics-tables.ts). Every p-value, correction, effect size and
+ * verdict comes from src/analysis; this module only chooses columns and formats.
+ */
+import type { CampaignAnalysis } from '../analysis/analyze-campaign.js';
+import type { Comparison } from '../analysis/compare-to-reference.js';
+import type { TimingFamily } from '../analysis/timing-families.js';
+import { correctionName, countText, DASH, formatP, formatSeconds } from './format.js';
+import { BINDING_ROW_COLUMNS, FAMILY_COLUMNS, numberCell, type CellValue, type Column, type Row, type Table } from './table-model.js';
+
+const fixed = (digits: number) => (x: number) => x.toFixed(digits);
+
+function pCell(p: number | null | undefined): CellValue {
+  if (p === null || p === undefined) return { text: DASH, sort: null };
+  return { text: formatP(p), sort: Number.isNaN(p) ? null : p };
+}
+
+function cliffCell(c: Comparison | undefined): CellValue {
+  if (!c?.cliffsDelta) return { text: DASH, sort: null };
+  const d = c.cliffsDelta;
+  return { text: `${d.delta.toFixed(2)} (${d.magnitude})`, sort: d.delta, title: `95% CI ${d.ci[0].toFixed(2)} to ${d.ci[1].toFixed(2)}` };
+}
+
+function verdictCell(c: Comparison | undefined): CellValue {
+  if (!c) return { text: 'reference', sort: '' };
+  return { text: c.verdict, title: c.note ?? undefined, className: `verdict-${c.verdict.replace(/\s+/g, '-')}` };
+}
+
+/** The test of a binding against its reference: p, corrected p, effect size and verdict (the reference row has none). */
+function comparisonColumns(a: CampaignAnalysis, cliffTitle: string): Column[] {
+  return [
+    { label: 'p (MWU)', numeric: true, title: 'two-sided Mann-Whitney U against the reference' },
+    { label: 'p adjusted', numeric: true, title: `after the ${correctionName(a.settings.correction)} correction within the family` },
+    { label: "Cliff's δ", numeric: true, title: `${cliffTitle}; hover a value for its 95% CI` },
+  ];
+}
+
+function comparisonCells(c: Comparison | undefined): CellValue[] {
+  return [pCell(c?.mannWhitney?.pvalue), pCell(c?.adjustedP), cliffCell(c), verdictCell(c)];
+}
+
+function bindingLabel(binding: string, reference: string): string {
+  return binding === reference ? `${binding} (reference)` : binding;
+}
+
+
+interface Family {
+  framework: string;
+  model: string;
+  device: string;
+  reference: string;
+}
+
+/** A binding's row of a family: who it is, its own numbers, then its test against the family's reference. */
+function bindingRow(f: Family, binding: string, comparisons: readonly Comparison[], numbers: (c: Comparison | undefined) => CellValue[]): Row {
+  const c = comparisons.find((x) => x.binding === binding);
+  return {
+    cells: [f.framework, f.model, f.device, bindingLabel(binding, f.reference), ...numbers(c), ...comparisonCells(c)],
+    tags: { framework: f.framework, model: f.model, device: f.device, binding },
+    className: binding === f.reference ? 'reference' : undefined,
+  };
+}
+
+/** RQ1, curves: the largest DTW distance per group and the seed noise beside it. */
+export function rq1CurveTable(a: CampaignAnalysis): Table {
+  return {
+    columns: [
+      ...FAMILY_COLUMNS,
+      { label: 'bindings', numeric: true },
+      { label: 'max DTW train', numeric: true, title: 'largest FastDTW distance between training-accuracy curves of two bindings, same seed, divided by the number of epochs' },
+      { label: 'max DTW test', numeric: true, title: 'the same for test-accuracy curves' },
+      { label: 'seed noise (train)', numeric: true, title: 'largest distance between training curves of one binding with different seeds' },
+      { label: 'largest train pair vs noise' },
+    ],
+    rows: a.rq1.map((g) => {
+      const worst = [...g.pairs].filter((p) => p.train.max !== null).sort((x, y) => y.train.max! - x.train.max!)[0];
+      const versus = !worst ? DASH : worst.withinNoiseFloor === null ? 'no noise floor' : worst.withinNoiseFloor ? 'within seed noise' : `exceeds (${worst.a} vs ${worst.b})`;
+      return {
+        cells: [g.framework, g.model, g.device, numberCell(g.bindings.length, String), numberCell(g.maxTrainDtw, fixed(3)), numberCell(g.maxTestDtw, fixed(3)), numberCell(g.noiseFloor.max, fixed(3)), versus],
+        tags: { framework: g.framework, model: g.model, device: g.device, binding: g.bindings.map((b) => b.binding) },
+      };
+    }),
+    empty: 'No training runs with per-epoch accuracies.',
+  };
+}
+
+/** RQ1, final test accuracy per binding against the reference. */
+export function rq1AccuracyTable(a: CampaignAnalysis): Table {
+  return {
+    columns: [
+      ...BINDING_ROW_COLUMNS,
+      { label: 'runs', numeric: true },
+      { label: 'mean final test acc', numeric: true },
+      ...comparisonColumns(a, 'binding over reference'),
+      { label: 'vs reference' },
+    ],
+    rows: a.rq1.flatMap((g) =>
+      g.bindings.map((b) => bindingRow(g, b.binding, g.finalTestAccuracy, () => [numberCell(b.finalTestAccuracies.length, String), numberCell(b.meanFinalTestAccuracy, fixed(4))])),
+    ),
+    empty: 'No finished training runs.',
+  };
+}
+
+/** RQ2: the reproduction matrix as rows. Its problems column is HTML's; the Markdown lists them under the table. */
+export function rq2Table(a: CampaignAnalysis): Table {
+  return {
+    columns: [
+      { label: 'framework' },
+      { label: 'model' },
+      { label: 'trained in' },
+      { label: 'loaded in' },
+      { label: 'mode' },
+      { label: 'device' },
+      { label: 'models', numeric: true },
+      { label: 'reproduced', numeric: true, title: 'same number of correctly classified test samples as in the binding that trained the model' },
+      { label: 'stable', numeric: true, title: 'the same result on every repeated evaluation' },
+      { label: 'verdict' },
+      { label: 'problems', markdown: false },
+    ],
+    rows: a.rq2.map((r) => ({
+      cells: [
+        r.framework,
+        r.model,
+        r.source,
+        r.target,
+        r.loadMode,
+        r.device,
+        numberCell(r.models, String),
+        { text: countText(r.reproduced, r.models, r.reproductionUnknown), sort: r.models - r.reproductionUnknown ? r.reproduced / (r.models - r.reproductionUnknown) : null },
+        { text: countText(r.stable, r.models, r.stabilityUnknown), sort: r.models - r.stabilityUnknown ? r.stable / (r.models - r.stabilityUnknown) : null },
+        { text: r.verdict, className: `verdict-${r.verdict.replace(/\s+/g, '-')}` },
+        { text: r.problems.join('; '), sort: r.problems.length },
+      ],
+      tags: { framework: r.framework, model: r.model, device: r.device, binding: [r.target, ...r.source.split(', ')] },
+    })),
+    empty: 'No inference runs: run the campaign with --experiments train,infer.',
+  };
+}
+
+/** RQ3 and RQ4: per family, each binding's median time against the reference. */
+export function timingTable(a: CampaignAnalysis, families: readonly TimingFamily[], unit: string): Table {
+  return {
+    columns: [
+      ...BINDING_ROW_COLUMNS,
+      { label: unit, numeric: true },
+      { label: 'median s', numeric: true },
+      { label: 'time / reference', numeric: true },
+      { label: 'speed vs reference' },
+      ...comparisonColumns(a, 'binding over reference (positive: slower)'),
+      { label: 'verdict' },
+    ],
+    rows: families.flatMap((f) =>
+      f.samples.map((s) =>
+        bindingRow(f, s.binding, f.comparisons, (c) => [
+          numberCell(s.summary.n, String),
+          numberCell(s.summary.median, formatSeconds, { title: s.summary.min !== null ? `min ${formatSeconds(s.summary.min)} s, max ${formatSeconds(s.summary.max)} s` : undefined }),
+          c ? numberCell(c.ratio, (x) => `${x.toFixed(2)}x`) : { text: '1.00x', sort: 1 },
+          { text: c?.ratioText ?? DASH },
+        ]),
+      ),
+    ),
+    empty: 'No timed runs.',
+  };
+}

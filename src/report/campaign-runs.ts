@@ -1,0 +1,72 @@
+/**
+ * The runs one view shows (a campaign page, a run page, the figures), from the store's queries: a campaign's run
+ * records, its epochs and its spec, narrowed by the view's filter. Figures are pure functions of these records.
+ */
+import { defaultAnalysisOptions, familyOf, reproductionOf, type RunFamily } from '../analysis/index.js';
+import type { FrameworkFacts } from '../bindings/index.js';
+import type { EpochPoint, ResultStore, RunRecord } from '../store/result-store.js';
+
+export type { EpochPoint };
+
+/**
+ * A run as a view shows it: its record, with the analysis' reproduction verdicts in `reproduced`/`stable` and its
+ * family, so a figure groups runs exactly as the statistics table beside it does.
+ */
+export interface ReportRun extends RunRecord {
+  family: RunFamily;
+}
+
+/** The analysis' view of the records (families, verdicts): the only computation a report page sees. */
+export function reportRuns(runs: readonly RunRecord[], facts: FrameworkFacts = defaultAnalysisOptions): ReportRun[] {
+  return runs.map((r) => ({ ...r, ...reproductionOf(r), family: familyOf(r, facts) }));
+}
+
+/** Which runs a view shows; an absent field does not filter. */
+export interface RunFilter {
+  model?: string;
+  binding?: string;
+  device?: string;
+}
+
+export interface CampaignRuns {
+  id: string;
+  created: string;
+  /** campaign.json's `spec` as stored in the index (a CampaignSpec for bindbench campaigns, import details otherwise). */
+  spec: unknown;
+  runs: ReportRun[];
+  /** Epoch rows of the campaign's training runs, by run id, in epoch order. */
+  epochs: Map<string, EpochPoint[]>;
+}
+
+const MODE_ORDER = ['train', 'infer', 'convert'];
+
+/** Training runs first, then the loads; within each, model, binding, seed, device, cell (how run tables list them). */
+function displayOrder(a: ReportRun, b: ReportRun): number {
+  const cmp = (x: string | number, y: string | number) => (x < y ? -1 : x > y ? 1 : 0);
+  return cmp(MODE_ORDER.indexOf(a.mode), MODE_ORDER.indexOf(b.mode)) || cmp(a.model, b.model) || cmp(a.binding, b.binding) || cmp(a.seed, b.seed) || cmp(a.device, b.device) || cmp(a.cellKey, b.cellKey);
+}
+
+/** Keeps the runs the filter selects. An infer run matches a binding filter as its target or its source. */
+export function filterRuns<T extends RunRecord>(runs: readonly T[], filter: RunFilter): T[] {
+  return runs.filter(
+    (r) =>
+      (!filter.model || r.model === filter.model) &&
+      (!filter.device || r.device === filter.device) &&
+      (!filter.binding || r.binding === filter.binding || r.sourceBinding === filter.binding),
+  );
+}
+
+/** A campaign's runs and training curves; null when the index has no such campaign. */
+export function loadCampaignRuns(store: ResultStore, campaign: string, filter: RunFilter = {}, facts?: FrameworkFacts): CampaignRuns | null {
+  const c = store.campaign(campaign);
+  if (!c) return null;
+  const runs = reportRuns(filterRuns(store.runs(campaign), filter), facts).sort(displayOrder);
+  const wanted = new Set(runs.map((r) => r.id));
+  const epochs = new Map([...store.epochs(campaign)].filter(([id]) => wanted.has(id)));
+  return { id: c.id, created: c.created, spec: c.spec, runs, epochs };
+}
+
+/** Distinct values of a run field over the runs given, sorted (the filter menus). */
+export function distinctValues(runs: readonly RunRecord[], field: 'model' | 'binding' | 'device' | 'framework'): string[] {
+  return [...new Set(runs.map((r) => r[field]))].sort();
+}

@@ -1,0 +1,196 @@
+/**
+ * The result store as one object: every file under `<store>/runs/` and every query of the index go through it.
+ * Campaigns, importers, the analysis, the report, the server and the CLI hold a `ResultStore`; none of them builds a
+ * store path or writes SQL.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { BadInputError } from '../base/errors.js';
+import { writeJsonAtomic } from '../base/atomic-file.js';
+import { readSafetensors } from '../base/safetensors.js';
+import type { RunnerEvent } from '../protocol/events.js';
+import { campaignDir, campaignFileExists, readCampaignFile, writeCampaignFile, type CampaignFile } from './campaign-file.js';
+import { indexCampaign, indexRun, openIndex, rebuildIndex, verifyIndex, type IndexDb, type IndexDisagreement } from './index-db.js';
+import { campaignEpochs, campaignRow, campaignRunRecords, listCampaigns, type CampaignListing, type CampaignRow, type EpochPoint, type RunRecord } from './queries.js';
+import { exportRows, type ExportRow } from './export-rows.js';
+import { importCampaign, type CampaignToImport, type ImportOutcome, type RunToImport } from './import-campaign.js';
+import { beginRunDir, listRunKeys, readRunDir, runPaths, runResult, writeResult, type RunOutcome, type RunPaths, type RunResultFile, type RunStart, type StoredRun } from './run-dir.js';
+
+export class ResultStore {
+  private openedIndex: IndexDb | null = null;
+
+  private constructor(
+    /** The store folder (`<home>/store`). */
+    readonly dir: string,
+  ) {}
+
+  static open(dir: string): ResultStore {
+    return new ResultStore(dir);
+  }
+
+  /** Opened on first use, so reading run directories (a dry run, a resume check) never creates an index. */
+  private get db(): IndexDb {
+    return (this.openedIndex ??= openIndex(this.dir));
+  }
+
+  /** Opens the store for the length of `fn` and closes it after, whatever `fn` does. */
+  static with<T>(dir: string, fn: (store: ResultStore) => T): T {
+    const store = ResultStore.open(dir);
+    try {
+      return fn(store);
+    } finally {
+      store.close();
+    }
+  }
+
+  close(): void {
+    this.openedIndex?.close();
+    this.openedIndex = null;
+  }
+
+  // Campaigns
+
+  /** Creates the campaign (or, resumed, keeps the first campaign.json) and indexes it. */
+  createCampaign(id: string, spec: unknown): CampaignFile {
+    const file = writeCampaignFile(this.dir, { id, created: new Date().toISOString(), spec });
+    indexCampaign(this.db, file.id, file.created, file.spec);
+    return file;
+  }
+
+  /** Whether the campaign exists on disk (the index may lag behind a crash). */
+  hasCampaign(id: string): boolean {
+    return campaignFileExists(this.dir, id);
+  }
+
+  /** campaign.json of a campaign, with a clear error when there is none. */
+  readCampaign(id: string): CampaignFile {
+    const file = readCampaignFile(this.dir, id);
+    if (!file) throw new BadInputError(`no campaign '${id}' in ${this.dir}: \`bindbench runs list\` shows the campaigns`);
+    return file;
+  }
+
+  campaignDir(id: string): string {
+    return campaignDir(this.dir, id);
+  }
+
+  /** Indexed campaigns, newest first, with their run counts by status. */
+  listCampaigns(): CampaignListing[] {
+    return listCampaigns(this.db);
+  }
+
+  /** The indexed campaign, or null. */
+  campaign(id: string): CampaignRow | null {
+    return campaignRow(this.db, id);
+  }
+
+  /** The indexed campaign, or a clear error naming the known ones. */
+  requireCampaign(id: string): CampaignRow {
+    const row = this.campaign(id);
+    if (row) return row;
+    const known = this.listCampaigns().map((c) => c.id);
+    throw new BadInputError(`no campaign '${id}' in the index${known.length ? `; known campaigns: ${known.join(', ')}` : ''} (\`bindbench runs reindex\` rebuilds the index from the run directories)`);
+  }
+
+  // Runs
+
+  /** A fresh directory for a cell (an earlier attempt is moved aside, never deleted). */
+  beginRun(campaign: string, key: string): RunPaths {
+    return beginRunDir(this.dir, campaign, key);
+  }
+
+  /** Writes one of a run's JSON files (request, environment) atomically. */
+  writeRunFile(paths: RunPaths, file: 'request' | 'environment', value: unknown): void {
+    writeJsonAtomic(paths[file], value);
+  }
+
+  /** Writes result.json last, then indexes the run: from here on the run is complete. */
+  finishRun(paths: RunPaths, start: RunStart, outcome: RunOutcome): RunResultFile {
+    const result = runResult(start, outcome);
+    writeResult(paths, result);
+    const run = readRunDir(paths);
+    if (run) indexRun(this.db, run);
+    return result;
+  }
+
+  /** A complete run read from its directory; null when it has no result (never run, or interrupted). */
+  readRun(campaign: string, key: string): StoredRun | null {
+    return readRunDir(runPaths(this.dir, campaign, key));
+  }
+
+  /** Every cell directory of a campaign, complete or not. */
+  runKeys(campaign: string): string[] {
+    return listRunKeys(this.dir, campaign);
+  }
+
+  runPaths(campaign: string, key: string): RunPaths {
+    return runPaths(this.dir, campaign, key);
+  }
+
+  /** A campaign's runs as records, in model, binding, seed, device order. */
+  runs(campaign: string): RunRecord[] {
+    return campaignRunRecords(this.db, campaign);
+  }
+
+  /** Per-epoch rows of a campaign's training runs, by run id. */
+  epochs(campaign: string): Map<string, EpochPoint[]> {
+    return campaignEpochs(this.db, campaign);
+  }
+
+  /** A run's environment.json, or null when it has none or it cannot be parsed (shown as missing). */
+  runEnvironment(campaign: string, key: string): unknown {
+    const path = runPaths(this.dir, campaign, key).environment;
+    if (!existsSync(path)) return null;
+    try {
+      return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    } catch {
+      return null;
+    }
+  }
+
+  /** The logits an infer run wrote on its first timed pass over the test set, or null when it kept none. */
+  testLogits(campaign: string, key: string): Float32Array | null {
+    const run = this.readRun(campaign, key);
+    const event = run?.events.find((e): e is Extract<RunnerEvent, { type: 'inference' }> => e.type === 'inference' && e.split === 'test' && e.logits_path !== undefined);
+    if (!event?.logits_path || !existsSync(event.logits_path)) return null;
+    const data = readSafetensors(event.logits_path).tensors.logits?.data;
+    return data instanceof Float32Array ? data : null;
+  }
+
+  /** A run's files (a few levels deep): the name within its directory and the path within the store. */
+  runFiles(campaign: string, key: string): Array<{ name: string; store: string }> {
+    const dir = runPaths(this.dir, campaign, key).dir;
+    const walk = (at: string, depth: number): string[] =>
+      !existsSync(at) || depth > 3
+        ? []
+        : readdirSync(at, { withFileTypes: true })
+            .sort((a, b) => a.name.localeCompare(b.name))
+            .flatMap((d) => (d.isDirectory() ? walk(join(at, d.name), depth + 1) : d.isFile() ? [join(at, d.name)] : []));
+    return walk(dir, 0).map((f) => ({ name: relative(dir, f).split(sep).join('/'), store: relative(this.dir, f).split(sep).join('/') }));
+  }
+
+  /** One row per run of the campaigns, for `runs export`. */
+  exportRows(campaigns: readonly string[]): ExportRow[] {
+    return campaigns.flatMap((c) => exportRows(this.dir, this.db, c));
+  }
+
+  // The index as a whole
+
+  static reindex(dir: string): number {
+    return rebuildIndex(dir);
+  }
+
+  static verify(dir: string): IndexDisagreement[] {
+    return verifyIndex(dir);
+  }
+
+  /**
+   * Writes a campaign converted from another layout, replacing an earlier import of the same id whole (staged
+   * beside it and swapped in), and indexes it.
+   */
+  importCampaign(id: string, campaign: CampaignToImport): ImportOutcome {
+    return importCampaign(this.dir, this.db, id, campaign);
+  }
+}
+
+export type { InferSourceResult } from './run-dir.js';
+export type { CampaignToImport, ImportOutcome, RunToImport, CampaignFile, CampaignListing, CampaignRow, EpochPoint, ExportRow, IndexDisagreement, RunOutcome, RunPaths, RunRecord, RunResultFile, RunStart, StoredRun };
