@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { bindings, bindingIds } from '../bindings/index.js';
 import { readCampaignSpec, runCampaign } from '../campaign/run-campaign.js';
-import { readSpecFile, resolveSpec, type WrittenSpec } from '../campaign/spec.js';
+import { readSpecFile, resolveSpec } from '../campaign/spec.js';
 import { CampaignFailedError } from '../base/errors.js';
 import { summarizeInference, summarizeTraining } from '../analysis/campaign-summary.js';
 import { renderCampaignSummary, renderInferenceSummary } from '../report/campaign-summary.js';
@@ -10,6 +10,12 @@ import { ResultStore } from '../store/result-store.js';
 import { commaList, homeOf, intList, positiveNumber } from './common.js';
 import { emit } from './output.js';
 import { progressPrinter } from './progress.js';
+
+/** Flags of the command itself, not fields of the spec. */
+const RUN_ONLY_FLAGS = new Set(['spec', 'resume', 'dryRun', 'json']);
+
+/** A comma list, or the one word that stands for a whole set (`installed`, `reference`). */
+const listOr = (word: string) => (value: string) => (value === word ? word : commaList(value));
 
 export function registerRun(program: Command): void {
   program
@@ -19,7 +25,7 @@ export function registerRun(program: Command): void {
     .option('--preset <id>', 'hyper-parameter preset: quick (default), quick-all (every model, briefly) or paper')
     .option('--name <id>', 'campaign id (default: <preset>-<timestamp>)')
     .option('--models <ids>', 'comma-separated model ids (default: the preset\'s)', commaList)
-    .option('--bindings <ids>', "comma-separated binding ids, or 'installed' (default)")
+    .option('--bindings <ids>', "comma-separated binding ids, or 'installed' (default)", listOr('installed'))
     .option('--seeds <list>', "comma-separated seeds (default: the preset's, else the study's five)", intList('--seeds'))
     .option('--devices <list>', 'cpu and/or cuda (default: cpu)', commaList)
     .option('--data-order <order>', 'shared (default) or native')
@@ -32,7 +38,7 @@ export function registerRun(program: Command): void {
     .option('--timeout <seconds>', 'per-cell timeout', positiveNumber('--timeout'))
     .option('--record-step-losses <n>', 'record the loss of the first n optimiser steps', positiveNumber('--record-step-losses'))
     .option('--experiments <list>', "train and/or infer: load every trained source model in every binding (default: the preset's, else train)", commaList)
-    .option('--infer-sources <ids>', "bindings whose models the infer experiment loads: 'reference' (default, the Python ones) or ids")
+    .option('--infer-sources <ids>', "bindings whose models the infer experiment loads: 'reference' (default, the Python ones) or ids", listOr('reference'))
     .option('--infer-modes <list>', 'states, serialization, onnx (default: all three)', commaList)
     .option('--infer-seeds <list>', "seeds whose trained models the infer experiment loads: 'all' (default) or a list", (v: string) => (v === 'all' ? 'all' : intList('--infer-seeds')(v)))
     .option('--infer-cross-framework <when>', "also load a source's model in the other framework's bindings, converted by that framework's reference binding: untrained (default: models that framework does not train here, e.g. BERT), always, never")
@@ -48,30 +54,11 @@ export function registerRun(program: Command): void {
         spec = readCampaignSpec(home, o.resume);
       } else {
         const written: Record<string, unknown> = o.spec ? { ...(readSpecFile(o.spec) as object) } : {};
-        const flags: Partial<WrittenSpec> = {
-          name: o.name,
-          preset: o.preset,
-          models: o.models,
-          bindings: o.bindings === undefined ? undefined : o.bindings === 'installed' ? 'installed' : (commaList(o.bindings) as [string, ...string[]]),
-          seeds: o.seeds,
-          devices: o.devices,
-          data_order: o.dataOrder,
-          init: o.init,
-          data_dir: o.dataDir,
-          epochs: o.epochs,
-          batch_size: o.batchSize,
-          learning_rate: o.learningRate,
-          train_limit: o.trainLimit,
-          timeout_seconds: o.timeout,
-          record_step_losses: o.recordStepLosses,
-          experiments: o.experiments,
-          infer_sources: o.inferSources === undefined ? undefined : o.inferSources === 'reference' ? 'reference' : (commaList(o.inferSources) as [string, ...string[]]),
-          infer_modes: o.inferModes,
-          inference_repetitions: o.inferenceRepetitions,
-          infer_seeds: o.inferSeeds,
-          infer_cross_framework: o.inferCrossFramework,
-        };
-        for (const [k, v] of Object.entries(flags)) if (v !== undefined) written[k] = v;
+        // A flag is its spec field in kebab case (`--data-order` is `data_order`); only `--timeout` is named otherwise.
+        for (const [key, value] of Object.entries(o)) {
+          if (value === undefined || RUN_ONLY_FLAGS.has(key)) continue;
+          written[key === 'timeout' ? 'timeout_seconds' : key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = value;
+        }
         spec = resolveSpec(written, ids);
       }
       const outcome = await runCampaign({
