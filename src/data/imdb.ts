@@ -152,6 +152,23 @@ export interface PreparedImdb {
 }
 
 /** The whole preprocessing, on any corpus; pure and deterministic in (reviews, options). */
+/**
+ * The [n, maxlen] int32 rows and int64 labels of the reviews `index` picks, in that order: `fill` writes review
+ * `review`'s ids into `x` at `offset` and returns its length before padding or truncation. Both IMDB encodings use it.
+ */
+export function tokenRows(index: Int32Array, maxlen: number, reviews: readonly Review[], fill: (review: number, x: Int32Array, offset: number) => number): { split: CanonicalSplit; lengths: number[]; labelCounts: number[] } {
+  const n = index.length;
+  const x = new Int32Array(n * maxlen);
+  const y = new BigInt64Array(n);
+  const lengths: number[] = [];
+  for (let k = 0; k < n; k++) {
+    lengths.push(fill(index[k]!, x, k * maxlen));
+    y[k] = BigInt(reviews[index[k]!]!.s);
+  }
+  const labelCounts = [0, 1].map((l) => [...y].filter((v) => v === BigInt(l)).length);
+  return { split: { x: { dtype: 'I32', shape: [n, maxlen], data: x }, y: { dtype: 'I64', shape: [n], data: y } }, lengths, labelCounts };
+}
+
 export function preprocessImdb(reviews: Review[], opts: ImdbOptions = {}): PreparedImdb {
   const seed = opts.seed ?? IMDB_SPLIT_SEED;
   const numWords = opts.numWords ?? IMDB_NUM_WORDS;
@@ -179,14 +196,10 @@ export function preprocessImdb(reviews: Review[], opts: ImdbOptions = {}): Prepa
   const finalId = Int32Array.from(words, (w) => vocab.get(w) ?? IMDB_OOV);
 
   const make = (index: Int32Array) => {
-    const n = index.length;
-    const x = new Int32Array(n * maxlen);
-    const y = new BigInt64Array(n);
-    const lengths: number[] = [];
     let tokens = 0;
     let oov = 0;
-    for (let k = 0; k < n; k++) {
-      const doc = docs[index[k]!]!;
+    const rows = tokenRows(index, maxlen, reviews, (review, x, offset) => {
+      const doc = docs[review]!;
       const seq = new Int32Array(doc.length + 1);
       seq[0] = IMDB_START;
       for (let j = 0; j < doc.length; j++) {
@@ -195,14 +208,12 @@ export function preprocessImdb(reviews: Review[], opts: ImdbOptions = {}): Prepa
         if (id === IMDB_OOV) oov++;
       }
       tokens += doc.length;
-      lengths.push(doc.length);
-      padPre(seq, maxlen, x, k * maxlen);
-      y[k] = BigInt(reviews[index[k]!]!.s);
-    }
-    const labelCounts = [0, 1].map((l) => [...y].filter((v) => v === BigInt(l)).length);
+      padPre(seq, maxlen, x, offset);
+      return doc.length;
+    });
     return {
-      split: { x: { dtype: 'I32' as const, shape: [n, maxlen], data: x }, y: { dtype: 'I64' as const, shape: [n], data: y } },
-      stats: { n, label_counts: labelCounts, tokens, oov_tokens: oov, oov_rate: Math.round((oov / Math.max(tokens, 1)) * 10000) / 10000, tokens_per_review: lengthStats(lengths, maxlen) },
+      split: rows.split,
+      stats: { n: index.length, label_counts: rows.labelCounts, tokens, oov_tokens: oov, oov_rate: Math.round((oov / Math.max(tokens, 1)) * 10000) / 10000, tokens_per_review: lengthStats(rows.lengths, maxlen) },
     };
   };
   const train = make(split.train);
