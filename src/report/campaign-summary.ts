@@ -9,7 +9,7 @@ const fmt = (x: number | null, digits: number, suffix = '') => (x === null ? 'â€
 
 export function renderCampaignSummary(rows: SummaryRow[], opts: { markdown?: boolean } = {}): string {
   const table = renderTextTable(
-    ['model', 'binding', 'runs ok', 'mean test acc', 'min test acc', 'median train s', 'time vs Python'],
+    ['model', 'binding', 'runs ok', 'mean test acc', 'min test acc', 'median train s', 'time vs reference'],
     rows.map((r) => [r.model, r.binding, `${r.ok}/${r.total}`, fmt(r.meanTestAccuracy, 4), fmt(r.minTestAccuracy, 4), fmt(r.medianTrainSeconds, 2), fmt(r.ratioToReference, 2, 'x')]),
     opts,
   );
@@ -19,7 +19,7 @@ export function renderCampaignSummary(rows: SummaryRow[], opts: { markdown?: boo
 
 export function renderInferenceSummary(rows: InferSummaryRow[], opts: { markdown?: boolean } = {}): string {
   const table = renderTextTable(
-    ['model', 'trained in', 'loaded in', 'mode', 'device', 'runs ok', 'same correct count', 'stable', 'median infer s', 'time vs Python'],
+    ['model', 'trained in', 'loaded in', 'mode', 'device', 'runs ok', 'same correct count', 'stable', 'median infer s', 'time vs reference'],
     rows.map((r) => [r.model, r.source, r.target, r.loadMode, r.device, `${r.ok}/${r.total}`, `${r.reproduced}/${r.ok}`, `${r.stable}/${r.ok}`, fmt(r.medianInferenceSeconds, 4), fmt(r.ratioToReference, 2, 'x')]),
     opts,
   );
