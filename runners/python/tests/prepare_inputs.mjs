@@ -3,7 +3,7 @@
 // usage: node prepare_inputs.mjs <repo root> <home> '<json: {orders: [{seed, n, epochs}], inits: [{model, seed}]}>'
 const [root, homeDir, json] = process.argv.slice(2);
 const want = JSON.parse(json);
-const { resolveHome } = await import(`${root}/dist/src/home.js`);
+const { resolveHome } = await import(`${root}/dist/src/base/home.js`);
 const { prepareDataset } = await import(`${root}/dist/src/data/cache.js`);
 const { prepareSharedOrder } = await import(`${root}/dist/src/data/shared-order.js`);
 const { prepareSharedInit } = await import(`${root}/dist/src/weights/shared-init.js`);
