@@ -2,7 +2,7 @@
  * What every analysis reads: a campaign's run records and accuracy curves, taken from the store's queries. The RQ
  * modules take this object and never touch the store themselves.
  */
-import type { ResultStore } from '../store/result-store.js';
+import type { CampaignRow, EpochPoint, ResultStore } from '../store/result-store.js';
 import type { RunRecord } from '../store/queries.js';
 
 export type { RunRecord };
@@ -21,11 +21,13 @@ export interface CampaignData {
   curves: Map<string, AccuracyCurves>;
 }
 
-export function loadCampaignData(store: ResultStore, campaign: string): CampaignData {
-  const row = store.requireCampaign(campaign);
+/** The analysis' view of records a caller already read from the store (the report reads them once for both views). */
+export function campaignData(row: Pick<CampaignRow, 'id' | 'created'>, runs: RunRecord[], epochs: ReadonlyMap<string, readonly EpochPoint[]>): CampaignData {
   const curves = new Map<string, AccuracyCurves>();
-  for (const [runId, points] of store.epochs(campaign)) {
-    curves.set(runId, { train: points.map((p) => p.trainAccuracy), test: points.map((p) => p.testAccuracy) });
-  }
-  return { id: row.id, created: row.created, runs: store.runs(campaign), curves };
+  for (const [runId, points] of epochs) curves.set(runId, { train: points.map((p) => p.trainAccuracy), test: points.map((p) => p.testAccuracy) });
+  return { id: row.id, created: row.created, runs, curves };
+}
+
+export function loadCampaignData(store: ResultStore, campaign: string): CampaignData {
+  return campaignData(store.requireCampaign(campaign), store.runs(campaign), store.epochs(campaign));
 }

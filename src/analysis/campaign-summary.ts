@@ -48,6 +48,8 @@ function median(xs: number[]): number | null {
 }
 
 const present = (xs: Array<number | null>): number[] => xs.filter((x): x is number => x !== null);
+/** A median over its reference's, or null when either is missing (or the reference is 0). */
+const ratio = (value: number | null, reference: number | null | undefined): number | null => (reference && value !== null ? value / reference : null);
 const problemsOf = (runs: readonly RunRecord[]) => [...new Set(runs.filter((r) => r.status !== 'ok').map((r) => `${r.status}: ${r.reason ?? ''}`))];
 
 export function summarizeTraining(runs: readonly RunRecord[], facts: FrameworkFacts = defaultAnalysisOptions): SummaryRow[] {
@@ -71,7 +73,7 @@ export function summarizeTraining(runs: readonly RunRecord[], facts: FrameworkFa
   });
   return rows.map(({ reference, ...row }) => {
     const ref = rows.find((r) => r.model === row.model && r.binding === reference);
-    return { ...row, ratioToReference: ref?.medianTrainSeconds && row.medianTrainSeconds !== null ? row.medianTrainSeconds / ref.medianTrainSeconds : null };
+    return { ...row, ratioToReference: ratio(row.medianTrainSeconds, ref?.medianTrainSeconds) };
   });
 }
 
@@ -104,6 +106,6 @@ export function summarizeInference(runs: readonly RunRecord[], facts: FrameworkF
   });
   return rows.map(({ reference, canonical: _c, ...row }) => {
     const ref = rows.find((r) => r.model === row.model && r.source === row.source && r.device === row.device && r.target === reference && r.canonical);
-    return { ...row, ratioToReference: ref?.medianInferenceSeconds && row.medianInferenceSeconds !== null ? row.medianInferenceSeconds / ref.medianInferenceSeconds : null };
+    return { ...row, ratioToReference: ratio(row.medianInferenceSeconds, ref?.medianInferenceSeconds) };
   });
 }

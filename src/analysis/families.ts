@@ -36,7 +36,7 @@ export function familyOf(run: FamilyFacts, facts: FrameworkFacts): RunFamily {
       family = `${run.sourceFramework}→${run.framework}`;
     }
   }
-  const timingFamily = run.mode === 'infer' && isNeutralExport(run.loadMode) ? `${family}+${run.loadMode}` : family;
+  const timingFamily = inNeutralTimingFamily(run) ? `${family}+${run.loadMode}` : family;
   return { family, timingFamily, referenceFramework, reference: facts.referenceOf(referenceFramework) };
 }
 

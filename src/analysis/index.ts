@@ -4,7 +4,7 @@ export { defaultAnalysisOptions, type AnalysisOptions, type Correction } from '.
 export { familyOf, type RunFamily } from './families.js';
 export { reproductionOf, maxAbsLogitDiff, type ReproductionVerdict } from './reproduction.js';
 export type { AnalysisWarning } from './analysis-warning.js';
-export { loadCampaignData, type AccuracyCurves, type CampaignData, type RunRecord } from './campaign-data.js';
+export { campaignData, loadCampaignData, type AccuracyCurves, type CampaignData, type RunRecord } from './campaign-data.js';
 export { compareToReference, ratioText, MIN_SAMPLE, type Comparison, type Verdict } from './compare-to-reference.js';
 export { analyzeRq1, type Rq1Group, type Rq1Result } from './rq1-accuracy.js';
 export { analyzeRq2, type Rq2Row, type Rq2Result } from './rq2-reproduction.js';

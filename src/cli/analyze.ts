@@ -14,28 +14,18 @@ export interface AnalyzeFlags {
 
 /** Analyzes the campaigns (default: the newest) and writes analysis.md and analysis.json. */
 export async function analyzeCommand(home: Home, o: AnalyzeFlags): Promise<CommandResult> {
-  const [{ mkdirSync }, { join, resolve }, { analyzeCampaign, loadCampaignData }, { renderAnalysisJson }, { renderAnalysesMarkdown }, { writeFileAtomic }, { ResultStore }, { defaultCampaigns }] = await Promise.all([
-    import('node:fs'),
-    import('node:path'),
+  const [{ analyzeCampaign, loadCampaignData }, { ResultStore }, { defaultCampaigns }, { analysisSettings, reportFolder, writeAnalysisFiles }] = await Promise.all([
     import('../analysis/index.js'),
-    import('../report/analysis-json.js'),
-    import('../report/analysis-markdown.js'),
-    import('../base/atomic-file.js'),
     import('../store/result-store.js'),
     import('./campaign-choice.js'),
+    import('./analysis-files.js'),
   ]);
-  const settings = { alpha: o.alpha ?? 0.05, correction: o.holm ? ('holm' as const) : ('bonferroni' as const) };
   const { ids, analyses } = ResultStore.with(home.store, (store) => {
     const chosen = defaultCampaigns(store, o.campaign);
-    return { ids: chosen, analyses: chosen.map((id) => analyzeCampaign(loadCampaignData(store, id), settings)) };
+    return { ids: chosen, analyses: chosen.map((id) => analyzeCampaign(loadCampaignData(store, id), analysisSettings(o))) };
   });
-  const markdown = renderAnalysesMarkdown(analyses);
-  const json = renderAnalysisJson(analyses);
-  const out = resolve(o.out ?? join(home.root, 'reports', ids.join('+')));
-  mkdirSync(out, { recursive: true });
-  writeFileAtomic(join(out, 'analysis.md'), markdown);
-  writeFileAtomic(join(out, 'analysis.json'), json);
-  return { data: JSON.parse(json) as unknown, text: `${markdown}\nreport: ${join(out, 'analysis.md')}, ${join(out, 'analysis.json')}\n` };
+  const { markdown, json, paths } = writeAnalysisFiles(reportFolder(home, o.out, ids), analyses);
+  return { data: JSON.parse(json) as unknown, text: `${markdown}\nreport: ${paths.markdown}, ${paths.json}\n` };
 }
 
 export function registerAnalyze(program: Command): void {

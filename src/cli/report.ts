@@ -25,20 +25,18 @@ export interface ReportPaths {
 }
 
 export async function reportCommand(home: Home, o: ReportFlags): Promise<CommandResult<ReportPaths>> {
-  const [{ mkdirSync }, { join, resolve }, { renderAnalysisJson }, { renderAnalysesMarkdown }, { writeFigureFiles }, { loadCampaignReport }, { renderReportPage }, { writeFileAtomic }, { ResultStore }, { defaultCampaigns }] =
+  const [{ join, resolve }, { writeFigureFiles }, { loadCampaignReport }, { renderReportPage }, { writeFileAtomic }, { ResultStore }, { defaultCampaigns }, { analysisSettings, reportFolder, writeAnalysisFiles }] =
     await Promise.all([
-      import('node:fs'),
       import('node:path'),
-      import('../report/analysis-json.js'),
-      import('../report/analysis-markdown.js'),
       import('../report/figures/write-figures.js'),
       import('../report/html/campaign-report.js'),
       import('../report/html/report-page.js'),
       import('../base/atomic-file.js'),
       import('../store/result-store.js'),
       import('./campaign-choice.js'),
+      import('./analysis-files.js'),
     ]);
-  const analysis = { alpha: o.alpha ?? 0.05, correction: o.holm ? ('holm' as const) : ('bonferroni' as const) };
+  const analysis = analysisSettings(o);
   const store = ResultStore.open(home.store);
   let ids: string[];
   const reports = [];
@@ -48,12 +46,9 @@ export async function reportCommand(home: Home, o: ReportFlags): Promise<Command
   } finally {
     store.close();
   }
-  const out = resolve(o.out ?? join(home.root, 'reports', ids.join('+')));
-  mkdirSync(out, { recursive: true });
-  const analyses = reports.map((r) => r.analysis);
-  const paths = { report: join(out, 'report.html'), markdown: join(out, 'analysis.md'), json: join(out, 'analysis.json') };
-  writeFileAtomic(paths.markdown, renderAnalysesMarkdown(analyses));
-  writeFileAtomic(paths.json, renderAnalysisJson(analyses));
+  const out = reportFolder(home, o.out, ids);
+  const written = writeAnalysisFiles(out, reports.map((r) => r.analysis));
+  const paths = { report: join(out, 'report.html'), ...written.paths };
   writeFileAtomic(paths.report, renderReportPage(reports, { generated: new Date().toISOString(), filterMode: 'client' }));
   const figures = o.figures ? await writeFigureFiles(resolve(o.figures), reports.flatMap((r) => r.figures)) : null;
   return { data: { ...paths, figures }, text: `${paths.report}\n` };

@@ -2,9 +2,9 @@
  * The runs one view shows (a campaign page, a run page, the figures), from the store's queries: a campaign's run
  * records, its epochs and its spec, narrowed by the view's filter. Figures are pure functions of these records.
  */
-import { defaultAnalysisOptions, familyOf, reproductionOf, type RunFamily } from '../analysis/index.js';
+import { campaignData, defaultAnalysisOptions, familyOf, reproductionOf, type CampaignData, type RunFamily } from '../analysis/index.js';
 import type { FrameworkFacts } from '../bindings/index.js';
-import type { EpochPoint, ResultStore, RunRecord } from '../store/result-store.js';
+import type { CampaignRow, EpochPoint, ResultStore, RunRecord } from '../store/result-store.js';
 
 export type { EpochPoint };
 
@@ -56,14 +56,29 @@ export function filterRuns<T extends RunRecord>(runs: readonly T[], filter: RunF
   );
 }
 
+/** The view of records a caller already read from the store: the filtered runs in display order, their epochs. */
+export function campaignRuns(row: CampaignRow, records: readonly RunRecord[], epochs: ReadonlyMap<string, EpochPoint[]>, filter: RunFilter = {}, facts?: FrameworkFacts): CampaignRuns {
+  const runs = reportRuns(filterRuns(records, filter), facts).sort(displayOrder);
+  const wanted = new Set(runs.map((r) => r.id));
+  return { id: row.id, created: row.created, spec: row.spec, runs, epochs: new Map([...epochs].filter(([id]) => wanted.has(id))) };
+}
+
 /** A campaign's runs and training curves; null when the index has no such campaign. */
 export function loadCampaignRuns(store: ResultStore, campaign: string, filter: RunFilter = {}, facts?: FrameworkFacts): CampaignRuns | null {
-  const c = store.campaign(campaign);
-  if (!c) return null;
-  const runs = reportRuns(filterRuns(store.runs(campaign), filter), facts).sort(displayOrder);
-  const wanted = new Set(runs.map((r) => r.id));
-  const epochs = new Map([...store.epochs(campaign)].filter(([id]) => wanted.has(id)));
-  return { id: c.id, created: c.created, spec: c.spec, runs, epochs };
+  const row = store.campaign(campaign);
+  return row ? campaignRuns(row, store.runs(campaign), store.epochs(campaign), filter, facts) : null;
+}
+
+/**
+ * A campaign read once for both views of it: the report's runs (unfiltered) and the analysis' data. Null when the
+ * index has no such campaign.
+ */
+export function loadCampaignViews(store: ResultStore, campaign: string, facts?: FrameworkFacts): { runs: CampaignRuns; data: CampaignData } | null {
+  const row = store.campaign(campaign);
+  if (!row) return null;
+  const records = store.runs(campaign);
+  const epochs = store.epochs(campaign);
+  return { runs: campaignRuns(row, records, epochs, {}, facts), data: campaignData(row, records, epochs) };
 }
 
 /** Distinct values of a run field over the runs given, sorted (the filter menus). */

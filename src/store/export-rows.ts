@@ -2,10 +2,9 @@
  * `bindbench runs export`: one flat row per run, for loading a campaign into pandas or R in one line. The columns
  * are documented in docs/store.md; adding one is backwards compatible, renaming one is not.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import type { IndexDb } from './index-db.js';
 import { campaignEpochs, campaignRunRecords } from './queries.js';
-import { runPaths } from './run-dir.js';
+import { readRunEnvironment, runPaths } from './run-dir.js';
 
 export interface ExportRow {
   campaign: string;
@@ -57,19 +56,10 @@ interface EnvironmentFile {
   binding?: { probe?: { versions?: Record<string, string> } };
 }
 
-function readEnvironment(path: string): EnvironmentFile {
-  if (!existsSync(path)) return {};
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as EnvironmentFile;
-  } catch {
-    return {};
-  }
-}
-
 export function exportRows(store: string, db: IndexDb, campaign: string): ExportRow[] {
   const epochs = campaignEpochs(db, campaign);
   return campaignRunRecords(db, campaign).map((r): ExportRow => {
-    const env = readEnvironment(runPaths(store, campaign, r.cellKey).environment);
+    const env = (readRunEnvironment(runPaths(store, campaign, r.cellKey)) ?? {}) as EnvironmentFile;
     // What the runner loaded beats what the probe found before it ran.
     const versions = env.runner?.versions ?? env.binding?.probe?.versions ?? null;
     return {

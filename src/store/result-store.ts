@@ -3,7 +3,7 @@
  * Campaigns, importers, the analysis, the report, the server and the CLI hold a `ResultStore`; none of them builds a
  * store path or writes SQL.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { BadInputError } from '../base/errors.js';
 import { writeJsonAtomic } from '../base/atomic-file.js';
@@ -14,7 +14,7 @@ import { indexCampaign, indexRun, openIndex, rebuildIndex, verifyIndex, type Ind
 import { campaignEpochs, campaignRow, campaignRunRecords, listCampaigns, type CampaignListing, type CampaignRow, type EpochPoint, type RunRecord } from './queries.js';
 import { exportRows, type ExportRow } from './export-rows.js';
 import { importCampaign, type CampaignToImport, type ImportOutcome, type RunToImport } from './import-campaign.js';
-import { beginRunDir, listRunKeys, readRunDir, runPaths, runResult, writeResult, type RunOutcome, type RunPaths, type RunResultFile, type RunStart, type StoredRun } from './run-dir.js';
+import { beginRunDir, listRunKeys, readRunDir, readRunEnvironment, runPaths, runResult, writeResult, type RunOutcome, type RunPaths, type RunResultFile, type RunStart, type StoredRun } from './run-dir.js';
 
 export class ResultStore {
   private openedIndex: IndexDb | null = null;
@@ -138,13 +138,7 @@ export class ResultStore {
 
   /** A run's environment.json, or null when it has none or it cannot be parsed (shown as missing). */
   runEnvironment(campaign: string, key: string): unknown {
-    const path = runPaths(this.dir, campaign, key).environment;
-    if (!existsSync(path)) return null;
-    try {
-      return JSON.parse(readFileSync(path, 'utf8')) as unknown;
-    } catch {
-      return null;
-    }
+    return readRunEnvironment(runPaths(this.dir, campaign, key));
   }
 
   /** The logits an infer run wrote on its first timed pass over the test set, or null when it kept none. */

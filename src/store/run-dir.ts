@@ -159,6 +159,16 @@ export function readRunDir(paths: RunPaths): StoredRun | null {
   return { paths, result, request, events };
 }
 
+/** A run's environment.json, or null when it has none or it cannot be parsed (readers show it as missing). */
+export function readRunEnvironment(paths: RunPaths): unknown {
+  if (!existsSync(paths.environment)) return null;
+  try {
+    return JSON.parse(readFileSync(paths.environment, 'utf8')) as unknown;
+  } catch {
+    return null;
+  }
+}
+
 /** Every campaign id in the store. */
 export function listCampaignIds(store: string): string[] {
   const root = join(store, 'runs');

@@ -32,7 +32,7 @@ export const FIGURE_CONFIG = {
 
 export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
-/** `pytorch/python` -> `pytorch-python`: ids and file names. */
+/** `<framework>/<language>` -> `<framework>-<language>`: ids and file names. */
 export function slug(...parts: string[]): string {
   return parts
     .map((p) => p.replace(/[^A-Za-z0-9._-]+/g, '-'))

@@ -2,12 +2,12 @@
  * What the run browser's run page and comparison page show, loaded from the store (the campaign page uses
  * campaign-report.ts). Like campaign-report.ts, the one impure step before a pure page renderer.
  */
-import { analyzeCampaign, defaultAnalysisOptions, loadCampaignData, maxAbsLogitDiff, type AnalysisOptions } from '../../analysis/index.js';
+import { analyzeCampaign, defaultAnalysisOptions, maxAbsLogitDiff, type AnalysisOptions } from '../../analysis/index.js';
 import { isCanonicalLoad } from '../../protocol/load-modes.js';
 import type { ResultStore } from '../../store/result-store.js';
 import { accuracyBestSpec, accuracyGroups } from '../figures/accuracy-curves.js';
 import { slug, type RenderedFigure } from '../figures/figure.js';
-import { distinctValues, loadCampaignRuns, type ReportRun } from '../campaign-runs.js';
+import { distinctValues, loadCampaignRuns, loadCampaignViews, type ReportRun } from '../campaign-runs.js';
 import { renderFigures } from '../figures/render-svg.js';
 import { comparisonFigures, comparisonRows, type ComparisonRow } from './comparison.js';
 import type { RunPageInput } from './run-page.js';
@@ -46,11 +46,11 @@ export interface ComparisonData {
 /** null when either campaign is not in the index. */
 export async function loadComparison(store: ResultStore, a: string, b: string, analysis: Partial<AnalysisOptions> = {}): Promise<ComparisonData | null> {
   const settings = { ...defaultAnalysisOptions, ...analysis };
-  const runsA = loadCampaignRuns(store, a, {}, settings);
-  const runsB = loadCampaignRuns(store, b, {}, settings);
-  if (!runsA || !runsB) return null;
-  const rows = comparisonRows(analyzeCampaign(loadCampaignData(store, a), settings), analyzeCampaign(loadCampaignData(store, b), settings));
-  const figures = await renderFigures(comparisonFigures(a, runsA.runs, b, runsB.runs));
-  const all = [...runsA.runs, ...runsB.runs];
+  const viewsA = loadCampaignViews(store, a, settings);
+  const viewsB = loadCampaignViews(store, b, settings);
+  if (!viewsA || !viewsB) return null;
+  const rows = comparisonRows(analyzeCampaign(viewsA.data, settings), analyzeCampaign(viewsB.data, settings));
+  const figures = await renderFigures(comparisonFigures(a, viewsA.runs.runs, b, viewsB.runs.runs));
+  const all = [...viewsA.runs.runs, ...viewsB.runs.runs];
   return { a, b, rows, figures, choices: { models: distinctValues(all, 'model'), bindings: distinctValues(all, 'binding'), devices: distinctValues(all, 'device') } };
 }

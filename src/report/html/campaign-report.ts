@@ -3,12 +3,12 @@
  * its analysis (src/analysis, for the statistics tables), its figures rendered to SVG and its environment
  * manifest. The only async, impure step between the store and a page; the page renderers are pure functions of it.
  */
-import { analyzeCampaign, defaultAnalysisOptions, loadCampaignData, type AnalysisOptions, type CampaignAnalysis } from '../../analysis/index.js';
+import { analyzeCampaign, defaultAnalysisOptions, type AnalysisOptions, type CampaignAnalysis } from '../../analysis/index.js';
 import { BadInputError } from '../../base/errors.js';
 import type { ResultStore } from '../../store/result-store.js';
 import type { RenderedFigure } from '../figures/figure.js';
 import { campaignFigures } from '../figures/figure-set.js';
-import { distinctValues, filterRuns, loadCampaignRuns, type CampaignRuns, type RunFilter } from '../campaign-runs.js';
+import { distinctValues, filterRuns, loadCampaignViews, type CampaignRuns, type RunFilter } from '../campaign-runs.js';
 import { renderFigures } from '../figures/render-svg.js';
 import { environmentManifest, type EnvironmentManifest } from './environment-manifest.js';
 
@@ -31,11 +31,12 @@ export interface CampaignReportOptions {
 
 export async function loadCampaignReport(store: ResultStore, campaign: string, opts: CampaignReportOptions = {}): Promise<CampaignReport> {
   const settings = { ...defaultAnalysisOptions, ...opts.analysis };
-  const all = loadCampaignRuns(store, campaign, {}, settings);
-  if (!all) throw new BadInputError(`no campaign '${campaign}' in the index: \`bindbench runs list\` shows the campaigns (\`bindbench runs reindex\` rebuilds the index)`);
+  const views = loadCampaignViews(store, campaign, settings);
+  if (!views) throw new BadInputError(`no campaign '${campaign}' in the index: \`bindbench runs list\` shows the campaigns (\`bindbench runs reindex\` rebuilds the index)`);
+  const all = views.runs;
   const filter = opts.filter ?? {};
   const runs: CampaignRuns = { ...all, runs: filterRuns(all.runs, filter) };
-  const analysis = analyzeCampaign(loadCampaignData(store, campaign), settings);
+  const analysis = analyzeCampaign(views.data, settings);
   const figures = await renderFigures(campaignFigures(runs));
   const environment = environmentManifest(
     runs.runs.map((r) => ({ runId: r.id, binding: r.binding, device: r.device, environment: store.runEnvironment(r.campaign, r.cellKey) })),
