@@ -21,6 +21,23 @@ export interface CampaignAnalysis {
   warnings: AnalysisWarning[];
 }
 
+/**
+ * One warning per stand-in dataset the campaign's runs trained or were evaluated on (the data's own caveat), first
+ * in the list: every verdict on those runs inherits it, so it must not hide on a run page.
+ */
+export function standInDataWarnings(data: CampaignData): AnalysisWarning[] {
+  const byCaveat = new Map<string, Set<string>>();
+  for (const r of data.runs) {
+    if (r.dataCaveat) byCaveat.set(r.dataCaveat, (byCaveat.get(r.dataCaveat) ?? new Set()).add(r.model));
+  }
+  return [...byCaveat].map(([caveat, models]) => ({
+    code: 'stand-in-data',
+    scope: `data (${[...models].sort().join(', ')})`,
+    message: caveat,
+    action: 'read these accuracies as a comparison between bindings on the same data, not as the study\'s numbers; `bindbench data list` shows what each dataset can be replaced with (`--data-dir` with the official files)',
+  }));
+}
+
 export function analyzeCampaign(data: CampaignData, options: Partial<AnalysisOptions> = {}): CampaignAnalysis {
   const opts: AnalysisOptions = { ...defaultAnalysisOptions, ...options };
   const warnings: AnalysisWarning[] = [];
@@ -36,6 +53,7 @@ export function analyzeCampaign(data: CampaignData, options: Partial<AnalysisOpt
       action: failed ? `rerun the failed ones with \`bindbench run --resume ${data.id}\`; \`bindbench runs list --campaign ${data.id}\` shows why each one stopped` : `\`bindbench runs list --campaign ${data.id}\` shows the reasons`,
     });
   }
+  warnings.push(...standInDataWarnings(data));
   const rq1 = analyzeRq1(data, opts);
   const rq2 = analyzeRq2(data, opts);
   const rq3 = analyzeRq3(data, opts);

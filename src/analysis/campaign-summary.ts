@@ -16,6 +16,9 @@ export interface SummaryRow {
   model: string;
   binding: string;
   framework: string;
+  device: string;
+  /** Training style; a binding's two styles are two rows, each compared with the reference in the same style. */
+  style: string;
   ok: number;
   total: number;
   /** Statuses other than ok, with their first reason. */
@@ -33,6 +36,7 @@ export interface InferSummaryRow {
   target: string;
   loadMode: string;
   device: string;
+  style: string;
   ok: number;
   total: number;
   reproduced: number;
@@ -53,7 +57,7 @@ const ratio = (value: number | null, reference: number | null | undefined): numb
 const problemsOf = (runs: readonly RunRecord[]) => [...new Set(runs.filter((r) => r.status !== 'ok').map((r) => `${r.status}: ${r.reason ?? ''}`))];
 
 export function summarizeTraining(runs: readonly RunRecord[], facts: FrameworkFacts = defaultAnalysisOptions): SummaryRow[] {
-  const rows = groupBy(runs.filter((r) => r.mode === 'train'), (r) => [r.model, r.binding]).map((group): SummaryRow & { reference: string } => {
+  const rows = groupBy(runs.filter((r) => r.mode === 'train'), (r) => [r.model, r.device, r.style, r.binding]).map((group): SummaryRow & { reference: string } => {
     const ok = group.filter((r) => r.status === 'ok');
     const acc = present(ok.map((r) => r.finalTestAccuracy));
     const family = familyOf(group[0]!, facts);
@@ -61,6 +65,8 @@ export function summarizeTraining(runs: readonly RunRecord[], facts: FrameworkFa
       model: group[0]!.model,
       binding: group[0]!.binding,
       framework: family.family,
+      device: group[0]!.device,
+      style: group[0]!.style,
       ok: ok.length,
       total: group.length,
       problems: problemsOf(group),
@@ -72,7 +78,7 @@ export function summarizeTraining(runs: readonly RunRecord[], facts: FrameworkFa
     };
   });
   return rows.map(({ reference, ...row }) => {
-    const ref = rows.find((r) => r.model === row.model && r.binding === reference);
+    const ref = rows.find((r) => r.model === row.model && r.device === row.device && r.style === row.style && r.binding === reference);
     return { ...row, ratioToReference: ratio(row.medianTrainSeconds, ref?.medianTrainSeconds) };
   });
 }
@@ -83,7 +89,7 @@ export function summarizeTraining(runs: readonly RunRecord[], facts: FrameworkFa
  */
 export function summarizeInference(runs: readonly RunRecord[], facts: FrameworkFacts = defaultAnalysisOptions): InferSummaryRow[] {
   const infer = runs.filter((r) => r.mode === 'infer' && r.sourceBinding !== null);
-  const rows = groupBy(infer, (r) => [r.model, r.sourceBinding!, r.binding, r.loadMode ?? '', r.device]).map((group) => {
+  const rows = groupBy(infer, (r) => [r.model, r.sourceBinding!, r.binding, r.loadMode ?? '', r.device, r.style]).map((group) => {
     const ok = group.filter((r) => r.status === 'ok');
     const verdicts = ok.map(reproductionOf);
     const first = group[0]!;
@@ -93,6 +99,7 @@ export function summarizeInference(runs: readonly RunRecord[], facts: FrameworkF
       target: first.binding,
       loadMode: first.loadMode ?? '',
       device: first.device,
+      style: first.style,
       ok: ok.length,
       total: group.length,
       reproduced: verdicts.filter((v) => v.reproduced).length,
@@ -105,7 +112,7 @@ export function summarizeInference(runs: readonly RunRecord[], facts: FrameworkF
     };
   });
   return rows.map(({ reference, canonical: _c, ...row }) => {
-    const ref = rows.find((r) => r.model === row.model && r.source === row.source && r.device === row.device && r.target === reference && r.canonical);
+    const ref = rows.find((r) => r.model === row.model && r.source === row.source && r.device === row.device && r.style === row.style && r.target === reference && r.canonical);
     return { ...row, ratioToReference: ratio(row.medianInferenceSeconds, ref?.medianInferenceSeconds) };
   });
 }

@@ -1,5 +1,5 @@
 /**
- * RQ1: do the bindings train to the same accuracy? Per framework × model × device:
+ * RQ1: do the bindings train to the same accuracy? Per framework × model × device × training style:
  * - the FastDTW distance (radius 1, divided by the number of epochs) between the per-epoch accuracy curves of every
  *   pair of bindings, paired by seed, and its maximum over pairs and seeds, rounded to 3 decimals (the study's table);
  * - the noise floor: the same distance between the training curves of runs of one binding with different seeds,
@@ -58,6 +58,8 @@ export interface Rq1Group {
   framework: string;
   model: string;
   device: string;
+  /** Bindings are compared within one training style. */
+  style: string;
   reference: string;
   bindings: BindingAccuracy[];
   pairs: BindingPairDistance[];
@@ -95,10 +97,10 @@ export function analyzeRq1(data: CampaignData, opts: AnalysisOptions): Rq1Result
   const warnings: AnalysisWarning[] = [];
   const trained = data.runs.filter((r) => r.mode === 'train' && r.status === 'ok');
   const groups: Rq1Group[] = [];
-  for (const runs of groupBy(trained, (r) => [familyOf(r, opts).family, r.model, r.device])) {
-    const { model, device } = runs[0]!;
+  for (const runs of groupBy(trained, (r) => [familyOf(r, opts).family, r.model, r.device, r.style])) {
+    const { model, device, style } = runs[0]!;
     const { family: framework, reference } = familyOf(runs[0]!, opts);
-    const scope = `RQ1 ${framework} ${model} (${device})`;
+    const scope = `RQ1 ${framework} ${model} (${device}, ${style})`;
     const byBinding = new Map<string, RunRecord[]>();
     for (const r of runs) byBinding.set(r.binding, [...(byBinding.get(r.binding) ?? []), r]);
     const bindings = orderBindings([...byBinding.keys()], reference);
@@ -173,6 +175,7 @@ export function analyzeRq1(data: CampaignData, opts: AnalysisOptions): Rq1Result
       framework,
       model,
       device,
+      style,
       reference,
       bindings: accuracy,
       pairs,

@@ -21,6 +21,8 @@ export interface Rq2Row {
   target: string;
   loadMode: string;
   device: string;
+  /** How the loaded models were trained. */
+  style: string;
   /** Loaded models (infer runs that finished ok). */
   models: number;
   reproduced: number;
@@ -51,7 +53,7 @@ export function analyzeRq2(data: CampaignData, opts: AnalysisOptions): Rq2Result
   const infer = data.runs.filter((r) => r.mode === 'infer').map((r) => ({ ...r, ...reproductionOf(r), family: familyOf(r, opts) }));
   const rows: Rq2Row[] = [];
   const referenceOfRow = new Map<Rq2Row, string>();
-  for (const runs of groupBy(infer, (r) => [r.family.family, r.model, r.binding, r.loadMode ?? '', r.device])) {
+  for (const runs of groupBy(infer, (r) => [r.family.family, r.model, r.binding, r.loadMode ?? '', r.device, r.style])) {
     const first = runs[0]!;
     const ok = runs.filter((r) => r.status === 'ok');
     const count = (pick: (r: (typeof ok)[number]) => boolean) => ok.filter(pick).length;
@@ -64,6 +66,7 @@ export function analyzeRq2(data: CampaignData, opts: AnalysisOptions): Rq2Result
       target: first.binding,
       loadMode: first.loadMode ?? '—',
       device: first.device,
+      style: first.style,
       models: ok.length,
       reproduced,
       notReproduced,
@@ -79,7 +82,7 @@ export function analyzeRq2(data: CampaignData, opts: AnalysisOptions): Rq2Result
     // The flag and the counts are recorded separately (an imported study records its own flag); say when they disagree.
     const disagree = ok.filter((r) => r.reproduced !== null && r.sourceCorrect !== null && r.targetCorrect !== null && r.reproduced !== (r.sourceCorrect === r.targetCorrect));
     if (disagree.length) {
-      const scope = `RQ2 ${first.family.family} ${first.model} ${first.binding} ${first.loadMode ?? ''} (${first.device})`;
+      const scope = `RQ2 ${first.family.family} ${first.model} ${first.binding} ${first.loadMode ?? ''} (${first.device}, ${first.style})`;
       warnings.push({
         code: 'reproduction-flag-disagrees',
         scope,
@@ -98,7 +101,7 @@ export function analyzeRq2(data: CampaignData, opts: AnalysisOptions): Rq2Result
   rows.sort((a, b) => {
     const refA = a.target === referenceOfRow.get(a) ? 0 : 1;
     const refB = b.target === referenceOfRow.get(b) ? 0 : 1;
-    return a.framework.localeCompare(b.framework) || a.model.localeCompare(b.model) || refA - refB || a.target.localeCompare(b.target) || a.loadMode.localeCompare(b.loadMode) || a.device.localeCompare(b.device);
+    return a.framework.localeCompare(b.framework) || a.model.localeCompare(b.model) || refA - refB || a.target.localeCompare(b.target) || a.loadMode.localeCompare(b.loadMode) || a.device.localeCompare(b.device) || a.style.localeCompare(b.style);
   });
   return { rows, warnings };
 }

@@ -1,6 +1,6 @@
 /**
  * RQ3 and RQ4 share one shape: a time per run, samples per binding, and each binding compared with the reference
- * within a family (framework × model × device). Only what the sample is differs, so it is passed in.
+ * within a family (framework × model × device × training style). Only what the sample is differs, so it is passed in.
  */
 import type { AnalysisOptions } from './analysis-options.js';
 import type { AnalysisWarning } from './analysis-warning.js';
@@ -20,6 +20,8 @@ export interface TimingFamily {
   framework: string;
   model: string;
   device: string;
+  /** The training style of the runs (an infer run's: its source's); bindings are compared within one style. */
+  style: string;
   reference: string;
   samples: BindingSample[];
   comparisons: Comparison[];
@@ -30,11 +32,11 @@ export function timingFamilies(runs: readonly RunRecord[], secondsOf: (r: RunRec
   const warnings: AnalysisWarning[] = [];
   const families: TimingFamily[] = [];
   const timed = runs.filter((r) => r.status === 'ok' && secondsOf(r) !== null).map((run) => ({ run, family: familyOf(run, opts) }));
-  for (const entries of groupBy(timed, ({ run, family }) => [family.timingFamily, run.model, run.device])) {
+  for (const entries of groupBy(timed, ({ run, family }) => [family.timingFamily, run.model, run.device, run.style])) {
     const group = entries.map((e) => e.run);
-    const { model, device } = group[0]!;
+    const { model, device, style } = group[0]!;
     const { timingFamily: framework, reference } = entries[0]!.family;
-    const scope = `${label} ${framework} ${model} (${device})`;
+    const scope = `${label} ${framework} ${model} (${device}, ${style})`;
     const samples = orderBindings(group.map((r) => r.binding), reference).map((binding): BindingSample => {
       const values = group.filter((r) => r.binding === binding).map((r) => secondsOf(r)!);
       return { binding, values, summary: summarize(values) };
@@ -54,7 +56,7 @@ export function timingFamilies(runs: readonly RunRecord[], secondsOf: (r: RunRec
         action: 'run more seeds per binding (the study used 5; `--seeds`), or compare fewer bindings at once',
       });
     }
-    families.push({ framework, model, device, reference, samples, comparisons });
+    families.push({ framework, model, device, style, reference, samples, comparisons });
   }
   return { families, warnings };
 }

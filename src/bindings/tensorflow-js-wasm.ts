@@ -23,6 +23,7 @@ export const tensorflowJsWasm = {
   capabilities: {
     // Attempted per cell: a missing gradient kernel surfaces as not_supported with the backend's message.
     train: { supported: true },
+    idiomaticTraining: { supported: true, api: 'tf.LayersModel.compile + model.fit, one fit call per epoch' },
     infer: { supported: true },
     devices: ['cpu'],
     models: ['lenet1', 'lenet5', 'vgg16', 'lstm', 'gru-reset-before'],

@@ -39,6 +39,7 @@ export const tensorflowJs = {
   needs: ['tensorflow/python'],
   capabilities: {
     train: { supported: true },
+    idiomaticTraining: { supported: true, api: 'tf.LayersModel.compile + model.fit, one fit call per epoch' },
     infer: { supported: true },
     devices: ['cpu'],
     models: ['lenet1', 'lenet5', 'vgg16', 'lstm', 'gru-reset-before'],

@@ -34,6 +34,7 @@ export const tensorflowPython = {
   needs: [],
   capabilities: {
     train: { supported: true },
+    idiomaticTraining: { supported: true, api: 'Keras model.compile + model.fit, one fit call per epoch' },
     infer: { supported: true },
     // The pinned wheel is tensorflow-cpu (it is also the libtensorflow other bindings link); a cuda cell is planned as not supported.
     devices: ['cpu'],

@@ -34,6 +34,7 @@ export function buildTrainRequest(cell: Cell, inputs: RequestInputs): RunnerRequ
     seed: cell.seed,
     device: cell.device,
     data_order: cell.dataOrder,
+    style: cell.style ?? 'minimal',
     order: inputs.order ? { path: inputs.order.path, sha256: inputs.order.sha256 } : null,
     init: cell.init,
     init_weights: inputs.initWeights ? { path: inputs.initWeights.path, sha256: inputs.initWeights.sha256 } : null,

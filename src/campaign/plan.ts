@@ -2,7 +2,7 @@
 import type { BindingDescriptor, Framework } from '../bindings/binding.js';
 import type { ArtifactFormat } from '../protocol/request.js';
 import { models as zooModels } from '../zoo/models.js';
-import { cellKey, type Cell, type InferSource } from '../protocol/cell.js';
+import { cellKey, type Cell, type InferSource, type TrainingStyle } from '../protocol/cell.js';
 import { CANONICAL_LOAD_MODE, LOAD_MODE_IDS, LOAD_MODES, loadModeFormats, type LoadMode } from '../protocol/load-modes.js';
 import { presets } from './presets.js';
 import type { CampaignSpec } from './spec.js';
@@ -38,14 +38,15 @@ export function planCampaign(spec: CampaignSpec, bindings: BindingDescriptor[], 
     const testLimit = base.testLimit ?? null;
     for (const seed of spec.seeds) {
       for (const device of spec.devices) {
-        for (const binding of chosen) {
-          const common = { model: modelId, seed, device, hyper, trainLimit, testLimit, dataOrder: spec.data_order, init: spec.init };
+        for (const [style, binding] of (spec.styles ?? ['minimal']).flatMap((st) => chosen.map((b) => [st, b] as const))) {
+          // `style` only when idiomatic, so minimal cells (and their keys) stay as campaigns before the axis had them.
+          const common = { model: modelId, seed, device, hyper, trainLimit, testLimit, dataOrder: spec.data_order, init: spec.init, ...(style === 'minimal' ? {} : { style }) };
           const source = inferring && isSource(binding) && (spec.infer_seeds === 'all' || spec.infer_seeds.includes(seed));
           // A source exports everything some target might load; others keep the canonical weights only.
           const artifacts = binding.capabilities.exports.filter((f) => CANONICAL_FORMATS.includes(f) || source);
           const cell: Cell = { ...common, key: '', binding: binding.id, mode: 'train', artifacts };
           cell.key = cellKey(cell);
-          const skip = trainSkip(binding, modelId, device, installed, testLimit);
+          const skip = trainSkip(binding, modelId, device, installed, testLimit, style);
           train.push({ ...cell, skip });
           // A source that cannot train the model has nothing to lend: its skipped train cell says why.
           if (!source || skip) continue;
@@ -190,11 +191,16 @@ function commonSkip(binding: BindingDescriptor, model: string, device: 'cpu' | '
   return null;
 }
 
-function trainSkip(binding: BindingDescriptor, model: string, device: 'cpu' | 'cuda', installed: ReadonlySet<string>, testLimit: number | null): PlannedCell['skip'] {
+function trainSkip(binding: BindingDescriptor, model: string, device: 'cpu' | 'cuda', installed: ReadonlySet<string>, testLimit: number | null, style: TrainingStyle): PlannedCell['skip'] {
   if (!binding.capabilities.train.supported) return { status: 'not_supported', reason: binding.capabilities.train.reason };
   const inferOnly = binding.capabilities.inferOnlyModels?.[model];
   if (inferOnly) return { status: 'not_supported', reason: inferOnly };
-  return commonSkip(binding, model, device, installed, testLimit);
+  const idiomatic = binding.capabilities.idiomaticTraining;
+  const styleSkip: PlannedCell['skip'] =
+    style === 'idiomatic' && !idiomatic?.supported
+      ? { status: 'not_supported', reason: idiomatic?.reason ?? `${binding.id}'s runner has no idiomatic training style (only bindbench's minimal loop)` }
+      : null;
+  return commonSkip(binding, model, device, installed, testLimit) ?? styleSkip;
 }
 
 function inferSkip(binding: BindingDescriptor, model: string, device: 'cpu' | 'cuda', installed: ReadonlySet<string>, testLimit: number | null, loadMode: LoadMode): PlannedCell['skip'] {

@@ -210,6 +210,7 @@ async function runCell(ctx: CellContext): Promise<RunResultFile> {
     mean_inference_seconds: summary.meanInferenceSeconds,
     artifacts: Object.fromEntries(summary.artifacts.map((a) => [a.format, relative(paths.dir, a.path)])),
     data_source: `${data.source}${n < data.train.n ? `; first ${n} of ${data.train.n} training examples` : ''}${testN < data.test.n ? `; first ${testN} of ${data.test.n} test examples` : ''}`,
+    data_caveat: data.caveat,
     source: sourceRun && cell.source && cell.mode === 'infer' ? inferSourceFacts(cell, sourceRun, summary.inferences, testN) : null,
   });
 }

@@ -3,6 +3,7 @@
  * Validation errors name the field and the allowed values.
  */
 import { LOAD_MODE_IDS, type LoadMode } from '../protocol/load-modes.js';
+import { TRAINING_STYLES, type TrainingStyle } from '../protocol/cell.js';
 import { readFileSync, existsSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -20,6 +21,8 @@ export const writtenSpecSchema = z
     seeds: z.array(z.number().int().nonnegative().max(2 ** 32 - 1)).nonempty().optional(),
     devices: z.array(z.enum(['cpu', 'cuda'])).nonempty().optional(),
     data_order: z.enum(['shared', 'native']).optional(),
+    /** How each binding trains: `minimal` (bindbench's loop) and/or `idiomatic` (the binding's own training API). */
+    styles: z.array(z.enum(TRAINING_STYLES as [TrainingStyle, ...TrainingStyle[]])).nonempty().optional(),
     init: z.enum(['native', 'shared']).optional(),
     /** Folder with the dataset's raw files instead of the bundled copy. */
     data_dir: z.string().optional(),
@@ -56,6 +59,8 @@ export interface CampaignSpec {
   seeds: number[];
   devices: Array<'cpu' | 'cuda'>;
   data_order: 'shared' | 'native';
+  /** Absent in campaigns planned before it existed: read as `['minimal']`. */
+  styles?: TrainingStyle[];
   init: 'native' | 'shared';
   data_dir: string | null;
   overrides: { epochs?: number; batch_size?: number; learning_rate?: number; train_limit?: number | null };
@@ -115,8 +120,9 @@ export function resolveSpec(written: unknown, knownBindings: string[]): Campaign
     bindings: w.bindings ?? 'installed',
     seeds: [...new Set(seeds)],
     devices: [...new Set(w.devices ?? ['cpu'])] as Array<'cpu' | 'cuda'>,
-    data_order: w.data_order ?? 'shared',
-    init: w.init ?? 'native',
+    data_order: w.data_order ?? preset.defaults?.data_order ?? 'shared',
+    styles: [...new Set(w.styles ?? preset.defaults?.styles ?? (['minimal'] as const))],
+    init: w.init ?? preset.defaults?.init ?? 'native',
     data_dir: w.data_dir ?? null,
     overrides,
     timeout_seconds: w.timeout_seconds ?? preset.timeoutSeconds,

@@ -29,6 +29,7 @@ export function registerRun(program: Command): void {
     .option('--seeds <list>', "comma-separated seeds (default: the preset's, else the study's five)", intList('--seeds'))
     .option('--devices <list>', 'cpu and/or cuda (default: cpu)', commaList)
     .option('--data-order <order>', 'shared (default) or native')
+    .option('--styles <list>', "minimal (bindbench's training loop) and/or idiomatic (each binding's own training API); default: the preset's, else minimal", commaList)
     .option('--init <init>', 'native (default) or shared')
     .option('--data-dir <dir>', "folder with the dataset's raw files instead of the bundled copy")
     .option('--epochs <n>', 'override the preset\'s epochs', positiveNumber('--epochs'))

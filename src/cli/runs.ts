@@ -43,7 +43,7 @@ function showText(run: StoredRun): string {
     `run       ${r.run_id}`,
     `status    ${r.status}${r.reason ? ` (${r.reason})` : ''}`,
     `binding   ${r.cell.binding} (${r.framework}, ${r.language})`,
-    `model     ${r.cell.model}, seed ${r.cell.seed}, ${r.cell.device}, data order ${r.cell.dataOrder}, init ${r.cell.init}`,
+    `model     ${r.cell.model}, seed ${r.cell.seed}, ${r.cell.device}, ${r.cell.style ?? 'minimal'} style, data order ${r.cell.dataOrder}, init ${r.cell.init}`,
     `data      ${r.data_source}`,
     `accuracy  train ${r.final_train_accuracy ?? '—'}, test ${r.final_test_accuracy ?? '—'}`,
     `time      training ${r.train_seconds ?? '—'} s (evaluation excluded), runner wall ${r.wall_seconds ?? '—'} s, process ${r.process_seconds.toFixed(2)} s`,

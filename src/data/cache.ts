@@ -25,6 +25,8 @@ export interface CachedFile {
 export interface PreparedDataset {
   id: string;
   source: string;
+  /** How the data differs from the study's dataset (ResolvedSource.caveat); null when it does not. */
+  caveat: string | null;
   train: CachedFile & { n: number };
   test: CachedFile & { n: number };
   /** Extra files by name (IMDB: vocab.json), verified like the splits. */
@@ -161,6 +163,7 @@ export function prepareDataset(home: Home, id: string, opts: { dataDir?: string;
   return {
     id,
     source: manifest.source,
+    caveat: resolved.caveat,
     train: { ...verified(dir, manifest.files.train), n: manifest.files.train.n },
     test: { ...verified(dir, manifest.files.test), n: manifest.files.test.n },
     files,

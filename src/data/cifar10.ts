@@ -207,6 +207,10 @@ export const cifar10: DatasetSource = {
       key: kind === 'dir' ? dirKey(root) : kind,
       location: kind === 'shared-subset' ? `${root} (lossy JPEG-derived subset)` : root,
       inputs: [...CIFAR10_TRAIN_BATCHES, CIFAR10_TEST_BATCH].map((f) => join(folder, f)),
+      caveat:
+        kind === 'shared-subset'
+          ? 'CIFAR-10 here is the shared subset: 10,000 training images (not the official 50,000) decoded from a lossy JPEG copy, so accuracies are not comparable with the study\'s or published CIFAR-10 numbers'
+          : null,
       describe: () => describeCifar(kind, root, findCifarFiles(root, fix)),
       load() {
         const files = findCifarFiles(root, fix);

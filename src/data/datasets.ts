@@ -61,6 +61,11 @@ export interface ResolvedSource {
   location: string;
   /** Raw files whose size and modification time the manifest remembers, so replacing one rebuilds the cache. */
   inputs: string[];
+  /**
+   * How this data differs from the dataset the study trained on, in one sentence, or null when it is that dataset.
+   * Every run records it and every verdict on such runs carries it as a warning (`stand-in-data`).
+   */
+  caveat: string | null;
   /** Exactly which data this is, recorded in the cache manifest and in every run (may read the files). */
   describe(loaded: LoadedDataset): string;
   load(): LoadedDataset;

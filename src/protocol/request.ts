@@ -69,6 +69,13 @@ export const requestSchema = z.object({
   data_order: z.enum(['shared', 'native']),
   /** safetensors with `order` (I32, [epochs, n]); present when data_order is `shared`. */
   order: tensorFileSchema.nullable(),
+  /**
+   * How the runner trains (protocol 2). `minimal`: bindbench's explicit loop over batches gathered from tensors already
+   * on the device, one optimiser step each, the same in every binding. `idiomatic`: the training code the binding's own
+   * documentation teaches (PyTorch's DataLoader loop, Keras and TensorFlow.js `model.fit`, tch's `Iter2`), with that
+   * API's data path inside the timed region; a binding without such an API answers `not_supported`.
+   */
+  style: z.enum(['minimal', 'idiomatic']),
   /** `shared`: load `init` (canonical safetensors) before training; `native`: the binding's default initialisers. */
   init: z.enum(['shared', 'native']),
   init_weights: tensorFileSchema.nullable(),

@@ -49,6 +49,7 @@ interface Family {
   framework: string;
   model: string;
   device: string;
+  style: string;
   reference: string;
 }
 
@@ -56,7 +57,7 @@ interface Family {
 function bindingRow(f: Family, binding: string, comparisons: readonly Comparison[], numbers: (c: Comparison | undefined) => CellValue[]): Row {
   const c = comparisons.find((x) => x.binding === binding);
   return {
-    cells: [f.framework, f.model, f.device, bindingLabel(binding, f.reference), ...numbers(c), ...comparisonCells(c)],
+    cells: [f.framework, f.model, f.device, f.style, bindingLabel(binding, f.reference), ...numbers(c), ...comparisonCells(c)],
     tags: { framework: f.framework, model: f.model, device: f.device, binding },
     className: binding === f.reference ? 'reference' : undefined,
   };
@@ -77,7 +78,7 @@ export function rq1CurveTable(a: CampaignAnalysis): Table {
       const worst = [...g.pairs].filter((p) => p.train.max !== null).sort((x, y) => y.train.max! - x.train.max!)[0];
       const versus = !worst ? DASH : worst.withinNoiseFloor === null ? 'no noise floor' : worst.withinNoiseFloor ? 'within seed noise' : `exceeds (${worst.a} vs ${worst.b})`;
       return {
-        cells: [g.framework, g.model, g.device, numberCell(g.bindings.length, String), numberCell(g.maxTrainDtw, fixed(3)), numberCell(g.maxTestDtw, fixed(3)), numberCell(g.noiseFloor.max, fixed(3)), versus],
+        cells: [g.framework, g.model, g.device, g.style, numberCell(g.bindings.length, String), numberCell(g.maxTrainDtw, fixed(3)), numberCell(g.maxTestDtw, fixed(3)), numberCell(g.noiseFloor.max, fixed(3)), versus],
         tags: { framework: g.framework, model: g.model, device: g.device, binding: g.bindings.map((b) => b.binding) },
       };
     }),
@@ -109,6 +110,7 @@ export function rq2Table(a: CampaignAnalysis): Table {
       { label: 'framework' },
       { label: 'model' },
       { label: 'trained in' },
+      { label: 'style', title: 'how the loaded models were trained' },
       { label: 'loaded in' },
       { label: 'mode' },
       { label: 'device' },
@@ -123,6 +125,7 @@ export function rq2Table(a: CampaignAnalysis): Table {
         r.framework,
         r.model,
         r.source,
+        r.style,
         r.target,
         r.loadMode,
         r.device,

@@ -35,7 +35,7 @@ export interface Row {
 }
 
 /** The columns a row of a family starts with, and those of a binding's row in it. */
-export const FAMILY_COLUMNS: readonly Column[] = [{ label: 'framework' }, { label: 'model' }, { label: 'device' }];
+export const FAMILY_COLUMNS: readonly Column[] = [{ label: 'framework' }, { label: 'model' }, { label: 'device' }, { label: 'style', title: 'training style: minimal (bindbench\'s loop) or idiomatic (the binding\'s own training API)' }];
 export const BINDING_ROW_COLUMNS: readonly Column[] = [...FAMILY_COLUMNS, { label: 'binding' }];
 
 export interface Table {

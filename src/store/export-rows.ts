@@ -23,6 +23,7 @@ export interface ExportRow {
   source_binding: string | null;
   source_run: string | null;
   data_order: string | null;
+  style: string;
   init: string | null;
   epochs: number;
   final_train_accuracy: number | null;
@@ -40,6 +41,8 @@ export interface ExportRow {
   data_source: string | null;
   started: string;
   finished: string;
+  /** Added 2026-12-04, at the end as the column contract requires. */
+  data_caveat: string | null;
 }
 
 /** The columns in their order, for CSV headers and the docs. */
@@ -47,7 +50,7 @@ export const EXPORT_COLUMNS: ReadonlyArray<keyof ExportRow> = [
   'campaign', 'run', 'cell', 'model', 'binding', 'framework', 'language', 'seed', 'device', 'mode', 'status', 'reason',
   'load_mode', 'source_binding', 'source_run', 'data_order', 'init', 'epochs', 'final_train_accuracy',
   'final_test_accuracy', 'train_seconds', 'mean_inference_seconds', 'source_correct', 'target_correct', 'versions',
-  'os', 'cpu', 'cores', 'gpu', 'data_source', 'started', 'finished',
+  'os', 'cpu', 'cores', 'gpu', 'data_source', 'started', 'finished', 'style', 'data_caveat',
 ];
 
 interface EnvironmentFile {
@@ -79,6 +82,7 @@ export function exportRows(store: string, db: IndexDb, campaign: string): Export
       source_binding: r.sourceBinding,
       source_run: r.sourceRun,
       data_order: r.dataOrder,
+      style: r.style,
       init: r.init,
       epochs: epochs.get(r.id)?.length ?? 0,
       final_train_accuracy: r.finalTrainAccuracy,
@@ -95,6 +99,7 @@ export function exportRows(store: string, db: IndexDb, campaign: string): Export
       data_source: r.dataSource,
       started: r.started,
       finished: r.finished,
+      data_caveat: r.dataCaveat,
     };
   });
 }

@@ -9,7 +9,7 @@ import { readCampaignFile } from './campaign-file.js';
 import { listCampaignIds, listRunKeys, readRunDir, runPaths, type StoredRun } from './run-dir.js';
 
 /** Bump when the tables change: an index of another version is rebuilt from the directories. */
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 
 const SCHEMA = `
 CREATE TABLE campaigns (id TEXT PRIMARY KEY, created TEXT, spec TEXT);
@@ -17,7 +17,7 @@ CREATE TABLE runs (
   id TEXT PRIMARY KEY, campaign TEXT NOT NULL, cell_key TEXT NOT NULL, model TEXT, binding TEXT, framework TEXT,
   language TEXT, seed INTEGER, device TEXT, mode TEXT, status TEXT, reason TEXT,
   final_train_accuracy REAL, final_test_accuracy REAL, train_seconds REAL, wall_seconds REAL, process_seconds REAL,
-  mean_inference_seconds REAL, data_order TEXT, init TEXT, data_source TEXT, epochs_planned INTEGER,
+  mean_inference_seconds REAL, data_order TEXT, style TEXT, init TEXT, data_source TEXT, data_caveat TEXT, epochs_planned INTEGER,
   source_run TEXT, source_binding TEXT, load_mode TEXT, source_correct INTEGER, target_correct INTEGER,
   reproduced INTEGER, stable INTEGER, recorded_verdicts INTEGER, max_abs_logit_diff REAL,
   started TEXT, finished TEXT, path TEXT
@@ -63,7 +63,7 @@ export function indexRun(db: IndexDb, run: StoredRun): void {
     db.prepare(
       `INSERT INTO runs VALUES (@id, @campaign, @cell_key, @model, @binding, @framework, @language, @seed, @device, @mode,
         @status, @reason, @final_train_accuracy, @final_test_accuracy, @train_seconds, @wall_seconds, @process_seconds,
-        @mean_inference_seconds, @data_order, @init, @data_source, @epochs_planned, @source_run, @source_binding,
+        @mean_inference_seconds, @data_order, @style, @init, @data_source, @data_caveat, @epochs_planned, @source_run, @source_binding,
         @load_mode, @source_correct, @target_correct, @reproduced, @stable, @recorded_verdicts, @max_abs_logit_diff, @started, @finished, @path)`,
     ).run({
       id: r.run_id,
@@ -85,8 +85,11 @@ export function indexRun(db: IndexDb, run: StoredRun): void {
       process_seconds: r.process_seconds,
       mean_inference_seconds: r.mean_inference_seconds,
       data_order: r.cell.dataOrder,
+      // Cells planned before the style axis trained with bindbench's loop; the study's imported runs say idiomatic.
+      style: r.cell.style ?? 'minimal',
       init: r.cell.init,
       data_source: r.data_source,
+      data_caveat: r.data_caveat ?? null,
       epochs_planned: r.cell.hyper.epochs,
       // A skipped or failed infer cell has no source result, but its plan still says where it would have loaded from.
       source_run: r.source?.run_id ?? (r.cell.source ? `${r.campaign}/${r.cell.source.cellKey}` : null),

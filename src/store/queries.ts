@@ -46,8 +46,12 @@ export interface RunRecord {
   /** Largest |logit difference| an older bindbench recorded in the result; new runs leave it to the analysis. */
   maxAbsLogitDiff: number | null;
   dataOrder: string | null;
+  /** How it trained (an infer run: how its source model trained): `minimal` or `idiomatic`. */
+  style: string;
   init: string | null;
   dataSource: string | null;
+  /** How the run's data differs from the study's dataset; null when it does not (or the run predates the field). */
+  dataCaveat: string | null;
   started: string;
   finished: string;
 }
@@ -92,7 +96,7 @@ const RUN_COLUMNS = `runs.id AS id, runs.campaign AS campaign, runs.cell_key AS 
   (SELECT s.framework FROM runs s WHERE s.id = runs.source_run) AS sourceFramework, runs.load_mode AS loadMode,
   runs.source_correct AS sourceCorrect, runs.target_correct AS targetCorrect, runs.reproduced AS reproduced,
   runs.stable AS stable, runs.recorded_verdicts AS recordedVerdicts, runs.max_abs_logit_diff AS maxAbsLogitDiff,
-  runs.data_order AS dataOrder, runs.init AS init, runs.data_source AS dataSource, runs.started AS started,
+  runs.data_order AS dataOrder, runs.style AS style, runs.init AS init, runs.data_source AS dataSource, runs.data_caveat AS dataCaveat, runs.started AS started,
   runs.finished AS finished`;
 
 type Flag = number | boolean | null;

@@ -41,6 +41,8 @@ export interface RunResultFile {
   artifacts: Record<string, string>;
   /** Describes the data the run used (e.g. which MNIST copy, subset). */
   data_source: string;
+  /** How that data differs from the study's dataset (a stand-in); absent or null when it does not. */
+  data_caveat?: string | null;
   /** For cross-binding inference: the run whose model was loaded, how, and what it scored. */
   source?: InferSourceResult | null;
 }
@@ -75,7 +77,7 @@ export type RunStart = Pick<RunResultFile, 'run_id' | 'campaign' | 'cell' | 'fra
 /** How a run ended: its status and whatever it measured; what is left out was not measured. */
 export type RunOutcome = Pick<RunResultFile, 'status' | 'reason'> &
   Partial<Omit<RunResultFile, 'status' | 'reason' | keyof RunStart>> &
-  Partial<Pick<RunResultFile, 'data_source'>>;
+  Partial<Pick<RunResultFile, 'data_source' | 'data_caveat'>>;
 
 /** The one place a result is assembled: the campaign, skipped cells and importers all go through it. */
 export function runResult(start: RunStart, outcome: RunOutcome): RunResultFile {

@@ -102,3 +102,22 @@ test("infer_seeds: 'all' (the default) or seeds of the campaign, anything else n
   assert.throws(() => resolveSpec({ seeds: [1, 2], infer_seeds: [3] }, known), /infer_seeds: 3 is not one of the campaign's seeds/);
   assert.throws(() => resolveSpec({ infer_seeds: 'some' }, known), (e: Error) => e instanceof BadInputError && /infer_seeds/.test(e.message));
 });
+
+test('the training style axis: minimal by default, idiomatic cells keyed apart, a binding without the style says why', () => {
+  assert.deepEqual(resolveSpec({}, known).styles, ['minimal']);
+  assert.deepEqual(resolveSpec({ preset: 'paper' }, known).styles, ['idiomatic'], "the paper preset is the study's protocol");
+  assert.equal(resolveSpec({ preset: 'paper' }, known).data_order, 'native');
+  assert.equal(resolveSpec({ preset: 'paper', data_order: 'shared' }, known).data_order, 'shared', 'the spec still decides over the preset');
+  assert.throws(() => resolveSpec({ styles: ['fancy'] }, known), /styles.0: 'fancy' is not allowed; allowed values: minimal, idiomatic/);
+  const spec = resolveSpec({ bindings: ['fake/js'], seeds: [1], models: ['lenet1'], styles: ['idiomatic', 'minimal'] }, ['fake/js']);
+  const plain = fakeBinding({}, '/x');
+  const fluent = { ...plain, capabilities: { ...plain.capabilities, idiomaticTraining: { supported: true as const, api: 'fit' } } };
+  const keysAndSkips = (b: typeof plain) => planCampaign(spec, [b], new Set(['fake/js'])).map((c) => [c.key, c.style ?? 'minimal', c.skip?.reason ?? null]);
+  assert.deepEqual(keysAndSkips(fluent), [
+    ['lenet1--fake-js--s1--cpu--idiomatic', 'idiomatic', null],
+    ['lenet1--fake-js--s1--cpu', 'minimal', null],
+  ]);
+  assert.deepEqual(keysAndSkips(plain)[0], ['lenet1--fake-js--s1--cpu--idiomatic', 'idiomatic', "fake/js's runner has no idiomatic training style (only bindbench's minimal loop)"]);
+  // A minimal cell is planned exactly as before the axis existed: no `style` field, the same key.
+  assert.equal('style' in planCampaign({ ...spec, styles: ['minimal'] }, [plain], new Set(['fake/js']))[0]!, false);
+});

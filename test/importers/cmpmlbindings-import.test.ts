@@ -21,23 +21,28 @@ test('the importer is registered, found by id, and recognises the layout', () =>
 
 test('a study becomes training and inference runs; files it cannot use are listed by name with the reason', () => {
   const home = tempHome();
-  const imported = cmpmlbindingsImporter.read(miniStudy(), 'study');
+  const dir = miniStudy();
+  // A plain file beside the scripted one of the same mode evaluated other models: the notebook read the scripted one.
+  writeFileSync(join(dir, 'data/pytorch/lenet1/ts/deploy_eval_gpu_serialization.txt'), 'Test average:\n1\nTest:\n1\n1\nTrain average:\n1\nTrain:\n1\n1\nTest Set Same Acc:\ntrue\ntrue\nTrain Set Same Acc:\ntrue\ntrue\n');
+  const imported = cmpmlbindingsImporter.read(dir, 'study');
   assert.deepEqual(imported.unparsed.map((u) => u.file), [
     'data/pytorch/lenet1/rs/testing_errors_1.txt',
     'data/pytorch/lenet1/rs/time_cost_1.txt',
     'data/pytorch/lenet1/rs/training_errors_1.txt',
+    'data/pytorch/lenet1/ts/deploy_eval_gpu_serialization.txt',
     'data/pytorch/lenet1/ts/notes.txt',
   ]);
   const why = Object.fromEntries(imported.unparsed.map((u) => [u.file.split('/').pop(), u.reason]));
   assert.match(why['time_cost_1.txt']!, /line 3 \(4\) is not line 1 minus line 2/);
   assert.match(why['training_errors_1.txt']!, /run 1 is left out because data\/pytorch\/lenet1\/rs\/time_cost_1.txt could not be used/);
   assert.match(why['notes.txt']!, /not a file this importer reads/);
+  assert.match(why['deploy_eval_gpu_serialization.txt']!, /left out as the study's notebook did: the serialization_scripted file/);
   const outcome = writeImportedCampaign(home.store, 'study', imported);
   // py 2 + rs 1 (run 1's time file is broken) training runs; py 2 + ts 2 inference runs.
   assert.equal(outcome.trainRuns, 3);
   assert.equal(outcome.inferRuns, 4);
 
-  const rust = readRunDir(runPaths(home.store, 'study', 'lenet1--pytorch-rust--s287426343--cuda'))!;
+  const rust = readRunDir(runPaths(home.store, 'study', 'lenet1--pytorch-rust--s287426343--cuda--idiomatic'))!;
   assert.equal(rust.result.train_seconds, 5);
   assert.equal(rust.result.final_test_accuracy, 0.98);
   assert.match(rust.result.data_source, /imported from the study/);
@@ -45,12 +50,12 @@ test('a study becomes training and inference runs; files it cannot use are liste
   assert.equal(epochs.length, 3);
   assert.ok(Math.abs(epochs.reduce((s, e) => s + (e.type === 'epoch' ? e.train_seconds : 0), 0) - 5) < 1e-12, 'per-epoch seconds add up to the recorded training time');
 
-  const js = readRunDir(runPaths(home.store, 'study', 'lenet1--pytorch-js--s1850616268--cuda--infer-serialization-from-pytorch-python--scripted'))!;
+  const js = readRunDir(runPaths(home.store, 'study', 'lenet1--pytorch-js--s1850616268--cuda--idiomatic--infer-serialization-from-pytorch-python--scripted'))!;
   assert.equal(js.result.mean_inference_seconds, 0.09);
   assert.equal(js.result.source!.reproduced, false);
   assert.equal(js.result.source!.stable, null, 'stability was not recorded in that file');
   assert.equal(js.result.source!.correct, 9877, "the Python run's final test accuracy times 10,000");
-  assert.equal(js.result.source!.run_id, 'study/lenet1--pytorch-python--s1850616268--cuda');
+  assert.equal(js.result.source!.run_id, 'study/lenet1--pytorch-python--s1850616268--cuda--idiomatic');
 
   const db = openIndex(home.store);
   try {
@@ -94,18 +99,22 @@ test('a campaign id that is not a safe folder name is bad input', () => {
 test('the published study imports completely: every data file becomes part of a run', (t) => {
   if (!studyAvailable()) return t.skip(STUDY_MISSING);
   const imported = cmpmlbindingsImporter.read(STUDY_DIR, 'cmpmlbindings');
-  assert.deepEqual(imported.unparsed, []);
+  // The one pair of files the study's notebook did not read either: PyTorch-Rust's LSTM loads of models other than
+  // the ones Python saved (read-study.ts, readInferenceRuns).
+  assert.deepEqual(imported.unparsed.map((u) => u.file), ['data/pytorch/lstm/rs/deploy_eval_Cpu_serialization.txt', 'data/pytorch/lstm/rs/deploy_eval_Cpu_states.txt']);
+  assert.ok(imported.unparsed.every((u) => /left out as the study's notebook did/.test(u.reason)));
   const train = imported.runs.filter((r) => r.result.cell.mode === 'train');
   const infer = imported.runs.filter((r) => r.result.cell.mode === 'infer');
-  // 15 PyTorch and 14 TensorFlow model × language folders with training files, 5 runs each; 112 deploy files × 5 models.
+  // 15 PyTorch and 14 TensorFlow model × language folders with training files, 5 runs each; 110 of the 112 deploy
+  // files × 5 models.
   assert.equal(train.length, 145);
-  assert.equal(infer.length, 560);
+  assert.equal(infer.length, 550);
   assert.deepEqual([...new Set(imported.runs.map((r) => r.result.cell.binding))].sort(), [
     'pytorch/csharp', 'pytorch/js', 'pytorch/python', 'pytorch/rust', 'tensorflow/csharp', 'tensorflow/js', 'tensorflow/python', 'tensorflow/rust',
   ]);
-  const rs = train.find((r) => r.key === 'lenet1--pytorch-rust--s287426343--cuda')!;
+  const rs = train.find((r) => r.key === 'lenet1--pytorch-rust--s287426343--cuda--idiomatic')!;
   assert.equal(rs.result.train_seconds, 333.6294681850000075, 'data/pytorch/lenet1/rs/time_cost_0.txt line 3');
-  const dotnet = infer.find((r) => r.key === 'gru--pytorch-csharp--s287426343--cpu--infer-states-from-pytorch-python')!;
+  const dotnet = infer.find((r) => r.key === 'gru--pytorch-csharp--s287426343--cpu--idiomatic--infer-states-from-pytorch-python')!;
   assert.equal(dotnet.result.source!.reproduced, false);
   assert.equal(dotnet.result.source!.stable, false);
   assert.equal(dotnet.result.source!.target_correct, Math.round(0.87771999999999994 * 25000));

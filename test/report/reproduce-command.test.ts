@@ -7,7 +7,7 @@ import { reproduceCommand, shellQuote, type CellToReproduce } from '../../src/re
 
 const BINDINGS = ['pytorch/python', 'pytorch/rust', 'tensorflow/python'];
 
-const trainCell: CellToReproduce = { campaign: 'c1', cellKey: 'lenet5--pytorch-rust--s7--cpu', model: 'lenet5', binding: 'pytorch/rust', seed: 7, device: 'cpu', mode: 'train', sourceBinding: null, loadMode: null };
+const trainCell: CellToReproduce = { campaign: 'c1', cellKey: 'lenet5--pytorch-rust--s7--cpu', model: 'lenet5', binding: 'pytorch/rust', seed: 7, device: 'cpu', style: 'minimal', mode: 'train', sourceBinding: null, loadMode: null };
 
 /** The flags the real `bindbench run` declares. */
 function runFlags(): string[] {
@@ -42,6 +42,7 @@ test('a training cell: every setting of the spec that shaped the cell, as flags'
     bindings: 'pytorch/rust',
     seeds: '7',
     devices: 'cpu',
+    styles: 'minimal',
     dataOrder: 'native',
     init: 'shared',
     epochs: '3',

@@ -71,6 +71,7 @@ function launchRefused(name: string, overrides: Partial<RunnerRequest>): { statu
     seed: 1,
     device: 'cpu',
     data_order: 'shared',
+    style: 'minimal',
     order: null,
     init: 'native',
     init_weights: null,

@@ -60,6 +60,7 @@ function request(name: string, overrides: Partial<RunnerRequest>): string {
     seed: 1,
     device: 'cpu',
     data_order: 'shared',
+    style: 'minimal',
     order: prepareSharedOrder(home, 1, TRAIN_LIMIT, 1),
     init: 'shared',
     init_weights: prepareSharedInit(home, lenet1, 1),
@@ -112,6 +113,7 @@ test('tfjs-node trains LeNet-1 for one epoch on 2,000 MNIST examples and writes 
   assert.equal(start?.versions['@tensorflow/tfjs-node'], '4.22.0');
   assert.match(start?.versions.libtensorflow ?? '', /^\d+\.\d+/);
   assert.equal(start?.settings?.backend, 'tensorflow');
+  assert.equal(start?.settings?.style, 'minimal');
   const steps = ofType(run.events, 'step');
   assert.deepEqual(steps.map((s) => s.step), [0, 1, 2]);
   // Shared Glorot init gives a first loss near ln 10 = 2.303.
@@ -145,6 +147,109 @@ test('tfjs-backend-wasm cannot train LeNet-1: not_supported with the backend\'s 
   assert.match(error?.message ?? '', /Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'/);
   assert.equal(ofType(run.events, 'epoch').length, 0);
   assert.equal(ofType(run.events, 'end').length, 0);
+});
+
+/** fit's History loss: tfjs-layers' BaseLogger weights each batch's loss by its size and divides by the examples. */
+function exampleWeightedMean(losses: number[], n: number, batchSize: number): number {
+  return losses.reduce((sum, loss, b) => sum + loss * (Math.min(n, (b + 1) * batchSize) - b * batchSize), 0) / n;
+}
+
+function mean(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+test('tfjs-node idiomatic (compile, then model.fit per epoch) with shared order and init trains as the minimal loop does', (t) => {
+  if (nodeSkip) return t.skip(nodeSkip);
+  // Two epochs of 63 batches (62 of 32, the last of 16); 100 recorded steps reach into the second epoch's fit call.
+  const common: Partial<RunnerRequest> = { hyper: { epochs: 2, batch_size: 32, optimizer: { name: 'sgd', learning_rate: 0.05 }, loss: 'sparse_categorical_crossentropy' }, order: prepareSharedOrder(home, 1, TRAIN_LIMIT, 2), record_step_losses: 100, artifacts: ['safetensors'] };
+  const minimal = runRunner(tensorflowJs, request('node-style-minimal', common));
+  const idiomatic = runRunner(tensorflowJs, request('node-style-idiomatic', { ...common, style: 'idiomatic' }));
+  assert.equal(minimal.status, 0, minimal.stderr.slice(-2000));
+  assert.equal(idiomatic.status, 0, idiomatic.stderr.slice(-2000));
+  assert.equal(ofType(minimal.events, 'start')[0]?.settings?.style, 'minimal');
+  assert.equal(ofType(idiomatic.events, 'start')[0]?.settings?.style, 'idiomatic');
+  const ms = ofType(minimal.events, 'step');
+  const is = ofType(idiomatic.events, 'step');
+  assert.deepEqual(is.map((s) => s.step), Array.from({ length: 100 }, (_, i) => i));
+  assert.deepEqual(ms.map((s) => s.step), is.map((s) => s.step));
+  // Same batches, optimizer, loss and kernels: the two were bit-identical when measured (losses, accuracies and the
+  // trained weights). The tolerances only leave room for libtensorflow reordering a float sum between runs.
+  for (let i = 0; i < 100; i++) assert.ok(Math.abs(ms[i]!.loss - is[i]!.loss) <= 1e-5, `step ${i}: minimal ${ms[i]!.loss}, idiomatic ${is[i]!.loss}`);
+  const me = ofType(minimal.events, 'epoch');
+  const ie = ofType(idiomatic.events, 'epoch');
+  assert.equal(ie.length, 2);
+  for (let e = 0; e < 2; e++) {
+    assert.ok(Math.abs(me[e]!.train_accuracy - ie[e]!.train_accuracy) <= 2 / TRAIN_LIMIT, `epoch ${e + 1} train accuracy ${me[e]!.train_accuracy} vs ${ie[e]!.train_accuracy}`);
+    assert.ok(Math.abs(me[e]!.test_accuracy - ie[e]!.test_accuracy) <= 10 / 10000, `epoch ${e + 1} test accuracy ${me[e]!.test_accuracy} vs ${ie[e]!.test_accuracy}`);
+    assert.ok(ie[e]!.train_seconds > 0 && ie[e]!.eval_seconds > 0);
+  }
+  assert.ok(ie[0]!.test_accuracy > 0.5, `idiomatic test accuracy ${ie[0]!.test_accuracy}`);
+  assert.ok(ie[1]!.loss < ie[0]!.loss, `idiomatic epoch losses ${ie[0]!.loss}, ${ie[1]!.loss}`);
+  // The epoch losses differ only in how the batches are averaged: minimal's is the mean over batches, fit's the
+  // example-weighted one (its last batch of 16 counts half), each within float32 rounding of its own step losses.
+  const first = (steps: typeof ms) => steps.slice(0, 63).map((s) => s.loss);
+  assert.ok(Math.abs(me[0]!.loss - mean(first(ms))) <= 1e-5 * me[0]!.loss, `minimal epoch loss ${me[0]!.loss}`);
+  const weighted = exampleWeightedMean(first(is), TRAIN_LIMIT, 32);
+  assert.ok(Math.abs(ie[0]!.loss - weighted) <= 1e-5 * weighted, `idiomatic epoch loss ${ie[0]!.loss}, weighted mean of its steps ${weighted}`);
+  // fit trained the model whose weights the artifacts write.
+  const [ma] = ofType(minimal.events, 'artifact');
+  const [ia] = ofType(idiomatic.events, 'artifact');
+  assert.equal(ia?.format, 'safetensors');
+  const mw = tensorBytes(ma!.path);
+  const iw = tensorBytes(ia!.path);
+  assert.deepEqual(Object.keys(iw).sort(), Object.keys(mw).sort());
+  let worst = 0;
+  for (const [name, tensor] of Object.entries(mw)) {
+    const a = floats(tensor.bytes);
+    const b = floats(iw[name]!.bytes);
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  }
+  assert.ok(worst <= 1e-4, `largest weight difference ${worst}`);
+});
+
+test('tfjs-node idiomatic with native order: fit shuffles with Math.random seeded from the request seed', (t) => {
+  if (nodeSkip) return t.skip(nodeSkip);
+  const native = (name: string, seed: number) => runRunner(tensorflowJs, request(name, { style: 'idiomatic', data_order: 'native', order: null, seed }));
+  const runs = [native('node-fit-native-a', 1), native('node-fit-native-b', 1), native('node-fit-native-c', 2)];
+  for (const run of runs) assert.equal(run.status, 0, run.stderr.slice(-2000));
+  const [a, b, c] = runs.map((run) => ({ steps: ofType(run.events, 'step').map((s) => s.loss), epoch: ofType(run.events, 'epoch')[0]! }));
+  assert.equal(a!.steps.length, 3);
+  assert.ok(Math.abs(a!.steps[0]! - Math.log(10)) < 0.3, `first step loss ${a!.steps[0]}`);
+  assert.ok(a!.epoch.test_accuracy > 0.5, `test accuracy ${a!.epoch.test_accuracy}`);
+  // The same seed shuffles the same way: the same batches, so the same losses and accuracies.
+  assert.deepEqual(b!.steps, a!.steps);
+  assert.equal(b!.epoch.loss, a!.epoch.loss);
+  assert.equal(b!.epoch.test_accuracy, a!.epoch.test_accuracy);
+  // Another seed puts other examples in the first batch.
+  assert.notEqual(c!.steps[0], a!.steps[0]);
+  assert.notEqual(c!.epoch.loss, a!.epoch.loss);
+});
+
+test('tfjs-backend-wasm idiomatic: model.fit meets the same missing kernel, not_supported', (t) => {
+  if (wasmSkip) return t.skip(wasmSkip);
+  const run = runRunner(tensorflowJsWasm, request('wasm-fit', { binding: 'tensorflow/js-wasm', style: 'idiomatic' }));
+  assert.equal(run.status, 1);
+  assert.equal(ofType(run.events, 'start')[0]?.settings?.style, 'idiomatic');
+  const [error] = ofType(run.events, 'error');
+  assert.equal(error?.kind, 'not_supported');
+  assert.match(error?.message ?? '', /Kernel 'Conv2DBackpropFilter' not registered for backend 'wasm'/);
+  assert.equal(ofType(run.events, 'epoch').length, 0);
+});
+
+test('a missing or unknown style is a bad_request naming the field and its values, before start', (t) => {
+  if (nodeSkip) return t.skip(nodeSkip);
+  const cases: Array<[string, unknown, RegExp]> = [
+    ['style-missing', undefined, /style undefined is not one of minimal, idiomatic/],
+    ['style-unknown', 'fast', /style "fast" is not one of minimal, idiomatic/],
+  ];
+  for (const [name, style, message] of cases) {
+    const run = runRunner(tensorflowJs, request(name, { style: style as RunnerRequest['style'] }));
+    assert.equal(run.status, 1, name);
+    assert.equal(ofType(run.events, 'start').length, 0, name);
+    const [error] = ofType(run.events, 'error');
+    assert.equal(error?.kind, 'bad_request', name);
+    assert.match(error?.message ?? '', message, name);
+  }
 });
 
 test('wasm inference from canonical safetensors counts what tfjs-node counts on the same weights', (t) => {

@@ -94,6 +94,7 @@ function request(name: string, model: ModelSpec, overrides: Partial<RunnerReques
     seed: SEED,
     device: 'cpu',
     data_order: 'shared',
+    style: 'minimal',
     order: prepareSharedOrder(home, SEED, TRAIN_LIMIT, 1),
     init: 'shared',
     init_weights: prepareSharedInit(home, model, SEED),

@@ -43,6 +43,7 @@ export function writeRequest(box: Sandbox, name: string, overrides: Partial<Runn
     seed: 1,
     device: 'cpu',
     data_order: 'native',
+    style: 'minimal',
     order: null,
     init: 'native',
     init_weights: null,

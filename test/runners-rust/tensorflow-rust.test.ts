@@ -38,6 +38,18 @@ test('tensorflow/rust refuses training as not_supported, after a start event wit
   assert.match(error?.message ?? '', /no Keras-like layers or optimizers/);
 });
 
+test('tensorflow/rust refuses style idiomatic training the same way, and records the style', (t) => {
+  if (rustSkip) return t.skip(rustSkip);
+  const run = launch(tensorflowRust, writeRequest(box, 'train-idiomatic', { binding: 'tensorflow/rust', style: 'idiomatic' }));
+  assert.equal(run.status, 1);
+  const [start] = ofType(run.events, 'start');
+  assert.equal(start?.protocol, 2);
+  assert.equal(start?.settings?.style, 'idiomatic');
+  const [error] = ofType(run.events, 'error');
+  assert.equal(error?.kind, 'not_supported');
+  assert.match(error?.message ?? '', /tensorflow\/rust cannot train: .*no Keras-like layers or optimizers/);
+});
+
 test('a SavedModel from tensorflow/python gives Python\'s correct count and logits in Rust', (t) => {
   if (pythonSkip) return t.skip(pythonSkip);
   const trained = launch(tensorflowPython, writeRequest(box, 'py-train', { binding: 'tensorflow/python', artifacts: ['savedmodel'] }));

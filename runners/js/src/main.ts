@@ -96,7 +96,8 @@ async function main(): Promise<number> {
       framework: runtime.framework,
       versions: runtime.versions,
       device: { kind: 'cpu', name: deviceName() },
-      settings: runtime.settings,
+      // The request's training style (protocol 2), so each run's manifest records it whatever the mode.
+      settings: { ...runtime.settings, style: req.style },
     });
     const trainSeconds = await runtime.run(req);
     emit({ type: 'end', train_seconds: trainSeconds, wall_seconds: Number(process.hrtime.bigint() - started) / 1e9 });

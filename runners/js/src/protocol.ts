@@ -5,7 +5,8 @@
  */
 import { readFileSync, writeSync } from 'node:fs';
 
-export const PROTOCOL_VERSION = 1;
+/** 2 added the request field `style` (docs/protocol.md); requests of another version are refused. */
+export const PROTOCOL_VERSION = 2;
 
 export type ArtifactFormat = 'safetensors' | 'torch-state-dict' | 'torchscript' | 'keras' | 'savedmodel' | 'tfjs-layers' | 'onnx';
 export type Activation = 'linear' | 'tanh' | 'relu' | 'sigmoid';
@@ -61,6 +62,8 @@ export interface RunnerRequest {
   seed: number;
   device: 'cpu' | 'cuda';
   data_order: 'shared' | 'native';
+  /** Protocol 2: minimal (bindbench's loop) or idiomatic (the binding's own training API). */
+  style: 'minimal' | 'idiomatic';
   order: TensorFile | null;
   init: 'shared' | 'native';
   init_weights: TensorFile | null;
@@ -117,6 +120,7 @@ export function log(message: string): void {
 
 const BINDINGS = ['tensorflow/js', 'tensorflow/js-wasm', 'onnxruntime/js'];
 const MODES = ['train', 'infer', 'export'];
+const STYLES = ['minimal', 'idiomatic'];
 
 function need(condition: boolean, what: string): void {
   if (!condition) throw new RunnerError('bad_request', `request: ${what}`);
@@ -169,6 +173,7 @@ export function readRequest(path: string | undefined): RunnerRequest {
   need(r.device === 'cpu' || r.device === 'cuda', 'device must be cpu or cuda');
   need(r.data_order === 'shared' || r.data_order === 'native', 'data_order must be shared or native');
   need(r.data_order !== 'shared' || r.mode !== 'train' || isTensorFile(r.order), 'data_order shared needs order {path, sha256}');
+  need(typeof r.style === 'string' && STYLES.includes(r.style), `style ${JSON.stringify(r.style)} is not one of ${STYLES.join(', ')}`);
   need(r.init === 'shared' || r.init === 'native', 'init must be shared or native');
   need(r.init !== 'shared' || r.mode !== 'train' || isTensorFile(r.init_weights), 'init shared needs init_weights {path, sha256}');
   need(typeof r.output_dir === 'string', 'output_dir must be a string');

@@ -1,3 +1,3 @@
-"""bindbench's Python runner: one process per request, speaking runner protocol 1 (docs/protocol.md)."""
+"""bindbench's Python runner: one process per request, speaking runner protocol 2 (docs/protocol.md)."""
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2

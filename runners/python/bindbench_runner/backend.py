@@ -2,7 +2,9 @@
 
 A backend owns one native model and everything framework-specific: seeding, layouts (through layout.py), tensors
 on the device, the optimiser step and the artifact formats. A Predictor is whatever can compute logits for a
-split: the backend's trained model, or a model loaded from an artifact.
+split: the backend's trained model, or a model loaded from an artifact. An IdiomaticTrainer is the binding's own
+documented training API (style `idiomatic`) driving the backend's model; style `minimal` uses the Backend's
+training methods directly.
 """
 from abc import ABC, abstractmethod
 from typing import Any, Optional
@@ -35,6 +37,32 @@ class Predictor(ABC):
     @abstractmethod
     def logits(self, handles: list) -> np.ndarray:
         """The kept logits as float32 [n, classes] in host memory."""
+
+
+class IdiomaticTrainer(ABC):
+    """Trains the backend's model an epoch at a time the way the binding's documentation teaches.
+
+    training.py times `run_epoch` alone (then synchronises the device); `begin_epoch` and `epoch_losses` are outside
+    the timed region, as preparing the index batches and reading the losses back are in the minimal loop.
+    """
+
+    #: The optimiser's, loss's and data path's effective settings, for the run's log.
+    settings: dict
+    #: None when `epoch_losses` gives every step's loss; otherwise why this API cannot (record_step_losses needs
+    #: style minimal then).
+    no_step_losses: Optional[str] = None
+
+    @abstractmethod
+    def begin_epoch(self, shared_row: Optional[np.ndarray]) -> None:
+        """Hands the API the epoch's shared order row (int64 [n]), or None for the API's own seeded shuffle."""
+
+    @abstractmethod
+    def run_epoch(self) -> Any:
+        """One epoch through the API, the data path included; returns what `epoch_losses` reads."""
+
+    @abstractmethod
+    def epoch_losses(self, handle: Any) -> tuple:
+        """(each step's loss as float64 [steps], or None when no_step_losses; the epoch's mean training loss)."""
 
 
 class Backend(ABC):
@@ -104,3 +132,9 @@ class Backend(ABC):
 
     @abstractmethod
     def loss_values(self, losses: list) -> np.ndarray: ...
+
+    # --- training, style idiomatic ---
+    @abstractmethod
+    def idiomatic_trainer(self, hyper: dict, train: Split) -> IdiomaticTrainer:
+        """The binding's documented training API set up on the built model with the same optimiser and loss as
+        `start_training` (a new optimiser: the two styles never share one run)."""

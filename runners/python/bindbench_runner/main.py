@@ -21,6 +21,7 @@ def run(argv: list, events: EventWriter, started: float) -> None:
     request = read_request(argv[0])
     backend = create_backend(request["binding"])
     device, settings = backend.configure(request["seed"], request["device"])
+    settings["style"] = request["style"]
     events.emit("start", protocol=PROTOCOL_VERSION, binding=request["binding"], language="python",
                 framework=backend.framework, versions=backend.versions(), device=device, settings=settings)
     print(f"bindbench runner: run {request['run_id']}, {request['binding']}, mode {request['mode']}", file=sys.stderr)

@@ -9,6 +9,8 @@ from typing import Any
 from . import PROTOCOL_VERSION
 from .errors import bad_request
 
+#: How mode `train` trains (protocol 2): bindbench's own loop, or the binding's documented training API.
+STYLES = ("minimal", "idiomatic")
 ARTIFACT_FORMATS = ("safetensors", "torch-state-dict", "torchscript", "keras", "savedmodel", "tfjs-layers", "onnx")
 
 
@@ -129,6 +131,9 @@ def validate(request: Any) -> dict:
         _int(data, "test_limit", "data.", 1, nullable=True)
     _int(request, "seed", "", 0)
     _enum(request, "device", "", ("cpu", "cuda"))
+    if request.get("style") not in STYLES:
+        got = "it is missing" if "style" not in request else f"got {request['style']!r}"
+        raise bad_request(f"request field style must be one of {', '.join(STYLES)} (required since protocol 2), {got}")
     order = _enum(request, "data_order", "", ("shared", "native"))
     if _file(request, "order", "", nullable=True) is None and order == "shared" and mode == "train":
         raise bad_request("data_order is shared but the request has no order file")

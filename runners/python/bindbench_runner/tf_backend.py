@@ -1,5 +1,6 @@
 """tensorflow/python: the model as a keras.Sequential (keras_model.py), trained with tf.GradientTape inside
-tf.function, with the loss the request names computed from the logits.
+tf.function, with the loss the request names computed from the logits; or (style idiomatic) with Keras's own
+model.compile + model.fit (FitTrainer).
 
 Keras keeps conv kernels HWIO, dense kernels [in, out] and flattens in (H, W, C) order; every conversion to and
 from the canonical layouts goes through layout.canonical_to_keras_layers / keras_layers_to_canonical.
@@ -16,7 +17,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
 import tensorflow as tf  # noqa: E402
 import keras  # noqa: E402
 
-from .backend import ARTIFACT_FILES, Backend, Predictor  # noqa: E402
+from .backend import ARTIFACT_FILES, Backend, IdiomaticTrainer, Predictor  # noqa: E402
 from .data import Split, load_canonical_weights, save_canonical_weights  # noqa: E402
 from .errors import RunnerError, not_supported  # noqa: E402
 from .keras_model import build_model, input_dtype  # noqa: E402
@@ -209,15 +210,7 @@ class TfBackend(Backend):
     def start_training(self, hyper: dict, train: Split) -> dict:
         self.x_train = x_train = tf.constant(train.x.astype(input_dtype(self.model_spec)) if train.x.dtype.kind == "i" else train.x)
         self.optimizer, settings = self._optimizer(hyper["optimizer"])
-        if hyper["loss"] == "binary_crossentropy":
-            # One pre-sigmoid logit per example, [N, 1]: the labels take the same shape, as float.
-            y_train = tf.constant(train.y.astype(np.float32)[:, None])
-            loss_fn = keras.losses.BinaryCrossentropy(from_logits=True)
-            settings["loss"] = "keras.losses.BinaryCrossentropy(from_logits=True)"
-        else:
-            y_train = tf.constant(train.y)
-            loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-            settings["loss"] = "keras.losses.SparseCategoricalCrossentropy(from_logits=True)"
+        loss_fn, y_train = self._loss(hyper["loss"], train, settings)
         self.y_train = y_train
         model, opt = self.model, self.optimizer
         variables = model.trainable_variables
@@ -237,6 +230,16 @@ class TfBackend(Backend):
         step.get_concrete_function()
         self._step = step
         return settings
+
+    @staticmethod
+    def _loss(name: str, train: Split, settings: dict) -> tuple:
+        """(the Keras loss, the labels as the loss takes them); names the loss in `settings`."""
+        if name == "binary_crossentropy":
+            # One pre-sigmoid logit per example, [N, 1]: the labels take the same shape, as float.
+            settings["loss"] = "keras.losses.BinaryCrossentropy(from_logits=True)"
+            return keras.losses.BinaryCrossentropy(from_logits=True), tf.constant(train.y.astype(np.float32)[:, None])
+        settings["loss"] = "keras.losses.SparseCategoricalCrossentropy(from_logits=True)"
+        return keras.losses.SparseCategoricalCrossentropy(from_logits=True), tf.constant(train.y)
 
     def _optimizer(self, optimizer: dict) -> tuple:
         lr = optimizer["learning_rate"]
@@ -266,3 +269,47 @@ class TfBackend(Backend):
 
     def loss_values(self, losses: list) -> np.ndarray:
         return tf.stack(losses).numpy().astype(np.float64)
+
+    # --- training, style idiomatic ---
+    def idiomatic_trainer(self, hyper: dict, train: Split) -> IdiomaticTrainer:
+        optimizer, settings = self._optimizer(hyper["optimizer"])
+        loss, y = self._loss(hyper["loss"], train, settings)
+        # The split as one tensor in memory, as the minimal loop holds it (fit takes tensors as it takes NumPy arrays;
+        # NumPy would be converted again by every per-epoch fit call).
+        x = tf.constant(train.x.astype(input_dtype(self.model_spec)) if train.x.dtype.kind == "i" else train.x)
+        return FitTrainer(self.model, x, y, hyper["batch_size"], optimizer, loss, settings)
+
+
+class FitTrainer(IdiomaticTrainer):
+    """Keras's own training API: model.compile(optimizer, loss) once, then one model.fit(..., epochs=1, verbose=0) per
+    epoch, so the evaluation stays outside the timed region.
+
+    Native order is fit's shuffle=True: Keras's array adapter draws the permutation with tf.random.shuffle under the
+    global seed keras.utils.set_random_seed set (configure). Shared order gathers the split by the epoch's row with
+    tf.gather inside the timed region, then fits with shuffle=False. jit_compile stays at Keras's default "auto" (no
+    XLA on a CPU-only machine; the resolved value is logged).
+    """
+
+    no_step_losses = ("model.fit reports only the running mean of the loss over the epoch's batches so far (weighted by batch "
+                      "size, in float32), from which each step's loss cannot be recovered exactly")
+
+    def __init__(self, model, x, y, batch_size: int, optimizer, loss, settings: dict):
+        self.model, self.x, self.y, self.batch_size = model, x, y, batch_size
+        model.compile(optimizer=optimizer, loss=loss)
+        self.row = None
+        self.settings = {**settings, "fit": f"model.fit(x, y, batch_size={batch_size}, epochs=1, verbose=0) per epoch, shuffle=True "
+                                            f"(native order) or shuffle=False on tf.gather(x|y, row) (shared order)",
+                         "jit_compile": model.jit_compile}
+
+    def begin_epoch(self, shared_row) -> None:
+        self.row = None if shared_row is None else tf.constant(shared_row, dtype=tf.int64)
+
+    def run_epoch(self):
+        if self.row is None:
+            return self.model.fit(self.x, self.y, batch_size=self.batch_size, epochs=1, shuffle=True, verbose=0)
+        x, y = tf.gather(self.x, self.row), tf.gather(self.y, self.row)
+        return self.model.fit(x, y, batch_size=self.batch_size, epochs=1, shuffle=False, verbose=0)
+
+    def epoch_losses(self, history) -> tuple:
+        # Keras's loss tracker: the mean over the epoch's examples (each batch's mean weighted by its size).
+        return None, float(history.history["loss"][-1])

@@ -1,5 +1,6 @@
 """pytorch/python: the model as torch.nn layers (torch_model.py), trained with torch.optim and the loss the request
-names (nn.CrossEntropyLoss or nn.BCEWithLogitsLoss, both on the logits).
+names (nn.CrossEntropyLoss or nn.BCEWithLogitsLoss, both on the logits): by the protocol's minimal loop, or (style
+idiomatic) by the DataLoader loop of PyTorch's tutorials (DataLoaderTrainer).
 
 Conv and dense layouts are the canonical ones; batch norms, embeddings and recurrent layers are renamed and
 re-laid out by layout.py. Image inputs change layout (NHWC cache -> NCHW) through layout.torch_inputs.
@@ -17,8 +18,9 @@ os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
 
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
+from torch.utils.data import DataLoader, Sampler, TensorDataset  # noqa: E402
 
-from .backend import ARTIFACT_FILES, Backend, Predictor  # noqa: E402
+from .backend import ARTIFACT_FILES, Backend, IdiomaticTrainer, Predictor  # noqa: E402
 from .data import Split, load_canonical_weights, save_canonical_weights  # noqa: E402
 from .errors import RunnerError, not_supported  # noqa: E402
 from .layout import torch_inputs  # noqa: E402
@@ -176,19 +178,24 @@ class TorchBackend(Backend):
         self.x_train = torch.from_numpy(torch_inputs(train.x)).to(self.device)
         self.y_train = torch.from_numpy(train.y).to(self.device)
         self.optimizer, settings = self._optimizer(hyper["optimizer"])
-        if hyper["loss"] == "binary_crossentropy":
-            # The model outputs one pre-sigmoid logit; BCEWithLogitsLoss is the numerically stable sigmoid + BCE.
+        self.loss_fn, binary = self._loss(hyper["loss"], settings)
+        if binary:
             self.y_train = self.y_train.float()
-            bce = nn.BCEWithLogitsLoss()
-            self.loss_fn = lambda logits, y: bce(logits[:, 0], y)
-            settings["loss"] = "nn.BCEWithLogitsLoss"
-        else:
-            self.loss_fn = nn.CrossEntropyLoss()
-            settings["loss"] = "nn.CrossEntropyLoss"
         # randperm draws from its own generator so the model's initialisers and the data order do not share a stream.
         self.shuffle_generator = torch.Generator().manual_seed(torch.initial_seed())
         self.module.train()
         return settings
+
+    @staticmethod
+    def _loss(name: str, settings: dict) -> tuple:
+        """(loss_fn(logits, y), whether the labels are float targets of one logit); names the loss in `settings`."""
+        if name == "binary_crossentropy":
+            # The model outputs one pre-sigmoid logit; BCEWithLogitsLoss is the numerically stable sigmoid + BCE.
+            bce = nn.BCEWithLogitsLoss()
+            settings["loss"] = "nn.BCEWithLogitsLoss"
+            return (lambda logits, y: bce(logits[:, 0], y)), True
+        settings["loss"] = "nn.CrossEntropyLoss"
+        return nn.CrossEntropyLoss(), False
 
     def _optimizer(self, optimizer: dict) -> tuple:
         lr = optimizer["learning_rate"]
@@ -223,3 +230,75 @@ class TorchBackend(Backend):
 
     def loss_values(self, losses: list) -> np.ndarray:
         return torch.stack(losses).cpu().numpy().astype(np.float64)
+
+    # --- training, style idiomatic ---
+    def idiomatic_trainer(self, hyper: dict, train: Split) -> IdiomaticTrainer:
+        optimizer, settings = self._optimizer(hyper["optimizer"])
+        loss_fn, binary = self._loss(hyper["loss"], settings)
+        # The training split stays in host memory as the tutorials keep it; each batch goes to the device in the loop.
+        x = torch.from_numpy(torch_inputs(train.x))
+        y = torch.from_numpy(train.y)
+        dataset = TensorDataset(x, y.float() if binary else y)
+        # Seeded as the minimal loop's randperm generator is: with the request's seed (torch.manual_seed's).
+        return DataLoaderTrainer(self.module, self.device, dataset, hyper["batch_size"], optimizer, loss_fn, settings, torch.initial_seed())
+
+
+class OrderSampler(Sampler):
+    """Yields the epoch's shared order row: the DataLoader batches it into the minimal loop's batches."""
+
+    def __init__(self, n: int):
+        self.row = list(range(n))
+
+    def set_row(self, row: np.ndarray) -> None:
+        self.row = row.tolist()
+
+    def __iter__(self):
+        return iter(self.row)
+
+    def __len__(self) -> int:
+        return len(self.row)
+
+
+class DataLoaderTrainer(IdiomaticTrainer):
+    """The training loop of PyTorch's tutorials ("Optimizing Model Parameters"): a DataLoader over a Dataset of the
+    training split, and per batch `.to(device)`, zero_grad, forward, loss, backward, step.
+
+    num_workers=0 (the DataLoader's default, as in the tutorials and the study): worker processes would compete for
+    the cores whose time is being measured. pin_memory stays at its default (False) too.
+    """
+
+    def __init__(self, module: nn.Module, device, dataset: TensorDataset, batch_size: int, optimizer, loss_fn, settings: dict, seed: int):
+        self.module, self.device, self.optimizer, self.loss_fn = module, device, optimizer, loss_fn
+        n = len(dataset)
+        self.native = DataLoader(dataset, batch_size=batch_size, shuffle=True, generator=torch.Generator().manual_seed(seed), num_workers=0)
+        self.sampler = OrderSampler(n)
+        self.shared = DataLoader(dataset, batch_size=batch_size, sampler=self.sampler, num_workers=0)
+        self.loader = None
+        self.settings = {**settings, "data": f"DataLoader(TensorDataset, batch_size={batch_size}, num_workers=0); native order shuffle=True "
+                                             f"with torch.Generator().manual_seed({seed}), shared order a Sampler yielding the epoch's row"}
+
+    def begin_epoch(self, shared_row) -> None:
+        if shared_row is None:
+            self.loader = self.native
+        else:
+            self.sampler.set_row(shared_row)
+            self.loader = self.shared
+
+    def run_epoch(self) -> list:
+        module, device, optimizer, loss_fn = self.module, self.device, self.optimizer, self.loss_fn
+        module.train()
+        losses = []
+        for x, y in self.loader:
+            x, y = x.to(device), y.to(device)
+            optimizer.zero_grad()
+            loss = loss_fn(module(x), y)
+            loss.backward()
+            optimizer.step()
+            # Kept on the device and read after the clock stops, as in the minimal loop (the tutorials' loss.item()
+            # would synchronise each step on a GPU).
+            losses.append(loss.detach())
+        return losses
+
+    def epoch_losses(self, losses: list) -> tuple:
+        values = torch.stack(losses).cpu().numpy().astype(np.float64)
+        return values, float(np.mean(values))

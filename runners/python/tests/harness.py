@@ -33,9 +33,9 @@ class RealInputs:
 
 
 def make_request(binding: str, model: dict, mnist: dict, output_dir, **overrides) -> dict:
-    """A complete protocol-1 request; tests override what they vary."""
+    """A complete protocol-2 request (style minimal); tests override what they vary."""
     request = {
-        "protocol": 1,
+        "protocol": 2,
         "run_id": "pytest",
         "binding": binding,
         "mode": "train",
@@ -47,6 +47,7 @@ def make_request(binding: str, model: dict, mnist: dict, output_dir, **overrides
         "device": "cpu",
         "data_order": "native",
         "order": None,
+        "style": "minimal",
         "init": "native",
         "init_weights": None,
         "output_dir": str(output_dir),

@@ -20,8 +20,16 @@ def test_a_complete_request_validates(tmp_path):
     assert validate(copy.deepcopy(request)) == request
 
 
+@pytest.mark.parametrize("style", ["minimal", "idiomatic"])
+def test_both_styles_validate(tmp_path, style):
+    request = make_request("pytorch/python", ZOO["lenet1"], MNIST_REFS, tmp_path, style=style)
+    assert validate(copy.deepcopy(request))["style"] == style
+
+
 @pytest.mark.parametrize("mutate,message", [
-    (lambda r: r.update(protocol=2), "protocol 2 is not supported"),
+    (lambda r: r.update(protocol=1), "request protocol 1 is not supported: this runner speaks protocol 2"),
+    (lambda r: r.pop("style"), "request field style must be one of minimal, idiomatic (required since protocol 2), it is missing"),
+    (lambda r: r.update(style="fast"), "request field style must be one of minimal, idiomatic (required since protocol 2), got 'fast'"),
     (lambda r: r.pop("seed"), "seed is missing"),
     (lambda r: r.update(mode="fit"), "mode must be one of train, infer, export"),
     (lambda r: r["hyper"].update(batch_size=0), "hyper.batch_size must be an integer >= 1"),
@@ -68,7 +76,16 @@ def test_runner_process_reports_a_bad_protocol_and_exits_1(tmp_path):
     request["protocol"] = 99
     result = run_runner(request, tmp_path)
     assert result.returncode == 1
-    assert result.events == [{"type": "error", "kind": "bad_request", "message": "request protocol 99 is not supported: this runner speaks protocol 1"}]
+    assert result.events == [{"type": "error", "kind": "bad_request", "message": "request protocol 99 is not supported: this runner speaks protocol 2"}]
+
+
+def test_runner_process_reports_a_bad_style_and_exits_1(tmp_path):
+    request = good_request(tmp_path)
+    request["style"] = "fast"
+    result = run_runner(request, tmp_path)
+    assert result.returncode == 1
+    assert result.events == [{"type": "error", "kind": "bad_request",
+                              "message": "request field style must be one of minimal, idiomatic (required since protocol 2), got 'fast'"}]
 
 
 def test_runner_process_rejects_an_unknown_binding(tmp_path):

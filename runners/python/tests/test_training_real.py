@@ -42,7 +42,8 @@ def test_training_emits_the_protocol_sequence(trained, binding):
     types = [t for t in result.types() if t != "log"]
     assert types == ["start"] + ["step"] * 5 + ["epoch"] * EPOCHS + ["artifact"] * len(ARTIFACTS[binding]) + ["end"]
     start = result.events[0]
-    assert start["binding"] == binding and start["protocol"] == 1 and start["device"]["kind"] == "cpu"
+    assert start["binding"] == binding and start["protocol"] == 2 and start["device"]["kind"] == "cpu"
+    assert start["settings"]["style"] == "minimal"
     assert start["versions"]["python"] and start["versions"]["numpy"]
     assert start["settings"]["python_random_seed"] == SEED
     steps = result.of("step")
@@ -135,6 +136,97 @@ def test_native_order_and_init_are_deterministic_per_seed(binding, real_inputs, 
     first = native_run(binding, inputs, tmp_path, seed=11)
     assert native_run(binding, inputs, tmp_path, seed=11) == first
     assert native_run(binding, inputs, tmp_path, seed=12) != first
+
+
+# --- style idiomatic: PyTorch's DataLoader loop, Keras's model.fit (docs/runners-python.md, "Training styles") ---
+
+IDIOMATIC_N = 1000  # LeNet-1, 2 epochs of batch 128: 7 full batches and one of 104 per epoch
+BATCH_SIZES = [128] * 7 + [104]
+
+
+def styled_run(binding, inputs, out, style, epochs=EPOCHS, **overrides):
+    request = make_request(binding, ZOO["lenet1"], inputs["mnist"], out, seed=SEED, hyper={"epochs": epochs},
+                           data={"train_limit": IDIOMATIC_N}, style=style, **overrides)
+    return run_runner(request, out)
+
+
+def test_idiomatic_with_shared_order_and_init_trains_as_minimal_does(binding, real_inputs, tmp_path):
+    """Same batches, same optimiser and loss classes: the two styles compute the same training.
+
+    Tolerances: PyTorch's DataLoader collates each batch into a new tensor where the minimal loop gathers it by index;
+    the values are the same but oneDNN's kernels round some sums differently on the differently placed memory (measured:
+    step losses equal or a few float32 ulps apart, epoch losses within 1e-7 relative, test accuracy 1 image of 10,000
+    apart), so losses within 1e-5 relative and accuracies within 0.001. Keras's fit reports the mean over the epoch's
+    examples (batch means weighted by batch size, summed in float32), so its loss is compared with minimal's step
+    losses weighted the same way, within 1e-5 relative.
+    """
+    inputs = real_inputs.get(orders=[{"seed": SEED, "n": IDIOMATIC_N, "epochs": EPOCHS}], inits=[{"model": "lenet1", "seed": SEED}])
+    shared = dict(data_order="shared", order=refs(inputs["orders"][0]), init="shared", init_weights=refs(inputs["inits"][0]))
+    steps = len(BATCH_SIZES) * EPOCHS
+    minimal = styled_run(binding, inputs, tmp_path, "minimal", record_step_losses=steps, **shared)
+    assert minimal.returncode == 0, minimal.stderr[-3000:]
+    idiomatic_steps = steps if binding == "pytorch/python" else 0  # model.fit gives no per-step losses (not_supported)
+    idiomatic = styled_run(binding, inputs, tmp_path, "idiomatic", record_step_losses=idiomatic_steps, artifacts=["safetensors"], **shared)
+    assert idiomatic.returncode == 0, idiomatic.stderr[-3000:]
+    assert idiomatic.events[0]["settings"]["style"] == "idiomatic"
+    per_epoch = ["step"] * (idiomatic_steps // EPOCHS) + ["epoch"]
+    assert [t for t in idiomatic.types() if t != "log"] == ["start"] + per_epoch * EPOCHS + ["artifact", "end"]
+    minimal_steps = np.array([s["loss"] for s in minimal.of("step")]).reshape(EPOCHS, len(BATCH_SIZES))
+    for epoch, (mine, theirs) in enumerate(zip(minimal.of("epoch"), idiomatic.of("epoch"))):
+        assert math.isfinite(theirs["loss"]) and theirs["train_seconds"] > 0 and theirs["eval_seconds"] > 0
+        if binding == "pytorch/python":
+            assert theirs["loss"] == pytest.approx(mine["loss"], rel=1e-5)
+        else:
+            assert theirs["loss"] == pytest.approx(np.average(minimal_steps[epoch], weights=BATCH_SIZES), rel=1e-5)
+        assert theirs["train_accuracy"] == pytest.approx(mine["train_accuracy"], abs=0.001)
+        assert theirs["test_accuracy"] == pytest.approx(mine["test_accuracy"], abs=0.001)
+    if binding == "pytorch/python":
+        np.testing.assert_allclose([s["loss"] for s in idiomatic.of("step")], minimal_steps.ravel(), rtol=1e-5)
+    final = idiomatic.of("epoch")[-1]
+    # Chance is 0.1; two epochs of LeNet-1 on 1,000 images from the shared init reach about 0.3.
+    assert final["loss"] < idiomatic.of("epoch")[0]["loss"] and final["test_accuracy"] > 0.2
+    assert idiomatic.of("end")[0]["train_seconds"] == pytest.approx(sum(e["train_seconds"] for e in idiomatic.of("epoch")))
+
+
+def test_idiomatic_native_order_and_init_are_deterministic_per_seed(binding, real_inputs, tmp_path):
+    inputs = real_inputs.get()
+
+    def epochs(seed):
+        result = make_request(binding, ZOO["lenet1"], inputs["mnist"], tmp_path, seed=seed, hyper={"epochs": EPOCHS},
+                              data={"train_limit": IDIOMATIC_N}, style="idiomatic")
+        result = run_runner(result, tmp_path)
+        assert result.returncode == 0, result.stderr[-3000:]
+        return [(e["loss"], e["train_accuracy"], e["test_accuracy"]) for e in result.of("epoch")]
+
+    first = epochs(11)
+    assert all(math.isfinite(loss) for loss, _, _ in first)
+    assert epochs(11) == first
+    assert epochs(12) != first
+
+
+def test_idiomatic_step_losses(binding, real_inputs, tmp_path):
+    """PyTorch's loop has each step's loss (checked against minimal above); Keras's fit has only a running mean."""
+    inputs = real_inputs.get()
+    result = styled_run(binding, inputs, tmp_path, "idiomatic", epochs=1, record_step_losses=3)
+    if binding == "pytorch/python":
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert [s["step"] for s in result.of("step")] == [0, 1, 2]
+    else:
+        assert result.returncode == 1
+        assert result.types()[0] == "start" and "epoch" not in result.types()
+        error = result.events[-1]
+        assert error["type"] == "error" and error["kind"] == "not_supported"
+        assert "record_step_losses needs style minimal in tensorflow/python" in error["message"]
+
+
+def test_idiomatic_diverging_training_stops_with_nan_loss(binding, real_inputs, tmp_path):
+    inputs = real_inputs.get()
+    request = make_request(binding, ZOO["lenet1"], inputs["mnist"], tmp_path, data={"train_limit": 512}, style="idiomatic",
+                           hyper={"optimizer": {"name": "sgd", "learning_rate": 1e38}})
+    result = run_runner(request, tmp_path)
+    assert result.returncode == 1
+    assert result.events[-1]["type"] == "error" and result.events[-1]["kind"] == "nan_loss", result.events[-1]
+    assert "end" not in result.types() and "epoch" not in result.types()
 
 
 def test_diverging_training_stops_with_nan_loss(binding, real_inputs, tmp_path):

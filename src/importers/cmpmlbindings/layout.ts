@@ -41,9 +41,9 @@ const imdb = { dataset: 'imdb', testN: 25_000, trainN: 25_000 } as const;
 
 /** `grurb` is TensorFlow's GRU with reset_after=False (what TensorFlow.js supports). */
 export const STUDY_MODELS: Record<string, StudyModel> = {
-  lenet1: { ...mnist, batchSize: 128, optimizer: { name: 'sgd', learning_rate: 0.05 }, optimizerNote: 'momentum 0.9', loss: 'sparse_categorical_crossentropy' },
-  lenet5: { ...mnist, batchSize: 128, optimizer: { name: 'sgd', learning_rate: 0.05 }, optimizerNote: 'momentum 0.9', loss: 'sparse_categorical_crossentropy' },
-  vgg16: { ...cifar, batchSize: 128, optimizer: { name: 'sgd', learning_rate: 0.1 }, optimizerNote: 'momentum 0.9, weight decay 1e-4', loss: 'sparse_categorical_crossentropy' },
+  lenet1: { ...mnist, batchSize: 128, optimizer: { name: 'sgd', learning_rate: 0.05 }, optimizerNote: 'no momentum', loss: 'sparse_categorical_crossentropy' },
+  lenet5: { ...mnist, batchSize: 128, optimizer: { name: 'sgd', learning_rate: 0.05 }, optimizerNote: 'no momentum', loss: 'sparse_categorical_crossentropy' },
+  vgg16: { ...cifar, batchSize: 128, optimizer: { name: 'sgd', learning_rate: 0.05 }, optimizerNote: 'no momentum, no weight decay (the study ran its scripts\' --sgd_lr_only setting)', loss: 'sparse_categorical_crossentropy' },
   lstm: { ...imdb, batchSize: 256, optimizer: { name: 'adam', learning_rate: 8e-5 }, optimizerNote: '', loss: 'binary_crossentropy' },
   gru: { ...imdb, batchSize: 256, optimizer: { name: 'adam', learning_rate: 3e-4 }, optimizerNote: '', loss: 'binary_crossentropy' },
   grurb: { ...imdb, batchSize: 256, optimizer: { name: 'adam', learning_rate: 3e-4 }, optimizerNote: '', loss: 'binary_crossentropy' },

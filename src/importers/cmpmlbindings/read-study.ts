@@ -9,7 +9,7 @@ import { BadInputError } from '../../base/errors.js';
 import type { EpochEvent, InferenceEvent, RunnerEvent } from '../../protocol/events.js';
 import type { Hyper } from '../../protocol/request.js';
 import { runResult } from '../../store/run-dir.js';
-import type { ImportedCampaign, ImportedRun, ImportedRunResult, UnparsedFile } from '../importer.js';
+import type { ImportedCampaign, ImportedRun, ImportedRunResult, UnparsedFile, ImporterOption } from '../importer.js';
 import {
   LANGUAGE_BINDING,
   STUDY_FRAMEWORKS,
@@ -84,7 +84,40 @@ interface TrainedRun {
   trainAccuracy: number;
 }
 
-export function readStudy(root: string, campaign: string): ImportedCampaign {
+/**
+ * TensorFlow.js has no GRU with reset_after=true, so the study trained its reset_after=false GRU (`grurb`). Its
+ * notebook compared that with Python's reset_after=true `gru`; by default bindbench compares it with Python's
+ * `grurb`, the same architecture (docs/methodology.md, "Re-analysing the study").
+ */
+export const TFJS_GRU_OPTION: ImporterOption = {
+  name: 'tfjs-gru',
+  description:
+    "which Python GRU TensorFlow.js's GRU (reset_after=false, the study's grurb) is compared with: 'grurb' (default, the same architecture) or 'gru' (Python's reset_after=true GRU, as the study's notebook compared them)",
+  values: ['grurb', 'gru'],
+};
+
+/** TensorFlow.js's runs of `grurb` filed under `gru`, where the study's notebook compared them. */
+function fileTfjsGruAsNotebook(runs: ImportedRun[], campaign: string): ImportedRun[] {
+  return runs.map((run) => {
+    const { cell } = run.result;
+    if (cell.binding !== bindingOf('tensorflow', 'ts') || cell.model !== 'grurb') return run;
+    const key = `gru${cell.key.slice('grurb'.length)}`;
+    return {
+      ...run,
+      key,
+      result: {
+        ...run.result,
+        run_id: `${campaign}/${key}`,
+        cell: { ...cell, model: 'gru', key },
+        imported: { ...run.result.imported, details: { ...run.result.imported.details, study_model_folder: 'grurb', filed_under: "gru, as the study's notebook compared it (--option tfjs-gru=gru)" } },
+      },
+    };
+  });
+}
+
+export function readStudy(root: string, campaign: string, options: Readonly<Record<string, string>> = {}): ImportedCampaign {
+  const tfjsGru = options[TFJS_GRU_OPTION.name] ?? TFJS_GRU_OPTION.values[0];
+  if (!TFJS_GRU_OPTION.values.includes(tfjsGru)) throw new BadInputError(`option ${TFJS_GRU_OPTION.name}: '${tfjsGru}' is not allowed; allowed values: ${TFJS_GRU_OPTION.values.join(', ')}`);
   const ctx: Context = { root, campaign, seeds: readSeeds(root), imported: new Date().toISOString(), unparsed: [], used: new Set(['random_seeds.txt']) };
   const runs: ImportedRun[] = [];
   const dataDir = join(root, 'data');
@@ -121,8 +154,8 @@ export function readStudy(root: string, campaign: string): ImportedCampaign {
   }
   return {
     defaultId: IMPORTER_ID,
-    spec: { importer: IMPORTER_ID, study: STUDY_TITLE, source_dir: root, imported: ctx.imported, seeds: ctx.seeds },
-    runs,
+    spec: { importer: IMPORTER_ID, study: STUDY_TITLE, source_dir: root, imported: ctx.imported, seeds: ctx.seeds, options: { [TFJS_GRU_OPTION.name]: tfjsGru } },
+    runs: tfjsGru === 'gru' ? fileTfjsGruAsNotebook(runs, campaign) : runs,
     unparsed: ctx.unparsed.sort((a, b) => a.file.localeCompare(b.file)),
   };
 }
@@ -234,6 +267,8 @@ function readTrainingRuns(ctx: Context, framework: StudyFramework, model: string
       hyper: hyperOf(model, epochs),
       trainLimit: null,
       dataOrder: 'native',
+      // The study trained with each binding's ordinary training code (docs/methodology.md, "Training styles").
+      style: 'idiomatic',
       init: 'native',
       artifacts: [],
     };
@@ -294,12 +329,23 @@ function readInferenceRuns(ctx: Context, framework: StudyFramework, model: strin
   const m = STUDY_MODELS[model]!;
   const target = bindingOf(framework, lang);
   const sourceBinding = bindingOf(framework, 'py');
-  for (const name of readdirSync(join(ctx.root, dir)).sort()) {
-    if (!name.startsWith('deploy_eval')) continue;
+  const names = readdirSync(join(ctx.root, dir)).filter((n) => n.startsWith('deploy_eval')).sort();
+  // Where a binding has a `_scripted` file and a plain one for the same device and mode (PyTorch-Rust's LSTM on the
+  // CPU), the scripted one loaded the models Python saved with torch.jit.script, the ones every other file loads
+  // and the study's notebook used; the plain one evaluated other models (its accuracies are not Python's).
+  const scriptedModes = new Set(names.map(parseDeployFileName).filter((d) => d?.scripted).map((d) => `${d!.device}|${d!.loadMode}`));
+  for (const name of names) {
     const rel = `${dir}/${name}`;
     const decoded = parseDeployFileName(name);
     if (!decoded) {
       ctx.unparsed.push({ file: rel, reason: 'deploy_eval file name not understood (expected deploy_eval_<device>_<states|serialization>[_scripted].<json|txt>)' });
+      continue;
+    }
+    if (!decoded.scripted && scriptedModes.has(`${decoded.device}|${decoded.loadMode}`)) {
+      ctx.unparsed.push({
+        file: rel,
+        reason: `left out as the study's notebook did: the ${decoded.studyMode}_scripted file of this binding loads the TorchScript models Python saved (the ones its other files load); this one evaluated other models`,
+      });
       continue;
     }
     const evaluation = tryParse(ctx, rel, (text): DeployEval => (name.endsWith('.json') ? parseDeployJson(text) : parseDeployText(text)));
@@ -317,7 +363,7 @@ function readInferenceRuns(ctx: Context, framework: StudyFramework, model: strin
     evaluation.test.seconds.forEach((seconds, index) => {
       const seed = ctx.seeds[index]!;
       const source = trained.get(index) ?? null;
-      const sourceKey = source?.key ?? cellKey({ model, binding: sourceBinding, seed, device: TRAINING_DEVICE, mode: 'train' });
+      const sourceKey = source?.key ?? cellKey({ model, binding: sourceBinding, seed, device: TRAINING_DEVICE, mode: 'train', style: 'idiomatic' });
       const cell: Cell = {
         key: '',
         model,
@@ -329,6 +375,7 @@ function readInferenceRuns(ctx: Context, framework: StudyFramework, model: strin
         hyper: hyperOf(model, source?.epochs ?? 1),
         trainLimit: null,
         dataOrder: 'native',
+        style: 'idiomatic',
         init: 'native',
         artifacts: [],
         source: { binding: sourceBinding, cellKey: sourceKey, loadMode: decoded.loadMode, format },

@@ -33,6 +33,8 @@ export interface AccuracyGroup {
   framework: string;
   model: string;
   device: string;
+  /** Training style: bindings are compared within one. */
+  style: string;
   /** Bindings with at least one curve, in colour-domain order. */
   bindings: string[];
   /** Per binding, the curves of its best run (highest final test accuracy; ties go to the smaller seed). */
@@ -70,7 +72,7 @@ function bandRows(binding: string, rows: readonly CurveRow[]): BandRow[] {
 /** Groups the finished training runs that recorded epochs; `order` fixes the binding order (the colour domain). */
 export function accuracyGroups(runs: readonly ReportRun[], epochs: ReadonlyMap<string, EpochPoint[]>, order: readonly string[]): AccuracyGroup[] {
   const trained = runs.filter((r) => r.mode === 'train' && r.status === 'ok' && (epochs.get(r.id)?.length ?? 0) > 0);
-  const keyOf = (r: ReportRun) => `${r.family.family}\u0000${r.model}\u0000${r.device}`;
+  const keyOf = (r: ReportRun) => `${r.family.family}\u0000${r.model}\u0000${r.device}\u0000${r.style}`;
   const byGroup = new Map<string, ReportRun[]>();
   for (const r of trained) byGroup.set(keyOf(r), [...(byGroup.get(keyOf(r)) ?? []), r]);
   const rank = (b: string) => (order.includes(b) ? order.indexOf(b) : order.length);
@@ -88,10 +90,10 @@ export function accuracyGroups(runs: readonly ReportRun[], epochs: ReadonlyMap<s
         const top = bestRun(mine);
         best.push(...curveRows(top, epochs.get(top.id)!));
       }
-      const { model, device } = group[0]!;
-      return { framework: group[0]!.family.family, model, device, bindings, best, all, band };
+      const { model, device, style } = group[0]!;
+      return { framework: group[0]!.family.family, model, device, style, bindings, best, all, band };
     })
-    .sort((a, b) => a.framework.localeCompare(b.framework) || a.model.localeCompare(b.model) || a.device.localeCompare(b.device));
+    .sort((a, b) => a.framework.localeCompare(b.framework) || a.model.localeCompare(b.model) || a.device.localeCompare(b.device) || a.style.localeCompare(b.style));
 }
 
 const EPOCH = { field: 'epoch', type: 'quantitative' as const, title: 'epoch', scale: { zero: false }, axis: { tickMinStep: 1, format: 'd' } };
@@ -104,7 +106,7 @@ export function accuracyBestSpec(group: AccuracyGroup, palette: readonly string[
   const epochs = Math.max(0, ...group.best.map((r) => r.epoch));
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: `${group.framework} ${group.model} (${group.device}): accuracy per epoch`, subtitle },
+    title: { text: `${group.framework} ${group.model} (${group.device}, ${group.style}): accuracy per epoch`, subtitle },
     data: { values: group.best },
     facet: FACET,
     spec: {
@@ -127,7 +129,7 @@ export function accuracyBandSpec(group: AccuracyGroup, palette: readonly string[
   const values = [...group.band.map((b) => ({ kind: 'band', ...b })), ...group.all.map((r) => ({ kind: 'run', ...r }))];
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: `${group.framework} ${group.model} (${group.device}): accuracy per epoch, all runs`, subtitle: 'lines: every run; band: min–max over the runs of a binding' },
+    title: { text: `${group.framework} ${group.model} (${group.device}, ${group.style}): accuracy per epoch, all runs`, subtitle: 'lines: every run; band: min–max over the runs of a binding' },
     data: { values },
     facet: FACET,
     spec: {

@@ -16,13 +16,16 @@ export function bindingOrder(runs: readonly ReportRun[]): string[] {
   return [...frameworkOf.keys()].sort((a, b) => frameworkOf.get(a)!.localeCompare(frameworkOf.get(b)!) || rank(a) - rank(b) || a.localeCompare(b));
 }
 
+/** Minimal figures keep the ids they had before the style axis (links into older reports stay valid). */
+const styleSlug = (style: string): string[] => (style === 'minimal' ? [] : [style]);
+
 export function campaignFigures(c: CampaignRuns): FigureDef[] {
   const order = bindingOrder(c.runs);
   const out: FigureDef[] = [];
   for (const g of accuracyGroups(c.runs, c.epochs, order)) {
     const tags = { framework: g.framework, model: g.model, device: g.device };
-    out.push({ id: slug(c.id, 'accuracy-best', g.framework, g.model, g.device), kind: 'accuracy-best', title: `${g.framework} ${g.model} (${g.device}): accuracy per epoch, best run per binding`, tags, spec: accuracyBestSpec(g, order) });
-    out.push({ id: slug(c.id, 'accuracy-band', g.framework, g.model, g.device), kind: 'accuracy-band', title: `${g.framework} ${g.model} (${g.device}): accuracy per epoch, all runs`, tags, spec: accuracyBandSpec(g, order) });
+    out.push({ id: slug(c.id, 'accuracy-best', g.framework, g.model, g.device, ...styleSlug(g.style)), kind: 'accuracy-best', title: `${g.framework} ${g.model} (${g.device}, ${g.style}): accuracy per epoch, best run per binding`, tags, spec: accuracyBestSpec(g, order) });
+    out.push({ id: slug(c.id, 'accuracy-band', g.framework, g.model, g.device, ...styleSlug(g.style)), kind: 'accuracy-band', title: `${g.framework} ${g.model} (${g.device}, ${g.style}): accuracy per epoch, all runs`, tags, spec: accuracyBandSpec(g, order) });
   }
   const cells = reproductionCells(c.runs);
   for (const device of [...new Set(cells.map((x) => x.device))].sort()) {
@@ -30,10 +33,10 @@ export function campaignFigures(c: CampaignRuns): FigureDef[] {
   }
   for (const g of trainingTimeGroups(c.runs, order)) {
     const device = g.devices[0]!;
-    out.push({ id: slug(c.id, 'training-time', g.framework, g.model, device), kind: 'training-time', title: `${g.framework} ${g.model} (${device}): training time`, tags: { framework: g.framework, model: g.model, device }, spec: trainingTimeSpec(g, order) });
+    out.push({ id: slug(c.id, 'training-time', g.framework, g.model, device, ...styleSlug(g.style)), kind: 'training-time', title: `${g.framework} ${g.model} (${device}, ${g.style}): training time`, tags: { framework: g.framework, model: g.model, device }, spec: trainingTimeSpec(g, order) });
   }
   for (const g of inferenceTimeGroups(c.runs, order)) {
-    out.push({ id: slug(c.id, 'inference-time', g.framework, g.model), kind: 'inference-time', title: `${g.framework} ${g.model}: inference time`, tags: { framework: g.framework, model: g.model }, spec: inferenceTimeSpec(g, order) });
+    out.push({ id: slug(c.id, 'inference-time', g.framework, g.model, ...styleSlug(g.style)), kind: 'inference-time', title: `${g.framework} ${g.model} (models trained ${g.style}): inference time`, tags: { framework: g.framework, model: g.model }, spec: inferenceTimeSpec(g, order) });
   }
   return out;
 }

@@ -60,7 +60,7 @@ function stateOf(runs: readonly ReportRun[]): ReproductionState {
 export function reproductionCells(runs: readonly ReportRun[]): MatrixCell[] {
   const groups = new Map<string, ReportRun[]>();
   for (const r of runs.filter((x) => x.mode === 'infer')) {
-    const k = [r.device, r.model, r.sourceBinding ?? '?', r.loadMode ?? '?', r.binding].join('\u0000');
+    const k = [r.device, r.model, r.style, r.sourceBinding ?? '?', r.loadMode ?? '?', r.binding].join('\u0000');
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
   return [...groups.values()]
@@ -76,7 +76,7 @@ export function reproductionCells(runs: readonly ReportRun[]): MatrixCell[] {
         model: f.model,
         source,
         loadMode,
-        row: `${f.model} · ${source} → ${loadMode}`,
+        row: `${f.model} · ${source}${f.style === 'minimal' ? '' : ` (${f.style})`} → ${loadMode}`,
         target: f.binding,
         state,
         runs: g.length,

@@ -22,6 +22,8 @@ export interface TimeRow {
 export interface TimeGroup {
   framework: string;
   model: string;
+  /** Training style of the runs (an infer run's: its source's). */
+  style: string;
   /** Training figures are per device; inference figures hold every device. */
   devices: string[];
   bindings: string[];
@@ -45,18 +47,19 @@ function groupTimes(runs: readonly ReportRun[], familyOf: (r: ReportRun) => stri
     .map((g): TimeGroup => ({
       framework: familyOf(g[0]!),
       model: g[0]!.model,
+      style: g[0]!.style,
       devices: [...new Set(g.map((r) => r.device))].sort((a, b) => deviceRank(a) - deviceRank(b) || a.localeCompare(b)),
       bindings: [...new Set(g.map((r) => r.binding))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)),
       rows: g.map((r) => ({ binding: r.binding, run: r.id, seed: r.seed, device: r.device, loadMode: r.mode === 'infer' ? r.loadMode : null, seconds: secondsOf(r)! })),
     }))
-    .sort((a, b) => a.framework.localeCompare(b.framework) || a.model.localeCompare(b.model) || deviceRank(a.devices[0]!) - deviceRank(b.devices[0]!));
+    .sort((a, b) => a.framework.localeCompare(b.framework) || a.model.localeCompare(b.model) || deviceRank(a.devices[0]!) - deviceRank(b.devices[0]!) || a.style.localeCompare(b.style));
 }
 
 export function trainingTimeGroups(runs: readonly ReportRun[], order: readonly string[]): TimeGroup[] {
   return groupTimes(
     runs.filter((r) => r.mode === 'train'),
     (r) => r.family.family,
-    (r) => [r.model, r.device],
+    (r) => [r.model, r.device, r.style],
     (r) => r.trainSeconds,
     order,
   );
@@ -66,7 +69,7 @@ export function inferenceTimeGroups(runs: readonly ReportRun[], order: readonly 
   return groupTimes(
     runs.filter((r) => r.mode === 'infer'),
     (r) => r.family.timingFamily,
-    (r) => [r.model],
+    (r) => [r.model, r.style],
     (r) => r.meanInferenceSeconds,
     order,
   );
@@ -94,7 +97,7 @@ function boxLayers(bindings: readonly string[], palette: readonly string[], yTit
 export function trainingTimeSpec(group: TimeGroup, palette: readonly string[]): TopLevelSpec {
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: `${group.framework} ${group.model} (${group.devices.join(', ')}): training time`, subtitle: 'one point per run; box: quartiles, whiskers: min–max; log axis' },
+    title: { text: `${group.framework} ${group.model} (${group.devices.join(', ')}, ${group.style}): training time`, subtitle: 'one point per run; box: quartiles, whiskers: min–max; log axis' },
     data: { values: group.rows },
     width: { step: 70 },
     height: 220,
@@ -110,7 +113,7 @@ export function inferenceTimeSpec(group: TimeGroup, palette: readonly string[]):
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: {
-      text: `${group.framework} ${group.model}: inference time on the test set`,
+      text: `${group.framework} ${group.model} (models trained ${group.style}): inference time on the test set`,
       subtitle: `one point per loaded model (shape: load mode); CPU and GPU side by side${missingGpu ? ' (no GPU runs in this campaign)' : ''}; log axis`,
     },
     data: { values: group.rows },

@@ -29,13 +29,14 @@ export interface ComparisonRow {
   framework: string;
   model: string;
   device: string;
+  style: string;
   binding: string;
   a: Side | null;
   b: Side | null;
 }
 
 type Key = string;
-const keyOf = (framework: string, model: string, device: string, binding: string): Key => [framework, model, device, binding].join('\u0000');
+const keyOf = (framework: string, model: string, device: string, style: string, binding: string): Key => [framework, model, device, style, binding].join('\u0000');
 
 function sides(analysis: CampaignAnalysis): Map<Key, Side> {
   const out = new Map<Key, Side>();
@@ -44,9 +45,9 @@ function sides(analysis: CampaignAnalysis): Map<Key, Side> {
     if (!s) out.set(k, (s = { trainMedian: null, trainRuns: 0, inferMedian: null, inferModels: 0, accuracy: null, accuracyRuns: 0 }));
     return s;
   };
-  for (const f of analysis.rq3) for (const s of f.samples) Object.assign(side(keyOf(f.framework, f.model, f.device, s.binding)), { trainMedian: s.summary.median, trainRuns: s.summary.n });
-  for (const f of analysis.rq4) for (const s of f.samples) Object.assign(side(keyOf(f.framework, f.model, f.device, s.binding)), { inferMedian: s.summary.median, inferModels: s.summary.n });
-  for (const g of analysis.rq1) for (const b of g.bindings) Object.assign(side(keyOf(g.framework, g.model, g.device, b.binding)), { accuracy: b.meanFinalTestAccuracy, accuracyRuns: b.finalTestAccuracies.length });
+  for (const f of analysis.rq3) for (const s of f.samples) Object.assign(side(keyOf(f.framework, f.model, f.device, f.style, s.binding)), { trainMedian: s.summary.median, trainRuns: s.summary.n });
+  for (const f of analysis.rq4) for (const s of f.samples) Object.assign(side(keyOf(f.framework, f.model, f.device, f.style, s.binding)), { inferMedian: s.summary.median, inferModels: s.summary.n });
+  for (const g of analysis.rq1) for (const b of g.bindings) Object.assign(side(keyOf(g.framework, g.model, g.device, g.style, b.binding)), { accuracy: b.meanFinalTestAccuracy, accuracyRuns: b.finalTestAccuracies.length });
   return out;
 }
 
@@ -56,8 +57,8 @@ export function comparisonRows(a: CampaignAnalysis, b: CampaignAnalysis): Compar
   return [...new Set([...sa.keys(), ...sb.keys()])]
     .sort()
     .map((k) => {
-      const [framework, model, device, binding] = k.split('\u0000') as [string, string, string, string];
-      return { framework, model, device, binding, a: sa.get(k) ?? null, b: sb.get(k) ?? null };
+      const [framework, model, device, style, binding] = k.split('\u0000') as [string, string, string, string, string];
+      return { framework, model, device, style, binding, a: sa.get(k) ?? null, b: sb.get(k) ?? null };
     });
 }
 
@@ -85,6 +86,7 @@ export function renderComparisonTable(rows: readonly ComparisonRow[]): string {
         r.framework,
         r.model,
         r.device,
+        r.style,
         r.binding,
         seconds(r.a, 'trainMedian', 'trainRuns'),
         seconds(r.b, 'trainMedian', 'trainRuns'),

@@ -44,6 +44,7 @@ export function renderCampaignSection(r: CampaignReport, opts: Pick<ReportPageOp
     `<section class="campaign" id="${escapeHtml(id)}">`,
     `<h2>Campaign ${escapeHtml(r.runs.id)}</h2>`,
     `<p class="lead">Created ${escapeHtml(r.runs.created)}; ${r.runs.runs.length} runs shown (${r.runs.runs.filter((x) => x.mode === 'train').length} training, ${r.runs.runs.filter((x) => x.mode === 'infer').length} inference${((n) => (n ? `, ${n} conversion` : ''))(r.runs.runs.filter((x) => x.mode === 'convert').length)}).</p>`,
+    dataCaveats(r.analysis),
     filterNote,
     `<section id="${escapeHtml(id)}-figures"><h2>Figures</h2>${renderFiguresSection(r.figures, { figureLink: opts.figureLink })}</section>`,
     `<section id="${escapeHtml(id)}-statistics"><h2>(e) Statistics</h2>${renderStatistics(r.analysis)}</section>`,
@@ -54,6 +55,14 @@ export function renderCampaignSection(r: CampaignReport, opts: Pick<ReportPageOp
     '</section>',
     '</section>',
   ].join('\n');
+}
+
+/** The stand-in data warnings in the campaign's header: every number below inherits them. */
+function dataCaveats(a: CampaignReport['analysis']): string {
+  return a.warnings
+    .filter((w) => w.code === 'stand-in-data')
+    .map((w) => `<p class="caveat"><strong>Stand-in data</strong> (${escapeHtml(w.scope)}): ${escapeHtml(w.message)}. ${escapeHtml(w.action)}.</p>`)
+    .join('\n');
 }
 
 export function renderReportPage(reports: readonly CampaignReport[], opts: ReportPageOptions): string {

@@ -13,6 +13,7 @@ export interface CellToReproduce {
   binding: string;
   seed: number;
   device: string;
+  style: string;
   mode: 'train' | 'infer' | 'convert';
   sourceBinding: string | null;
   loadMode: string | null;
@@ -55,7 +56,7 @@ export function reproduceCommand(spec: unknown, cell: CellToReproduce): Reproduc
   } else {
     flags.push(['--bindings', cell.binding]);
   }
-  flags.push(['--seeds', cell.seed], ['--devices', cell.device], ['--data-order', spec.data_order], ['--init', spec.init]);
+  flags.push(['--seeds', cell.seed], ['--devices', cell.device], ['--styles', cell.style], ['--data-order', spec.data_order], ['--init', spec.init]);
   const o = spec.overrides;
   if (o.epochs !== undefined) flags.push(['--epochs', o.epochs]);
   if (o.batch_size !== undefined) flags.push(['--batch-size', o.batch_size]);

@@ -42,6 +42,7 @@ table.runs td:first-child { font-size: 11px; min-width: 14em; }
 .verdict-faster, .verdict-higher { color: #1a7f37; }
 .reason { display: block; color: var(--muted); font-size: 12px; max-width: 40em; }
 ul.warnings li { margin-bottom: 4px; }
+p.caveat { border-left: 4px solid #c77c00; background: #fff6e5; padding: 6px 10px; }
 dl.kv { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 4px 0 10px; font-size: 13px; }
 dl.kv dt { color: var(--muted); } dl.kv dd { margin: 0; word-break: break-word; }
 dl.kv dl.kv { margin: 0; }

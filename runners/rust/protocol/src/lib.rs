@@ -13,7 +13,7 @@ pub mod shapes;
 pub use error::{Context, ErrorKind, RunnerError, RunnerResult};
 pub use events::{DeviceInfo, EpochEvent, EventWriter, InferenceEvent, Settings, Split, StartEvent};
 pub use model::{Activation, Layer, ModelSpec, NativeOr, Output, Padding};
-pub use request::{ArtifactFormat, DeviceKind, Loss, Mode, OptimizerName, Request, Source, PROTOCOL_VERSION};
+pub use request::{ArtifactFormat, DeviceKind, Loss, Mode, OptimizerName, Request, Source, Style, PROTOCOL_VERSION};
 pub use runner::Runner;
 pub use shapes::Shape;
 
@@ -31,14 +31,14 @@ pub mod fixtures {
     pub fn train_request_json(model_json: &str) -> String {
         format!(
             r#"{{
-              "protocol": 1, "run_id": "r1", "binding": "pytorch/rust", "mode": "train",
+              "protocol": 2, "run_id": "r1", "binding": "pytorch/rust", "mode": "train",
               "model": {model_json},
               "hyper": {{ "epochs": 2, "batch_size": 128, "optimizer": {{ "name": "sgd", "learning_rate": 0.05 }},
                           "loss": "sparse_categorical_crossentropy" }},
               "data": {{ "id": "mnist", "train": {{ "path": "/d/train.safetensors", "sha256": "ab" }},
                          "test": {{ "path": "/d/test.safetensors", "sha256": "cd" }}, "train_limit": null }},
               "seed": 7, "device": "cpu", "data_order": "shared",
-              "order": {{ "path": "/d/order.safetensors", "sha256": "ef" }},
+              "order": {{ "path": "/d/order.safetensors", "sha256": "ef" }}, "style": "minimal",
               "init": "shared", "init_weights": {{ "path": "/d/init.safetensors", "sha256": "01" }},
               "output_dir": "/tmp/out", "artifacts": ["safetensors", "torch-state-dict"], "weights": null,
               "inference": {{ "warmup": 1, "repetitions": 3, "batch_size": 1000, "include_train": false }},
@@ -176,7 +176,11 @@ mod tests {
     fn requests_breaking_the_cross_field_rules_are_bad_requests() {
         let base = fixtures::train_request_json(fixtures::LENET1);
         for (from, to, needle) in [
-            (r#""protocol": 1"#, r#""protocol": 2"#, "protocol 2"),
+            (
+                r#""protocol": 2"#,
+                r#""protocol": 1"#,
+                "protocol 1 is not this runner's protocol 2",
+            ),
             (r#""order": {"#, r#""order": null, "x": {"#, "order is null"),
             (r#""mode": "train""#, r#""mode": "infer""#, "needs weights"),
             (r#""device": "cpu""#, r#""device": "tpu""#, "unknown variant"),
@@ -186,6 +190,38 @@ mod tests {
             assert_eq!(err.kind, ErrorKind::BadRequest);
             assert!(err.message.contains(needle), "{needle} in {}", err.message);
         }
+    }
+
+    #[test]
+    fn the_style_is_parsed_and_a_missing_or_unknown_one_is_a_bad_request_naming_the_allowed_values() {
+        let base = fixtures::train_request_json(fixtures::LENET1);
+        let style = r#""style": "minimal","#;
+        assert!(base.contains(style), "fixture contains {style}");
+        assert_eq!(Request::from_json(&base).unwrap().style, Style::Minimal);
+        let idiomatic = base.replace(style, r#""style": "idiomatic","#);
+        assert_eq!(Request::from_json(&idiomatic).unwrap().style, Style::Idiomatic);
+        for (to, got) in [
+            ("", "it is missing"),
+            (r#""style": "fast","#, r#"got "fast""#),
+            (r#""style": null,"#, "got null"),
+            (r#""style": "Minimal","#, r#"got "Minimal""#),
+        ] {
+            let err = Request::from_json(&base.replace(style, to)).unwrap_err();
+            assert_eq!(err.kind, ErrorKind::BadRequest);
+            assert!(
+                err.message.contains("style must be 'minimal' or 'idiomatic'") && err.message.contains(got),
+                "{got}: {}",
+                err.message
+            );
+        }
+        // A protocol-1 request (which has no style) is refused for its version, as before protocol 2.
+        let version_1 = base.replace(style, "").replace(r#""protocol": 2"#, r#""protocol": 1"#);
+        let err = Request::from_json(&version_1).unwrap_err();
+        assert!(
+            err.message.contains("protocol 1 is not this runner's protocol 2"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

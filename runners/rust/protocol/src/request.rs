@@ -9,7 +9,7 @@ use crate::error::{RunnerError, RunnerResult};
 use crate::model::ModelSpec;
 
 /// The protocol version these types speak (src/protocol/version.ts).
-pub const PROTOCOL_VERSION: i64 = 1;
+pub const PROTOCOL_VERSION: i64 = 2;
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct TensorFile {
@@ -107,6 +107,27 @@ pub enum Source {
     Native,
 }
 
+/// How a train request trains (protocol 2): `minimal` is bindbench's explicit loop over batches gathered from
+/// tensors already on the device, the same in every binding; `idiomatic` is the training code the binding's own
+/// documentation teaches, with that API's data path inside the timed region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Style {
+    Minimal,
+    Idiomatic,
+}
+
+impl Style {
+    pub const ALL: [Style; 2] = [Style::Minimal, Style::Idiomatic];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Style::Minimal => "minimal",
+            Style::Idiomatic => "idiomatic",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ArtifactFormat {
@@ -160,6 +181,7 @@ pub struct Request {
     pub device: DeviceKind,
     pub data_order: Source,
     pub order: Option<TensorFile>,
+    pub style: Style,
     pub init: Source,
     pub init_weights: Option<TensorFile>,
     pub output_dir: PathBuf,
@@ -167,6 +189,35 @@ pub struct Request {
     pub weights: Option<Weights>,
     pub inference: InferenceSettings,
     pub record_step_losses: usize,
+}
+
+fn check_protocol(protocol: i64) -> RunnerResult<()> {
+    if protocol == PROTOCOL_VERSION {
+        Ok(())
+    } else {
+        Err(RunnerError::bad_request(format!(
+            "protocol {protocol} is not this runner's protocol {PROTOCOL_VERSION}"
+        )))
+    }
+}
+
+/// `style` is required in protocol 2 and is one of `Style::ALL`.
+fn check_style(style: Option<&serde_json::Value>) -> RunnerResult<()> {
+    let allowed: Vec<String> = Style::ALL.iter().map(|s| format!("'{}'", s.as_str())).collect();
+    let fits = style
+        .and_then(|v| v.as_str())
+        .is_some_and(|s| Style::ALL.iter().any(|known| known.as_str() == s));
+    if fits {
+        return Ok(());
+    }
+    let got = match style {
+        None => "it is missing".to_string(),
+        Some(v) => format!("got {v}"),
+    };
+    Err(RunnerError::bad_request(format!(
+        "style must be {} (required since protocol 2); {got}",
+        allowed.join(" or ")
+    )))
 }
 
 impl Request {
@@ -179,8 +230,16 @@ impl Request {
     }
 
     pub fn from_json(text: &str) -> RunnerResult<Request> {
-        let request: Request =
+        let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| RunnerError::bad_request(format!("not a valid request: {e}")))?;
+        // Before the typed parse: a request of another protocol is refused for its version, not for a field that
+        // version lacks (protocol 1 has no `style`), and a missing or unknown style names the allowed values.
+        if let Some(protocol) = value.get("protocol").and_then(|p| p.as_i64()) {
+            check_protocol(protocol)?;
+        }
+        check_style(value.get("style"))?;
+        let request: Request =
+            serde_json::from_value(value).map_err(|e| RunnerError::bad_request(format!("not a valid request: {e}")))?;
         request.check()?;
         Ok(request)
     }
@@ -188,12 +247,7 @@ impl Request {
     /// The cross-field rules the schema cannot express.
     fn check(&self) -> RunnerResult<()> {
         let bad = |m: String| Err(RunnerError::bad_request(m));
-        if self.protocol != PROTOCOL_VERSION {
-            return bad(format!(
-                "protocol {} is not this runner's protocol {PROTOCOL_VERSION}",
-                self.protocol
-            ));
-        }
+        check_protocol(self.protocol)?;
         self.model.canonical_parameters().map_err(RunnerError::bad_request)?;
         if self.hyper.epochs == 0 || self.hyper.batch_size == 0 {
             return bad("hyper.epochs and hyper.batch_size must be positive".into());

@@ -44,8 +44,10 @@ pub struct Runner {
 
 impl Runner {
     /// The `start` event; the runner builds it itself because device and settings are only known after its own
-    /// framework set-up (seeding, device selection), which must come before the event.
-    pub fn start_event(&self, device: DeviceInfo, settings: Settings) -> StartEvent {
+    /// framework set-up (seeding, device selection), which must come before the event. The request's `style` is
+    /// added to the settings here, so every run's manifest records it the same way.
+    pub fn start_event(&self, request: &Request, device: DeviceInfo, mut settings: Settings) -> StartEvent {
+        settings.insert("style".into(), request.style.as_str().into());
         StartEvent {
             protocol: PROTOCOL_VERSION,
             binding: self.binding.to_string(),
@@ -198,7 +200,11 @@ mod tests {
     fn a_run_ends_with_the_end_event_and_exit_code_0() {
         let (code, events) = invoke(&PYTORCH, None, |request, events| {
             assert_eq!(request.binding, "pytorch/rust");
-            events.start(&PYTORCH.start_event(DeviceInfo::new(request.device, "test cpu"), Settings::new()))?;
+            events.start(&PYTORCH.start_event(
+                request,
+                DeviceInfo::new(request.device, "test cpu"),
+                Settings::new(),
+            ))?;
             Ok(1.5)
         });
         assert_eq!(code, 0);
@@ -207,6 +213,8 @@ mod tests {
         assert_eq!(events[0]["language"], "rust");
         assert_eq!(events[0]["framework"], "pytorch");
         assert_eq!(events[0]["versions"]["lib"], "1.0");
+        assert_eq!(events[0]["protocol"], 2);
+        assert_eq!(events[0]["settings"]["style"], "minimal");
         assert_eq!(events[1]["type"], "end");
         assert_eq!(events[1]["train_seconds"], 1.5);
     }

@@ -31,6 +31,15 @@ impl Examples {
         Examples { x, y, n: split.n }
     }
 
+    /// The same examples on `device`: a shallow copy when they are there already, else a copy.
+    pub fn to_device(&self, device: Device) -> Examples {
+        Examples {
+            x: self.x.to_device(device),
+            y: self.y.to_device(device),
+            n: self.n,
+        }
+    }
+
     /// Consecutive batches of `batch_size` (the last one partial), as views.
     pub fn batches(&self, batch_size: usize) -> Vec<(Tensor, Tensor)> {
         let xs = self.x.split(batch_size as i64, 0);

@@ -52,7 +52,7 @@ fn run(request: &Request, events: &mut EventWriter<std::io::Stdout>) -> RunnerRe
         tch::Cuda::manual_seed_all(request.seed);
         tch::Cuda::cudnn_set_benchmark(false);
     }
-    events.start(&RUNNER.start_event(DeviceInfo::new(request.device, device_name), settings(request)))?;
+    events.start(&RUNNER.start_event(request, DeviceInfo::new(request.device, device_name), settings(request)))?;
     let device = selected?;
     match request.mode {
         Mode::Train => train::run(request, device, events),

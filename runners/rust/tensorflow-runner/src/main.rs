@@ -55,7 +55,7 @@ fn run(request: &Request, events: &mut EventWriter<std::io::Stdout>) -> RunnerRe
     );
     let libtensorflow = library_dir("libtensorflow_cc.so", env!("BINDBENCH_TENSORFLOW_LIB"));
     settings.insert("libtensorflow_dir".into(), libtensorflow.into());
-    events.start(&RUNNER.start_event(DeviceInfo::new(request.device, device_name), settings))?;
+    events.start(&RUNNER.start_event(request, DeviceInfo::new(request.device, device_name), settings))?;
     match request.mode {
         Mode::Train => {
             return Err(RunnerError::not_supported(format!(
