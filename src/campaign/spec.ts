@@ -3,13 +3,16 @@
  * Validation errors name the field and the allowed values.
  */
 import { LOAD_MODE_IDS, type LoadMode } from '../protocol/load-modes.js';
-import { TRAINING_STYLES, type TrainingStyle } from '../protocol/cell.js';
+import { TRAINING_STYLES, type DataOrder, type TrainingStyle } from '../protocol/cell.js';
 import { readFileSync, existsSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { BadInputError } from '../base/errors.js';
 import { models as zooModels } from '../zoo/models.js';
 import { presets, STUDY_SEEDS } from './presets.js';
+
+/** A cell's data order, or `study`: the order the study's script for each binding used (the planner resolves it). */
+export type CampaignDataOrder = DataOrder | 'study';
 
 export const writtenSpecSchema = z
   .object({
@@ -20,10 +23,13 @@ export const writtenSpecSchema = z
     bindings: z.union([z.literal('installed'), z.array(z.string()).nonempty()]).optional(),
     seeds: z.array(z.number().int().nonnegative().max(2 ** 32 - 1)).nonempty().optional(),
     devices: z.array(z.enum(['cpu', 'cuda'])).nonempty().optional(),
-    data_order: z.enum(['shared', 'native']).optional(),
+    /** `study`: each binding in the order the study's own script for it used (natural or native). */
+    data_order: z.enum(['shared', 'native', 'natural', 'study']).optional(),
     /** How each binding trains: `minimal` (bindbench's loop) and/or `idiomatic` (the binding's own training API). */
     styles: z.array(z.enum(TRAINING_STYLES as [TrainingStyle, ...TrainingStyle[]])).nonempty().optional(),
     init: z.enum(['native', 'shared']).optional(),
+    /** The frameworks' deterministic kernels (default on; the `paper` preset turns them off, as the study ran). */
+    deterministic: z.boolean().optional(),
     /** Folder with the dataset's raw files instead of the bundled copy. */
     data_dir: z.string().optional(),
     epochs: z.number().int().positive().optional(),
@@ -58,10 +64,12 @@ export interface CampaignSpec {
   bindings: 'installed' | string[];
   seeds: number[];
   devices: Array<'cpu' | 'cuda'>;
-  data_order: 'shared' | 'native';
+  data_order: CampaignDataOrder;
   /** Absent in campaigns planned before it existed: read as `['minimal']`. */
   styles?: TrainingStyle[];
   init: 'native' | 'shared';
+  /** Absent in campaigns planned before it existed: read as true. */
+  deterministic?: boolean;
   data_dir: string | null;
   overrides: { epochs?: number; batch_size?: number; learning_rate?: number; train_limit?: number | null };
   timeout_seconds: number;
@@ -123,6 +131,7 @@ export function resolveSpec(written: unknown, knownBindings: string[]): Campaign
     data_order: w.data_order ?? preset.defaults?.data_order ?? 'shared',
     styles: [...new Set(w.styles ?? preset.defaults?.styles ?? (['minimal'] as const))],
     init: w.init ?? preset.defaults?.init ?? 'native',
+    deterministic: w.deterministic ?? preset.defaults?.deterministic ?? true,
     data_dir: w.data_dir ?? null,
     overrides,
     timeout_seconds: w.timeout_seconds ?? preset.timeoutSeconds,

@@ -17,10 +17,23 @@ export function sharedOrder(seed: number, n: number, epochs: number): Int32Array
   return all;
 }
 
+/** The dataset's own order, 0..n-1, for each of `epochs` epochs: what a loader that never shuffles takes. */
+export function naturalOrder(n: number, epochs: number): Int32Array {
+  const all = new Int32Array(epochs * n);
+  for (let e = 0; e < epochs; e++) for (let i = 0; i < n; i++) all[e * n + i] = i;
+  return all;
+}
+
 export function prepareSharedOrder(home: Home, seed: number, n: number, epochs: number): CachedFile {
-  const path = join(home.cache, 'order', `order-s${seed}-n${n}-e${epochs}.safetensors`);
-  if (!existsSync(path)) {
-    writeSafetensors(path, { order: { dtype: 'I32', shape: [epochs, n], data: sharedOrder(seed, n, epochs) } }, { seed: String(seed) });
-  }
+  return prepareOrderFile(join(home.cache, 'order', `order-s${seed}-n${n}-e${epochs}.safetensors`), () => sharedOrder(seed, n, epochs), [epochs, n], { seed: String(seed) });
+}
+
+/** The natural order as an order file, so a runner takes it as it takes any shared order. */
+export function prepareNaturalOrder(home: Home, n: number, epochs: number): CachedFile {
+  return prepareOrderFile(join(home.cache, 'order', `order-natural-n${n}-e${epochs}.safetensors`), () => naturalOrder(n, epochs), [epochs, n], { order: 'natural' });
+}
+
+function prepareOrderFile(path: string, rows: () => Int32Array, shape: number[], metadata: Record<string, string>): CachedFile {
+  if (!existsSync(path)) writeSafetensors(path, { order: { dtype: 'I32', shape, data: rows() } }, metadata);
   return { path, sha256: sha256File(path) };
 }

@@ -11,6 +11,15 @@ export type { LoadMode };
 export type TrainingStyle = 'minimal' | 'idiomatic';
 export const TRAINING_STYLES: readonly TrainingStyle[] = ['minimal', 'idiomatic'];
 
+/**
+ * The order a training cell takes its examples in: `shared` (the orchestrator's seeded permutation per epoch, the
+ * same for every binding), `native` (the binding's own seeded shuffle) or `natural` (the dataset's own order every
+ * epoch, no shuffle). A runner is sent `natural` as a shared order whose rows are 0..n-1, so it needs no mode of its
+ * own. A campaign's `study` order is not a cell's: the planner turns it into each binding's own (see
+ * BindingCapabilities.studyDataOrder).
+ */
+export type DataOrder = 'shared' | 'native' | 'natural';
+
 export interface Cell {
   /** Unique within a campaign; the run directory's name. */
   key: string;
@@ -23,10 +32,12 @@ export interface Cell {
   trainLimit: number | null;
   /** First n test examples in evaluation and inference; absent (cells planned before it existed) or null = all. */
   testLimit?: number | null;
-  dataOrder: 'shared' | 'native';
+  dataOrder: DataOrder;
   /** How the binding trains (see the request's `style`); absent in cells planned before it existed = `minimal`. */
   style?: TrainingStyle;
   init: 'shared' | 'native';
+  /** Deterministic kernels where the binding can switch them (the request's `deterministic`); absent = on. */
+  deterministic?: boolean;
   artifacts: ArtifactFormat[];
   /** Infer and convert cells: the trained model this cell loads, and how. */
   source?: InferSource;

@@ -78,6 +78,13 @@ export const requestSchema = z.object({
   style: z.enum(['minimal', 'idiomatic']),
   /** `shared`: load `init` (canonical safetensors) before training; `native`: the binding's default initialisers. */
   init: z.enum(['shared', 'native']),
+  /**
+   * Turn on the framework's deterministic kernels where the binding has a switch (PyTorch's
+   * use_deterministic_algorithms and cuDNN's deterministic mode; TensorFlow's enable_op_determinism). Optional within
+   * protocol 2: absent means true, what every runner did before the field existed. A runner without a switch ignores
+   * it and reports what it does in `start.settings`.
+   */
+  deterministic: z.boolean().optional(),
   init_weights: tensorFileSchema.nullable(),
   /** Directory the runner writes artifacts into (it exists). */
   output_dir: z.string(),

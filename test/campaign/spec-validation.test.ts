@@ -27,10 +27,10 @@ test('an unknown binding names the field and the allowed values', () => {
 });
 
 test('a bad enum value, a wrong type and an unknown field are each reported by field', () => {
-  assert.throws(() => resolveSpec({ data_order: 'random' }, known), /data_order: 'random' is not allowed; allowed values: shared, native/);
+  assert.throws(() => resolveSpec({ data_order: 'random' }, known), /data_order: 'random' is not allowed; allowed values: shared, native, natural, study/);
   assert.throws(() => resolveSpec({ seeds: 'five' }, known), /seeds: Expected array, received string/);
   assert.throws(() => resolveSpec({ epoch: 3 }, known), /unknown field\(s\) epoch; allowed fields: .*epochs/);
-  assert.throws(() => resolveSpec({ preset: 'fast' }, known), /preset: unknown preset 'fast'; allowed values: paper, quick/);
+  assert.throws(() => resolveSpec({ preset: 'fast' }, known), /preset: unknown preset 'fast'; allowed values: paper, controlled, quick/);
 });
 
 test('the paper preset carries the study settings', () => {
@@ -106,7 +106,7 @@ test("infer_seeds: 'all' (the default) or seeds of the campaign, anything else n
 test('the training style axis: minimal by default, idiomatic cells keyed apart, a binding without the style says why', () => {
   assert.deepEqual(resolveSpec({}, known).styles, ['minimal']);
   assert.deepEqual(resolveSpec({ preset: 'paper' }, known).styles, ['idiomatic'], "the paper preset is the study's protocol");
-  assert.equal(resolveSpec({ preset: 'paper' }, known).data_order, 'native');
+  assert.equal(resolveSpec({ preset: 'paper' }, known).data_order, 'study');
   assert.equal(resolveSpec({ preset: 'paper', data_order: 'shared' }, known).data_order, 'shared', 'the spec still decides over the preset');
   assert.throws(() => resolveSpec({ styles: ['fancy'] }, known), /styles.0: 'fancy' is not allowed; allowed values: minimal, idiomatic/);
   const spec = resolveSpec({ bindings: ['fake/js'], seeds: [1], models: ['lenet1'], styles: ['idiomatic', 'minimal'] }, ['fake/js']);
@@ -120,4 +120,30 @@ test('the training style axis: minimal by default, idiomatic cells keyed apart, 
   assert.deepEqual(keysAndSkips(plain)[0], ['lenet1--fake-js--s1--cpu--idiomatic', 'idiomatic', "fake/js's runner has no idiomatic training style (only bindbench's minimal loop)"]);
   // A minimal cell is planned exactly as before the axis existed: no `style` field, the same key.
   assert.equal('style' in planCampaign({ ...spec, styles: ['minimal'] }, [plain], new Set(['fake/js']))[0]!, false);
+});
+
+test("the study's data order: each binding in the order its script used, a binding the study did not script in its own", () => {
+  const plain = fakeBinding({}, '/x');
+  const as = (id: string, studyDataOrder?: { order: 'natural' | 'native'; script: string }) => ({ ...plain, id, capabilities: { ...plain.capabilities, ...(studyDataOrder ? { studyDataOrder } : {}) } });
+  const bindings = [as('fake/loader', { order: 'natural', script: 'DataLoader(shuffle=False)' }), as('fake/fit', { order: 'native', script: 'fit(shuffle=True)' }), as('fake/new')];
+  const ids = bindings.map((b) => b.id);
+  const orders = (data_order: string) =>
+    planCampaign(resolveSpec({ bindings: ids, seeds: [1], models: ['lenet1'], data_order }, ids), bindings, new Set(ids)).map((c) => [c.binding, c.dataOrder]);
+  assert.deepEqual(orders('study'), [['fake/loader', 'natural'], ['fake/fit', 'native'], ['fake/new', 'native']]);
+  assert.deepEqual(orders('natural'), [['fake/loader', 'natural'], ['fake/fit', 'natural'], ['fake/new', 'natural']], 'natural asked of all is natural for all');
+  assert.deepEqual(orders('shared').map(([, o]) => o), ['shared', 'shared', 'shared']);
+});
+
+test('deterministic kernels: on by default and in controlled, off in paper, the flag decides over the preset; only an off is written into a cell', () => {
+  assert.equal(resolveSpec({}, known).deterministic, true);
+  assert.equal(resolveSpec({ preset: 'paper' }, known).deterministic, false, 'the study paid for no deterministic kernels');
+  assert.equal(resolveSpec({ preset: 'paper', deterministic: true }, known).deterministic, true);
+  assert.throws(() => resolveSpec({ deterministic: 'yes' }, known), /deterministic: Expected boolean, received string/);
+  const controlled = resolveSpec({ preset: 'controlled' }, known);
+  assert.deepEqual([controlled.styles, controlled.data_order, controlled.init, controlled.deterministic], [['minimal'], 'shared', 'shared', true]);
+  assert.deepEqual(controlled.models, resolveSpec({ preset: 'paper' }, known).models, "controlled runs the paper's models");
+  const plain = fakeBinding({}, '/x');
+  const cell = (w: object) => planCampaign(resolveSpec({ bindings: ['fake/js'], seeds: [1], models: ['lenet1'], ...w }, ['fake/js']), [plain], new Set(['fake/js']))[0]!;
+  assert.equal(cell({ deterministic: false }).deterministic, false);
+  assert.equal('deterministic' in cell({}), false, 'a cell with the kernels on is planned as before the field existed');
 });

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { prepareDataset } from '../../src/data/cache.js';
-import { sharedOrder } from '../../src/data/shared-order.js';
+import { naturalOrder, sharedOrder } from '../../src/data/shared-order.js';
 import { BadInputError } from '../../src/base/errors.js';
 import { readSafetensors, encodeSafetensors, decodeSafetensors } from '../../src/base/safetensors.js';
 import { sharedInitialWeights } from '../../src/weights/shared-init.js';
@@ -51,6 +51,11 @@ test('the shared order is one permutation per epoch, the same for the same seed'
   assert.notDeepEqual(a, sharedOrder(43, 1000, 3));
   for (let e = 0; e < 3; e++) assert.deepEqual([...a.subarray(e * 1000, (e + 1) * 1000)].sort((x, y) => x - y), [...Array(1000).keys()]);
   assert.notDeepEqual(a.subarray(0, 1000), a.subarray(1000, 2000));
+});
+
+test('the natural order is 0..n-1 in every epoch', () => {
+  const o = naturalOrder(5, 2);
+  assert.deepEqual([...o], [0, 1, 2, 3, 4, 0, 1, 2, 3, 4]);
 });
 
 test('safetensors round trip and shared initial weights within their Glorot limits', () => {

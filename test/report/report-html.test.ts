@@ -114,3 +114,17 @@ test('a filtered campaign report draws only the selected runs but keeps the whol
   assert.match(html, /<option value="lenet5" selected>/);
   assert.match(html, /show only model lenet5, binding pytorch\/rust; the statistics are always those of the whole campaign/);
 });
+
+test('a campaign on stand-in data says so in the report header, before any figure, and only then', async () => {
+  const home = tempHome();
+  buildFixtureCampaign(home, { campaign: 'standin', dataCaveat: 'MNIST here is a stand-in <for this test>' });
+  buildFixtureCampaign(home, { campaign: 'real' });
+  const store = ResultStore.open(home.store);
+  const [standIn, real] = [await loadCampaignReport(store, 'standin'), await loadCampaignReport(store, 'real')];
+  store.close();
+  const html = renderReportPage([standIn], { generated: '2026-03-01T00:00:00Z', filterMode: 'client' });
+  const caveat = html.indexOf('<p class="caveat">');
+  assert.ok(caveat > 0 && caveat < html.indexOf('id="standin-figures"'));
+  assert.match(html, /Stand-in data<\/strong> \(data \(lenet1, lenet5\)\): MNIST here is a stand-in &lt;for this test&gt;/);
+  assert.doesNotMatch(renderReportPage([real], { generated: '2026-03-01T00:00:00Z', filterMode: 'client' }), /class="caveat"/);
+});

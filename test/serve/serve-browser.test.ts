@@ -48,7 +48,8 @@ test('the run browser in Chromium: campaigns, a filtered campaign, a run and a c
     assert.ok((await page.locator('#comparison figure svg').count()) >= 4);
     await page.selectOption('.filters select[name="binding"]', 'pytorch/rust');
     await page.selectOption('.filters select[name="device"]', 'cpu');
-    const ratios = await page.locator('#comparison table tbody tr:visible td:nth-child(7)').allTextContents();
+    // Columns: framework, model, device, style, binding, A train, B train, B / A train.
+    const ratios = await page.locator('#comparison table tbody tr:visible td:nth-child(8)').allTextContents();
     assert.deepEqual(ratios, ['0.60x', '0.60x'], 'training B / A for pytorch/rust on CPU, lenet1 and lenet5');
     await page.evaluate(() => window.scrollTo(0, 0));
     const shot = await saveScreenshot(page, 'serve-compare');

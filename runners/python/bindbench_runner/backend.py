@@ -74,8 +74,8 @@ class Backend(ABC):
     def versions(self) -> dict: ...
 
     @abstractmethod
-    def configure(self, seed: int, device: str) -> tuple:
-        """Seeds every RNG, applies the determinism switches and picks the device.
+    def configure(self, seed: int, device: str, deterministic: bool = True) -> tuple:
+        """Seeds every RNG, applies the determinism switches (or leaves them off) and picks the device.
         Returns ({kind, name} of the device, settings applied); raises not_supported for a missing device."""
 
     @abstractmethod

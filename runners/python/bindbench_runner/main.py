@@ -20,7 +20,7 @@ def run(argv: list, events: EventWriter, started: float) -> None:
         raise bad_request("usage: python -m bindbench_runner <request.json>")
     request = read_request(argv[0])
     backend = create_backend(request["binding"])
-    device, settings = backend.configure(request["seed"], request["device"])
+    device, settings = backend.configure(request["seed"], request["device"], request.get("deterministic", True))
     settings["style"] = request["style"]
     events.emit("start", protocol=PROTOCOL_VERSION, binding=request["binding"], language="python",
                 framework=backend.framework, versions=backend.versions(), device=device, settings=settings)

@@ -137,6 +137,8 @@ def validate(request: Any) -> dict:
     order = _enum(request, "data_order", "", ("shared", "native"))
     if _file(request, "order", "", nullable=True) is None and order == "shared" and mode == "train":
         raise bad_request("data_order is shared but the request has no order file")
+    if not isinstance(request.get("deterministic", True), bool):
+        raise bad_request(f"request field deterministic must be true or false, got {request['deterministic']!r}")
     init = _enum(request, "init", "", ("shared", "native"))
     if _file(request, "init_weights", "", nullable=True) is None and init == "shared" and mode == "train":
         raise bad_request("init is shared but the request has no init_weights file")

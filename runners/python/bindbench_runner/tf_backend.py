@@ -83,14 +83,16 @@ class TfBackend(Backend):
         return {"python": sys.version.split()[0], "tensorflow": tf.__version__, "keras": keras.__version__, "numpy": np.__version__,
                 **installed_versions("safetensors", "tf2onnx", "onnx")}
 
-    def configure(self, seed: int, device: str) -> tuple:
+    def configure(self, seed: int, device: str, deterministic: bool = True) -> tuple:
         settings = seed_python_and_numpy(seed)
         # Seeds Python's random, NumPy and TensorFlow's global seed together.
         keras.utils.set_random_seed(seed)
-        tf.config.experimental.enable_op_determinism()
+        # There is no switch back: each cell is its own process, so off simply means never turned on.
+        if deterministic:
+            tf.config.experimental.enable_op_determinism()
         settings.update({
             "keras_set_random_seed": seed,
-            "tf_enable_op_determinism": True,
+            "tf_enable_op_determinism": deterministic,
             # 0 means TensorFlow's default: as many threads as cores.
             "tf_intra_op_threads": tf.config.threading.get_intra_op_parallelism_threads(),
             "tf_inter_op_threads": tf.config.threading.get_inter_op_parallelism_threads(),

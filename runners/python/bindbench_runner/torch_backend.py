@@ -74,11 +74,11 @@ class TorchBackend(Backend):
         return {"python": sys.version.split()[0], "torch": torch.__version__, "numpy": np.__version__,
                 **installed_versions("safetensors", "onnx", "onnxscript", "onnxruntime")}
 
-    def configure(self, seed: int, device: str) -> tuple:
+    def configure(self, seed: int, device: str, deterministic: bool = True) -> tuple:
         settings = seed_python_and_numpy(seed)
         torch.manual_seed(seed)
-        torch.use_deterministic_algorithms(True)
-        torch.backends.cudnn.deterministic = True
+        torch.use_deterministic_algorithms(deterministic)
+        torch.backends.cudnn.deterministic = deterministic
         torch.backends.cudnn.benchmark = False
         settings.update({
             "torch_manual_seed": seed,

@@ -70,6 +70,9 @@ export function reproduceCommand(spec: unknown, cell: CellToReproduce): Reproduc
     flags.push(['--experiments', 'train,infer'], ['--infer-sources', cell.sourceBinding!], ['--infer-modes', loadMode!], ['--infer-seeds', cell.seed], ['--inference-repetitions', spec.inference_repetitions]);
     if (cell.sourceBinding !== cell.binding) notes.push(`trains ${cell.sourceBinding} (the source model) and also ${cell.binding}, since a campaign trains every binding it names`);
   }
-  const command = ['bindbench run', ...flags.map(([flag, value]) => `${flag} ${shellQuote(String(value))}`)].join(' ');
+  // A bare flag: --deterministic or --no-deterministic, said only when it differs from the preset's own.
+  const deterministic = spec.deterministic ?? true;
+  const presetDeterministic = presets[spec.preset]?.defaults?.deterministic ?? true;
+  const command = ['bindbench run', ...flags.map(([flag, value]) => `${flag} ${shellQuote(String(value))}`), ...(deterministic === presetDeterministic ? [] : [deterministic ? '--deterministic' : '--no-deterministic'])].join(' ');
   return { command, note: notes.length ? notes.join('; ') : null };
 }

@@ -36,6 +36,9 @@ fn settings(request: &Request) -> Settings {
     s.insert("torch_threads".into(), tch::get_num_threads().into());
     s.insert("torch_interop_threads".into(), tch::get_num_interop_threads().into());
     s.insert("cudnn_benchmark".into(), false.into());
+    // The runner never switches libtorch's deterministic algorithms on (the request's `deterministic` is not read):
+    // they stay at libtorch's default, off, whatever the campaign asked.
+    s.insert("torch_use_deterministic_algorithms".into(), false.into());
     let libtorch = bindbench_protocol::runner::library_dir("libtorch_cpu.so", env!("BINDBENCH_LIBTORCH_LIB"));
     s.insert("libtorch_dir".into(), libtorch.into());
     s
