@@ -51,6 +51,11 @@ export interface BindingCapabilities {
    * whole test set, so its counts could not be compared: cells with a test limit are not planned for it.
    */
   testLimit?: boolean;
+  /**
+   * Zoo models a format in `loads` or `exports` cannot carry in this binding, each with the reason (e.g. the
+   * TensorFlow.js Layers format has no reset_after=true GRU). The planner picks another format for them, or says why.
+   */
+  formatExceptions?: Partial<Record<ArtifactFormat, Record<string, string>>>;
   /** Artifact formats it can load in `infer` mode. */
   loads: ArtifactFormat[];
   /**

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import type { Home } from '../base/home.js';
 import type { BindingDescriptor, ProbeResult } from './binding.js';
-import { TFJS_NO_BERT, TFJS_NO_RESET_AFTER_GRU } from './tensorflow-js.js';
+import { TFJS_LAYERS_CANNOT_HOLD, TFJS_NO_BERT, TFJS_NO_RESET_AFTER_GRU } from './tensorflow-js.js';
 import { compileRunner, installedVersions, installRunnerPackages, missingWasmFiles, runnerEntry, wasmDistDir } from './tfjs-node-build.js';
 
 const SETUP = 'run `bindbench setup --bindings tensorflow/js-wasm`';
@@ -31,6 +31,7 @@ export const tensorflowJsWasm = {
     testLimit: true,
     loads: ['safetensors', 'tfjs-layers'],
     exports: ['safetensors', 'tfjs-layers'],
+    formatExceptions: { 'tfjs-layers': TFJS_LAYERS_CANNOT_HOLD },
   },
 
   async probe(_home: Home): Promise<ProbeResult> {

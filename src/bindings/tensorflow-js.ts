@@ -21,6 +21,12 @@ export const TFJS_NO_RESET_AFTER_GRU =
 export const TFJS_NO_BERT =
   'TensorFlow.js has no BERT layers (tf.layers has no transformer encoder) and bindbench does not hand-write one, so it cannot train BERT or build it to load its safetensors';
 
+/**
+ * What the TensorFlow.js Layers format cannot carry: tfjs's layers must rebuild the model, so a Keras model with a
+ * layer tfjs lacks loads as a SavedModel instead (runners/python/bindbench_runner/tfjs_layers.py refuses the same).
+ */
+export const TFJS_LAYERS_CANNOT_HOLD: Record<string, string> = { gru: TFJS_NO_RESET_AFTER_GRU, 'bert-minilm': TFJS_NO_BERT };
+
 /** Loads the addon in a child process and asks libtensorflow its version (TF_Version). */
 function libtensorflowVersion(addon: string): string {
   return execFileSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(addon)}).TF_Version)`], {
@@ -51,6 +57,7 @@ export const tensorflowJs = {
     testLimit: true,
     loads: ['safetensors', 'tfjs-layers', 'savedmodel'],
     exports: ['safetensors', 'tfjs-layers'],
+    formatExceptions: { 'tfjs-layers': TFJS_LAYERS_CANNOT_HOLD },
   },
 
   async probe(_home: Home): Promise<ProbeResult> {

@@ -6,6 +6,7 @@
 import type { Home } from '../base/home.js';
 import type { BindingDescriptor, ProbeResult } from './binding.js';
 import { probePythonEnv, pythonBindingEdges } from './python-env.js';
+import { TFJS_LAYERS_CANNOT_HOLD } from './tensorflow-js.js';
 
 const SETUP = 'run `bindbench setup --bindings tensorflow/python`';
 
@@ -47,8 +48,10 @@ export const tensorflowPython = {
     },
     testLimit: true,
     loads: ['safetensors', 'keras', 'savedmodel', 'onnx'],
-    // onnx goes through tf2onnx, pinned in the tensorflow venv.
-    exports: ['safetensors', 'keras', 'savedmodel', 'onnx'],
+    // onnx goes through tf2onnx, pinned in the tensorflow venv; tfjs-layers is written from the Keras model's config
+    // and weights (runners/python/bindbench_runner/tfjs_layers.py), as tensorflowjs_converter would.
+    exports: ['safetensors', 'keras', 'savedmodel', 'tfjs-layers', 'onnx'],
+    formatExceptions: { 'tfjs-layers': TFJS_LAYERS_CANNOT_HOLD },
   },
 
   probe,

@@ -3,7 +3,7 @@ import type { BindingDescriptor, Framework } from '../bindings/binding.js';
 import type { ArtifactFormat } from '../protocol/request.js';
 import { models as zooModels } from '../zoo/models.js';
 import { cellKey, type Cell, type DataOrder, type InferSource, type TrainingStyle } from '../protocol/cell.js';
-import { CANONICAL_LOAD_MODE, LOAD_MODE_IDS, LOAD_MODES, loadModeFormats, type LoadMode } from '../protocol/load-modes.js';
+import { CANONICAL_LOAD_MODE, LOAD_MODE_IDS, LOAD_MODES, isApartFromSerialization, isFrameworkSerialization, loadModeFormats, type LoadMode } from '../protocol/load-modes.js';
 import { presets } from './presets.js';
 import type { CampaignDataOrder, CampaignSpec } from './spec.js';
 
@@ -43,7 +43,7 @@ export function planCampaign(spec: CampaignSpec, bindings: BindingDescriptor[], 
           const common = { model: modelId, seed, device, hyper, trainLimit, testLimit, dataOrder: cellDataOrder(spec.data_order, binding), init: spec.init, ...(spec.deterministic === false ? { deterministic: false } : {}), ...(style === 'minimal' ? {} : { style }) };
           const source = inferring && isSource(binding) && (spec.infer_seeds === 'all' || spec.infer_seeds.includes(seed));
           // A source exports everything some target might load; others keep the canonical weights only.
-          const artifacts = binding.capabilities.exports.filter((f) => CANONICAL_FORMATS.includes(f) || source);
+          const artifacts = exportsOf(binding, modelId).filter((f) => CANONICAL_FORMATS.includes(f) || source);
           const cell: Cell = { ...common, key: '', binding: binding.id, mode: 'train', artifacts };
           cell.key = cellKey(cell);
           const skip = trainSkip(binding, modelId, device, installed, testLimit, style);
@@ -66,6 +66,16 @@ export function planCampaign(spec: CampaignSpec, bindings: BindingDescriptor[], 
 /** A campaign's data order as one binding's cells take it: `study` becomes what the study's script for it did. */
 export function cellDataOrder(order: CampaignDataOrder, binding: BindingDescriptor): DataOrder {
   return order === 'study' ? (binding.capabilities.studyDataOrder?.order ?? 'native') : order;
+}
+
+/** The formats `binding` writes for `model` (its exports less the formatExceptions for that model). */
+function exportsOf(binding: BindingDescriptor, model: string): ArtifactFormat[] {
+  return binding.capabilities.exports.filter((f) => !binding.capabilities.formatExceptions?.[f]?.[model]);
+}
+
+/** The formats `binding` loads for `model`. */
+function loadsOf(binding: BindingDescriptor, model: string): ArtifactFormat[] {
+  return binding.capabilities.loads.filter((f) => !binding.capabilities.formatExceptions?.[f]?.[model]);
 }
 
 /** The formats of the canonical weights, which every trained model keeps. */
@@ -99,11 +109,17 @@ function formatSkip(target: BindingDescriptor, writer: string, mode: LoadMode, w
 /** The study's matrix: every target of the source's framework (and the neutral runtimes for ONNX), in every mode. */
 function sameFrameworkInfer(ctx: InferContext, targetList: BindingDescriptor[]): PlannedCell[] {
   const out: PlannedCell[] = [];
+  const model = ctx.common.model;
+  const choice = (target: BindingDescriptor, loadMode: LoadMode) => {
+    const written = loadModeFormats(loadMode).filter((f) => exportsOf(ctx.source, model).includes(f));
+    return { written, format: written.find((f) => loadsOf(target, model).includes(f)) };
+  };
   for (const target of targetList) {
     for (const loadMode of ctx.modes) {
       if (!targets(ctx.source, target, loadMode)) continue;
-      const written = loadModeFormats(loadMode).filter((f) => ctx.source.capabilities.exports.includes(f));
-      const format = written.find((f) => target.capabilities.loads.includes(f));
+      const { written, format } = choice(target, loadMode);
+      // A mode reported apart adds a cell only where it loads something `serialization` does not already.
+      if (isApartFromSerialization(loadMode) && (format === undefined || format === choice(target, 'serialization').format)) continue;
       const source: InferSource = { binding: ctx.source.id, cellKey: ctx.sourceCell.key, loadMode, format: format ?? written[0] ?? loadModeFormats(loadMode)[0]! };
       out.push(inferCell(ctx, target, source, formatSkip(target, ctx.source.id, loadMode, written, format)));
     }
@@ -143,7 +159,8 @@ function crossFrameworkInfer(ctx: InferContext, framework: Framework, targetList
   }
   if (!ctx.modes.includes('serialization')) return out;
   const writer = converter?.id ?? `${framework}'s reference binding`;
-  const written = converter ? loadModeFormats('serialization').filter((f) => converter.capabilities.exports.includes(f) && ordered.some((t) => t.capabilities.loads.includes(f))) : [];
+  const model = ctx.common.model;
+  const written = converter ? loadModeFormats('serialization').filter((f) => exportsOf(converter, model).includes(f) && ordered.some((t) => loadsOf(t, model).includes(f))) : [];
   let convertSkip: PlannedCell['skip'] = null;
   let convertKey = '';
   if (converter && written.length) {
@@ -164,7 +181,7 @@ function crossFrameworkInfer(ctx: InferContext, framework: Framework, targetList
     out.push({ ...convert, skip: convertSkip });
   }
   for (const target of ordered) {
-    const format = written.find((f) => target.capabilities.loads.includes(f));
+    const format = written.find((f) => loadsOf(target, model).includes(f));
     const source: InferSource = { binding: ctx.source.id, cellKey: ctx.sourceCell.key, loadMode: 'serialization', format: format ?? written[0] ?? loadModeFormats('serialization')[0]!, via: convertKey };
     const skip = convertSkip ? { status: convertSkip.status, reason: `the conversion by ${converter!.id} is skipped: ${convertSkip.reason}` } : formatSkip(target, writer, 'serialization', written, format);
     out.push(inferCell(ctx, target, source, skip));
@@ -184,7 +201,7 @@ function targets(source: BindingDescriptor, target: BindingDescriptor, mode: Loa
 
 function commonSkip(binding: BindingDescriptor, model: string, device: 'cpu' | 'cuda', installed: ReadonlySet<string>, testLimit: number | null, loadMode?: LoadMode): PlannedCell['skip'] {
   const caps = binding.capabilities;
-  const runs = caps.models.includes(model) || (loadMode === 'serialization' && (caps.serializedModels ?? []).includes(model));
+  const runs = caps.models.includes(model) || (loadMode !== undefined && isFrameworkSerialization(loadMode) && (caps.serializedModels ?? []).includes(model));
   if (!runs) {
     return { status: 'not_supported', reason: caps.missingModels?.[model] ?? `${binding.id} has no ${zooModels[model]?.title ?? model} in its runner` };
   }

@@ -42,7 +42,7 @@ export function registerRun(program: Command): void {
     .option('--record-step-losses <n>', 'record the loss of the first n optimiser steps', positiveNumber('--record-step-losses'))
     .option('--experiments <list>', "train and/or infer: load every trained source model in every binding (default: the preset's, else train)", commaList)
     .option('--infer-sources <ids>', "bindings whose models the infer experiment loads: 'reference' (default, the Python ones) or ids", listOr('reference'))
-    .option('--infer-modes <list>', 'states, serialization, onnx (default: all three)', commaList)
+    .option('--infer-modes <list>', 'states, serialization, savedmodel (a SavedModel where serialization loads another format: tfjs), onnx (default: all)', commaList)
     .option('--infer-seeds <list>', "seeds whose trained models the infer experiment loads: 'all' (default) or a list", (v: string) => (v === 'all' ? 'all' : intList('--infer-seeds')(v)))
     .option('--infer-cross-framework <when>', "also load a source's model in the other framework's bindings, converted by that framework's reference binding: untrained (default: models that framework does not train here, e.g. BERT), always, never")
     .option('--inference-repetitions <n>', "timed passes over the test set per infer cell (default: the preset's, else 5)", positiveNumber('--inference-repetitions'))

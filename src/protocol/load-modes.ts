@@ -17,13 +17,27 @@ export interface LoadModeInfo {
    * other loads' logits and times are compared with.
    */
   canonical: boolean;
+  /**
+   * A second framework format, reported apart from `serialization`: planned only for a target whose format here is
+   * not the one it loads in `serialization` (otherwise the cell would repeat that load), and only when the source
+   * writes it.
+   */
+  apartFromSerialization?: boolean;
 }
 
 export const LOAD_MODES = {
   /** The zoo architecture built natively, plus the canonical weights. */
   states: { formats: ['safetensors'], neutralExport: false, canonical: true },
-  /** The framework's own whole-model format. */
-  serialization: { formats: ['torchscript', 'savedmodel', 'tfjs-layers'], neutralExport: false, canonical: false },
+  /**
+   * The framework's own whole-model format, as the binding's users load one: TorchScript; TensorFlow.js's Layers
+   * format (the Keras model converted, run by tfjs's own layers, as the study loaded it); a SavedModel elsewhere.
+   */
+  serialization: { formats: ['torchscript', 'tfjs-layers', 'savedmodel'], neutralExport: false, canonical: false },
+  /**
+   * The SavedModel in a binding whose `serialization` load is another format: tfjs-node runs its graph in
+   * libtensorflow's kernels, not tfjs's layers, so its times say nothing about those.
+   */
+  savedmodel: { formats: ['savedmodel'], neutralExport: false, canonical: false, apartFromSerialization: true },
   onnx: { formats: ['onnx'], neutralExport: true, canonical: false },
 } as const satisfies Record<string, LoadModeInfo>;
 
@@ -47,6 +61,17 @@ export function isCanonicalLoad(mode: string | null): boolean {
 
 /** The mode that loads the canonical weights. */
 export const CANONICAL_LOAD_MODE = LOAD_MODE_IDS.find((m) => LOAD_MODES[m].canonical)!;
+
+/** Whether a mode loads a framework's own serialized model (`serialization`, `savedmodel`), whose graph needs no zoo layers. */
+export function isFrameworkSerialization(mode: string | null): boolean {
+  const i = info(mode);
+  return i !== null && !i.canonical && !i.neutralExport;
+}
+
+/** Whether a mode is reported apart from `serialization` (see `apartFromSerialization`). */
+export function isApartFromSerialization(mode: string | null): boolean {
+  return info(mode)?.apartFromSerialization ?? false;
+}
 
 /** Whether a mode's timings form their own family (see `neutralExport`); false for a mode this table does not know. */
 export function isNeutralExport(mode: string | null): boolean {

@@ -7,6 +7,7 @@ import { resolveSpec } from '../../src/campaign/spec.js';
 import { planCampaign } from '../../src/campaign/plan.js';
 import type { BindingDescriptor } from '../../src/bindings/binding.js';
 import { fakeBinding } from '../fixtures/fake-binding.js';
+import { bindings } from '../../src/bindings/index.js';
 import { tempHome } from '../fixtures/temp-home.js';
 import { ResultStore } from '../../src/store/result-store.js';
 import { defaultAnalysisOptions, familyOf, reproductionOf } from '../../src/analysis/index.js';
@@ -203,4 +204,26 @@ test('when the conversion fails, the serialization loads that need it are not av
   const rust = out.results.find((r) => r.cell.binding === 'faketf/rust' && r.cell.mode === 'infer')!;
   assert.equal(rust.status, 'not_available');
   assert.match(rust.reason!, /^the conversion run lenet1--faketf-python--s1--cpu--convert-from-fake-python has no complete result \(not_supported: fake binding cannot do this\)/);
+});
+
+test("TensorFlow.js loads the Keras model in its own Layers format where tfjs has the layers, and the SavedModel apart", () => {
+  const list = bindings.filter((b) => b.framework === 'tensorflow');
+  const ids = list.map((b) => b.id);
+  const spec = resolveSpec({ preset: 'quick-all', models: ['lenet5', 'gru'], seeds: [1], bindings: ids, experiments: ['train', 'infer'], infer_modes: ['serialization', 'savedmodel'] }, ids);
+  const cells = planCampaign(spec, list, new Set(ids));
+  const loads = (model: string) =>
+    cells.filter((c) => c.mode === 'infer' && c.model === model && !c.skip).map((c) => `${c.binding} ${c.source!.loadMode} ${c.source!.format}`);
+  assert.deepEqual(loads('lenet5').sort(), [
+    'tensorflow/js savedmodel savedmodel',
+    'tensorflow/js serialization tfjs-layers',
+    'tensorflow/js-wasm serialization tfjs-layers',
+    'tensorflow/python serialization savedmodel',
+    'tensorflow/rust serialization savedmodel',
+  ], 'a savedmodel cell only where serialization loads something else');
+  // tfjs has no reset_after=true GRU: its serialization load falls back to the SavedModel, and nothing is repeated.
+  assert.ok(loads('gru').includes('tensorflow/js serialization savedmodel'));
+  assert.ok(!loads('gru').some((l) => l.includes(' savedmodel savedmodel')));
+  const artifacts = (model: string) => cells.find((c) => c.mode === 'train' && c.model === model && c.binding === 'tensorflow/python')!.artifacts;
+  assert.ok(artifacts('lenet5').includes('tfjs-layers'));
+  assert.ok(!artifacts('gru').includes('tfjs-layers'), 'the Python runner is not asked for a format that cannot hold the model');
 });

@@ -289,17 +289,18 @@ for (const id of NEW_MODELS) {
 }
 
 /**
- * Python Keras trains a model for two steps and writes canonical safetensors, ONNX and a SavedModel; then infers
- * from the safetensors.
+ * Python Keras trains a model for two steps and writes canonical safetensors, ONNX, a SavedModel and (where tfjs has
+ * the layers) the TensorFlow.js Layers format; then infers from the safetensors.
  */
-function kerasReference(id: string): { weights: string; onnx: string; savedmodel: string; infer: RunnerEvent[] } {
+function kerasReference(id: string): { weights: string; onnx: string; savedmodel: string; tfjsLayers: string | null; infer: RunnerEvent[] } {
   const model = models[id]!;
-  const trained = run(tensorflowPython, request(`keras-train-${id}`, model, { binding: 'tensorflow/python', artifacts: ['safetensors', 'onnx', 'savedmodel'] }));
+  const layers = id === 'gru' ? [] : ['tfjs-layers'];
+  const trained = run(tensorflowPython, request(`keras-train-${id}`, model, { binding: 'tensorflow/python', artifacts: ['safetensors', 'onnx', 'savedmodel', ...layers] }));
   assert.equal(trained.status, 0, trained.stderr.slice(-3000));
   const path = (format: string) => ofType(trained.events, 'artifact').find((a) => a.format === format)!.path;
   const inferred = run(tensorflowPython, request(`keras-infer-${id}`, model, { binding: 'tensorflow/python', mode: 'infer', weights: { format: 'safetensors', path: path('safetensors') } }));
   assert.equal(inferred.status, 0, inferred.stderr.slice(-3000));
-  return { weights: path('safetensors'), onnx: path('onnx'), savedmodel: path('savedmodel'), infer: inferred.events };
+  return { weights: path('safetensors'), onnx: path('onnx'), savedmodel: path('savedmodel'), tfjsLayers: layers.length ? path('tfjs-layers') : null, infer: inferred.events };
 }
 
 for (const id of [...NEW_MODELS, 'gru']) {
@@ -319,6 +320,10 @@ for (const id of [...NEW_MODELS, 'gru']) {
         const r = run(target, request(`${target.id.replace('/', '-')}-from-keras-${id}`, model, { binding: target.id, mode: 'infer', weights: { format: 'safetensors', path: ref.weights } }));
         assert.equal(r.status, 0, `${target.id}: ${r.stderr.slice(-3000)}`);
         notes.push(`${target.id} max |Δlogit| ${assertSameInference(`${target.id} from Keras ${id}`, ref.infer, r.events, width, 1e-4)}`);
+        // The study's serialization load: Keras's model in tfjs's Layers format, rebuilt by tf.loadLayersModel.
+        const l = run(target, request(`${target.id.replace('/', '-')}-layers-from-keras-${id}`, model, { binding: target.id, mode: 'infer', weights: { format: 'tfjs-layers', path: ref.tfjsLayers! } }));
+        assert.equal(l.status, 0, `${target.id} tfjs-layers: ${l.stderr.slice(-3000)}`);
+        notes.push(`${target.id} Layers format max |Δlogit| ${assertSameInference(`${target.id} Layers format of Keras ${id}`, ref.infer, l.events, width, 1e-4)}`);
       }
     }
     if (!skips[tensorflowJs.id]) {

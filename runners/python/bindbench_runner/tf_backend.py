@@ -17,6 +17,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
 import tensorflow as tf  # noqa: E402
 import keras  # noqa: E402
 
+from . import tfjs_layers  # noqa: E402
 from .backend import ARTIFACT_FILES, Backend, IdiomaticTrainer, Predictor  # noqa: E402
 from .data import Split, load_canonical_weights, save_canonical_weights  # noqa: E402
 from .errors import RunnerError, not_supported  # noqa: E402
@@ -179,8 +180,10 @@ class TfBackend(Backend):
             self._export_savedmodel(path)
         elif fmt == "onnx":
             self._export_onnx(path)
+        elif fmt == "tfjs-layers":
+            path = tfjs_layers.write(self.model, os.path.dirname(path), f"keras v{keras.__version__}")
         else:
-            raise not_supported(f"{self.binding} does not write format {fmt} (it writes safetensors, keras, savedmodel, onnx)")
+            raise not_supported(f"{self.binding} does not write format {fmt} (it writes safetensors, keras, savedmodel, tfjs-layers, onnx)")
         return path
 
     def _input_signature(self):

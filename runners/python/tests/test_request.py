@@ -36,6 +36,7 @@ def test_both_styles_validate(tmp_path, style):
     (lambda r: r["hyper"]["optimizer"].update(learning_rate=-1), "learning_rate must be a positive number"),
     (lambda r: r.update(data_order="shared"), "no order file"),
     (lambda r: r.update(init="shared"), "no init_weights file"),
+    (lambda r: r.update(deterministic="no"), "request field deterministic must be true or false, got 'no'"),
     (lambda r: r.update(artifacts=["pickle"]), "artifacts must list formats"),
     (lambda r: r.update(mode="infer"), "mode infer needs weights"),
     (lambda r: r["model"]["layers"][0].update(padding="full"), "model.layers[0].padding"),

@@ -239,6 +239,17 @@ def test_diverging_training_stops_with_nan_loss(binding, real_inputs, tmp_path):
     assert "end" not in result.types() and "epoch" not in result.types()
 
 
+@pytest.mark.parametrize("deterministic", [True, False])
+def test_deterministic_kernels_follow_the_request(binding, real_inputs, tmp_path, deterministic):
+    """The paper preset turns them off (the study never paid for them); the start event says what the run had."""
+    request = make_request(binding, ZOO["lenet1"], real_inputs.get()["mnist"], tmp_path, data={"train_limit": 256}, deterministic=deterministic)
+    result = run_runner(request, tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    settings = result.events[0]["settings"]
+    switch = "torch_use_deterministic_algorithms" if binding == "pytorch/python" else "tf_enable_op_determinism"
+    assert settings[switch] is deterministic
+
+
 def test_changed_data_file_is_refused(binding, real_inputs, tmp_path):
     inputs = real_inputs.get()
     request = make_request(binding, ZOO["lenet1"], inputs["mnist"], tmp_path)
