@@ -6,6 +6,9 @@
 // gives the GPU epoch times issue 8 asks for.
 //   node scripts/bench-bindings.mjs [--bindings a,b] [--models lenet1,lenet5] [--seeds 1,2,3] [--epochs 1]
 //                                   [--experiments train,infer] [--devices cpu,cuda] [--home DIR]
+//                                   [--styles minimal,idiomatic] [--deterministic on|off]
+// The paper's hyper-parameters with bindbench's controlled inputs (minimal loop, shared order, deterministic kernels)
+// unless --styles/--deterministic say otherwise (scripts/bench-determinism.mjs puts on and off side by side).
 import { parseArgs } from 'node:util';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,8 +24,14 @@ const { values } = parseArgs({
     experiments: { type: 'string', default: 'train,infer' },
     devices: { type: 'string', default: 'cpu' },
     home: { type: 'string', default: '.bindbench' },
+    styles: { type: 'string', default: 'minimal' },
+    deterministic: { type: 'string', default: 'on' },
   },
 });
+if (!['on', 'off'].includes(values.deterministic)) {
+  console.error(`--deterministic must be on or off, got '${values.deterministic}'`);
+  process.exit(2);
+}
 const home = resolveHome(values.home);
 // Results go to a scratch store so benchmarks do not mix with campaigns; environments and cache are shared.
 const scratch = { ...home, store: mkdtempSync(join(tmpdir(), 'bindbench-bench-')) };
@@ -35,8 +44,11 @@ const spec = resolveSpec(
     epochs: Number(values.epochs),
     experiments: values.experiments.split(','),
     devices: values.devices.split(','),
-    infer_modes: ['states', 'serialization', 'onnx'],
+    infer_modes: ['states', 'serialization', 'savedmodel', 'onnx'],
     infer_sources: 'reference',
+    styles: values.styles.split(','),
+    data_order: 'shared',
+    deterministic: values.deterministic === 'on',
   },
   bindings.map((b) => b.id),
 );

@@ -40,7 +40,7 @@ export function planCampaign(spec: CampaignSpec, bindings: BindingDescriptor[], 
       for (const device of spec.devices) {
         for (const [style, binding] of (spec.styles ?? ['minimal']).flatMap((st) => chosen.map((b) => [st, b] as const))) {
           // `style` only when idiomatic, so minimal cells (and their keys) stay as campaigns before the axis had them.
-          const common = { model: modelId, seed, device, hyper, trainLimit, testLimit, dataOrder: cellDataOrder(spec.data_order, binding), init: spec.init, ...(spec.deterministic === false ? { deterministic: false } : {}), ...(style === 'minimal' ? {} : { style }) };
+          const common = { model: modelId, seed, device, hyper, trainLimit, testLimit, dataOrder: cellDataOrder(spec.data_order, binding), init: spec.init, ...(spec.deterministic === false ? { deterministic: false } : {}), ...(spec.layer_defaults && spec.layer_defaults !== 'zoo' ? { layerDefaults: spec.layer_defaults } : {}), ...(style === 'minimal' ? {} : { style }) };
           const source = inferring && isSource(binding) && (spec.infer_seeds === 'all' || spec.infer_seeds.includes(seed));
           // A source exports everything some target might load; others keep the canonical weights only.
           const artifacts = exportsOf(binding, modelId).filter((f) => CANONICAL_FORMATS.includes(f) || source);

@@ -6,6 +6,7 @@
 import type { Hyper } from '../protocol/request.js';
 import type { TrainingStyle } from '../protocol/cell.js';
 import type { CampaignDataOrder } from './spec.js';
+import type { LayerDefaults } from '../zoo/layer-defaults.js';
 
 export interface ModelPreset {
   hyper: Hyper;
@@ -32,6 +33,7 @@ export interface Preset {
     data_order?: CampaignDataOrder;
     init?: 'shared' | 'native';
     deterministic?: boolean;
+    layer_defaults?: LayerDefaults;
   };
 }
 
@@ -118,16 +120,16 @@ export const presets: Readonly<Record<string, Preset>> = {
     // The study's protocol: each binding's ordinary training code, the data order its script used, its own
     // initialisation, and no deterministic kernels (docs/methodology.md, "The study's protocol", lists what `paper`
     // still cannot express).
-    defaults: { styles: ['idiomatic'], data_order: 'study', init: 'native', deterministic: false },
+    defaults: { styles: ['idiomatic'], data_order: 'study', init: 'native', deterministic: false, layer_defaults: 'native' },
   },
   controlled: {
     id: 'controlled',
     description:
-      "the paper's models and hyper-parameters with every binding given the same inputs: shared initial weights, the shared data order, bindbench's minimal training loop and deterministic kernels, so a difference left is the binding's",
+      "the paper's models and hyper-parameters with every binding given the same inputs: shared initial weights, the shared data order, bindbench's minimal training loop, deterministic kernels and Keras's layer defaults everywhere, so a difference left is the binding's",
     models: ALL_MODELS,
     perModel: { lenet1: lenetPaper, lenet5: lenetPaper, vgg16: vggPaper, lstm: lstmPaper, gru: gruPaper, 'gru-reset-before': gruPaper, 'bert-minilm': bertPaper },
     timeoutSeconds: 6 * 3600,
-    defaults: { styles: ['minimal'], data_order: 'shared', init: 'shared', deterministic: true },
+    defaults: { styles: ['minimal'], data_order: 'shared', init: 'shared', deterministic: true, layer_defaults: 'aligned' },
   },
   quick: {
     id: 'quick',

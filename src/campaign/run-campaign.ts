@@ -14,7 +14,7 @@ import { collectHostEnvironment } from '../store/environment.js';
 import { ResultStore, type InferSourceResult, type RunResultFile, type RunStart, type StoredRun } from '../store/result-store.js';
 import { summarizeRun } from '../store/run-result.js';
 import { prepareSharedInit } from '../weights/shared-init.js';
-import { models as zooModels } from '../zoo/models.js';
+import { cellModel } from './cell-model.js';
 import { buildExportRequest, buildInferRequest, buildTrainRequest } from './build-request.js';
 import type { RunnerRequest } from '../protocol/request.js';
 import { LocalExecutor } from './executors/local.js';
@@ -154,7 +154,7 @@ async function runCell(ctx: CellContext): Promise<RunResultFile> {
   const { home, store, campaign, cell, binding } = ctx;
   const paths = store.beginRun(campaign, cell.key);
   const runId = `${campaign}/${cell.key}`;
-  const model = zooModels[cell.model]!;
+  const model = cellModel(cell);
   const { skip, ...plainCell } = cell;
   const start: RunStart = { run_id: runId, campaign, cell: plainCell, framework: binding.framework, language: binding.language, started: new Date().toISOString(), data_source: '' };
   const environment = { host: ctx.host, binding: { id: binding.id, library: binding.library, probe: ctx.probe } };
@@ -258,3 +258,4 @@ function orderFile(home: Home, cell: PlannedCell, n: number): CachedFile | null 
       return null;
   }
 }
+

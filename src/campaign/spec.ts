@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { BadInputError } from '../base/errors.js';
 import { models as zooModels } from '../zoo/models.js';
+import { LAYER_DEFAULTS, type LayerDefaults } from '../zoo/layer-defaults.js';
 import { presets, STUDY_SEEDS } from './presets.js';
 
 /** A cell's data order, or `study`: the order the study's script for each binding used (the planner resolves it). */
@@ -30,6 +31,8 @@ export const writtenSpecSchema = z
     init: z.enum(['native', 'shared']).optional(),
     /** The frameworks' deterministic kernels (default on; the `paper` preset turns them off, as the study ran). */
     deterministic: z.boolean().optional(),
+    /** Batch-norm and recurrent-gate settings: as the zoo writes them, each binding's own, or Keras's everywhere. */
+    layer_defaults: z.enum(LAYER_DEFAULTS as [LayerDefaults, ...LayerDefaults[]]).optional(),
     /** Folder with the dataset's raw files instead of the bundled copy. */
     data_dir: z.string().optional(),
     epochs: z.number().int().positive().optional(),
@@ -70,6 +73,8 @@ export interface CampaignSpec {
   init: 'native' | 'shared';
   /** Absent in campaigns planned before it existed: read as true. */
   deterministic?: boolean;
+  /** Absent in campaigns planned before it existed: read as `zoo`. */
+  layer_defaults?: LayerDefaults;
   data_dir: string | null;
   overrides: { epochs?: number; batch_size?: number; learning_rate?: number; train_limit?: number | null };
   timeout_seconds: number;
@@ -132,6 +137,7 @@ export function resolveSpec(written: unknown, knownBindings: string[]): Campaign
     styles: [...new Set(w.styles ?? preset.defaults?.styles ?? (['minimal'] as const))],
     init: w.init ?? preset.defaults?.init ?? 'native',
     deterministic: w.deterministic ?? preset.defaults?.deterministic ?? true,
+    layer_defaults: w.layer_defaults ?? preset.defaults?.layer_defaults ?? 'zoo',
     data_dir: w.data_dir ?? null,
     overrides,
     timeout_seconds: w.timeout_seconds ?? preset.timeoutSeconds,

@@ -33,6 +33,7 @@ export function registerRun(program: Command): void {
     .option('--init <init>', 'native (default) or shared')
     .option('--deterministic', "the frameworks' deterministic kernels on (default, except in the paper preset)")
     .option('--no-deterministic', "the frameworks' deterministic kernels off, as the study ran")
+    .option('--layer-defaults <mode>', "batch-norm and recurrent-gate settings: zoo (as the zoo writes them; default), native (each binding's own, as the study), aligned (Keras's everywhere)")
     .option('--data-dir <dir>', "folder with the dataset's raw files instead of the bundled copy")
     .option('--epochs <n>', 'override the preset\'s epochs', positiveNumber('--epochs'))
     .option('--batch-size <n>', 'override the preset\'s batch size', positiveNumber('--batch-size'))

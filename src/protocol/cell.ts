@@ -38,6 +38,8 @@ export interface Cell {
   init: 'shared' | 'native';
   /** Deterministic kernels where the binding can switch them (the request's `deterministic`); absent = on. */
   deterministic?: boolean;
+  /** The campaign's layer defaults (src/zoo/layer-defaults.ts); absent = `zoo`. */
+  layerDefaults?: 'native' | 'aligned';
   artifacts: ArtifactFormat[];
   /** Infer and convert cells: the trained model this cell loads, and how. */
   source?: InferSource;

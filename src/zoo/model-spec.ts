@@ -13,6 +13,9 @@ export type Activation = z.infer<typeof activationSchema>;
  */
 const nativeOr = z.union([z.literal('native'), z.number().positive().lt(1)]);
 
+/** A recurrent layer's gate activation: absent or `sigmoid` in every binding, or `native` (see the lstm layer). */
+const recurrentActivation = z.enum(['sigmoid', 'native']).optional();
+
 export const layerSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('conv2d'),
@@ -51,14 +54,18 @@ export const layerSchema = z.discriminatedUnion('kind', [
     vocab: z.number().int().positive(),
     dim: z.number().int().positive(),
   }),
-  /** One unidirectional LSTM layer over [T, features]; outputs the hidden state of the last time step. */
-  z.object({ kind: z.literal('lstm'), name: z.string(), units: z.number().int().positive() }),
+  /**
+   * One unidirectional LSTM layer over [T, features]; outputs the hidden state of the last time step. Its gates use
+   * the sigmoid unless `recurrent_activation` is `native`: each binding's own default (TensorFlow.js's hardSigmoid;
+   * Keras, PyTorch and tch have the sigmoid).
+   */
+  z.object({ kind: z.literal('lstm'), name: z.string(), units: z.number().int().positive(), recurrent_activation: recurrentActivation }),
   /**
    * One unidirectional GRU layer, last time step. `reset_after` true applies the reset gate after the recurrent
    * matrix product (cuDNN's, PyTorch's and Keras's default form, two bias vectors); false before it (Cho et al.
    * 2014, one bias vector; the only form TensorFlow.js has).
    */
-  z.object({ kind: z.literal('gru'), name: z.string(), units: z.number().int().positive(), reset_after: z.boolean() }),
+  z.object({ kind: z.literal('gru'), name: z.string(), units: z.number().int().positive(), reset_after: z.boolean(), recurrent_activation: recurrentActivation }),
   /**
    * A BERT encoder (Devlin et al. 2019; Hugging Face's BertModel) over token ids [T], outputting the pooled [CLS]
    * vector [hidden] (dense + tanh on position 0). Id 0 is padding: the model masks it out of attention itself, so

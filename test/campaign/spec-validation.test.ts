@@ -147,3 +147,14 @@ test('deterministic kernels: on by default and in controlled, off in paper, the 
   assert.equal(cell({ deterministic: false }).deterministic, false);
   assert.equal('deterministic' in cell({}), false, 'a cell with the kernels on is planned as before the field existed');
 });
+
+test('layer defaults: zoo by default, native in paper, aligned in controlled; only a non-zoo value is written into a cell', () => {
+  assert.equal(resolveSpec({}, known).layer_defaults, 'zoo');
+  assert.equal(resolveSpec({ preset: 'paper' }, known).layer_defaults, 'native');
+  assert.equal(resolveSpec({ preset: 'controlled' }, known).layer_defaults, 'aligned');
+  assert.throws(() => resolveSpec({ layer_defaults: 'keras' }, known), /layer_defaults: 'keras' is not allowed; allowed values: zoo, native, aligned/);
+  const plain = fakeBinding({}, '/x');
+  const cell = (w: object) => planCampaign(resolveSpec({ bindings: ['fake/js'], seeds: [1], models: ['lenet1'], ...w }, ['fake/js']), [plain], new Set(['fake/js']))[0]!;
+  assert.equal(cell({ layer_defaults: 'aligned' }).layerDefaults, 'aligned');
+  assert.equal('layerDefaults' in cell({}), false);
+});

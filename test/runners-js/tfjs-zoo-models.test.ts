@@ -294,7 +294,7 @@ for (const id of NEW_MODELS) {
  */
 function kerasReference(id: string): { weights: string; onnx: string; savedmodel: string; tfjsLayers: string | null; infer: RunnerEvent[] } {
   const model = models[id]!;
-  const layers = id === 'gru' ? [] : ['tfjs-layers'];
+  const layers = id === 'gru' ? [] : (['tfjs-layers'] as const);
   const trained = run(tensorflowPython, request(`keras-train-${id}`, model, { binding: 'tensorflow/python', artifacts: ['safetensors', 'onnx', 'savedmodel', ...layers] }));
   assert.equal(trained.status, 0, trained.stderr.slice(-3000));
   const path = (format: string) => ofType(trained.events, 'artifact').find((a) => a.format === format)!.path;

@@ -89,7 +89,8 @@ export function toLayer(tf: Tf, layer: LayerSpec, i: number, first: Record<strin
         name: layer.name,
         units: layer.units,
         // tfjs defaults the recurrent activation to hardSigmoid; Keras (and the canonical model) use the sigmoid.
-        recurrentActivation: 'sigmoid' as const,
+        // `native` (the paper preset's layer defaults) leaves tfjs its own, as the study's tfjs script did.
+        ...(layer.recurrent_activation === 'native' ? {} : { recurrentActivation: 'sigmoid' as const }),
         kernelInitializer: init.kernel,
         recurrentInitializer: init.recurrent,
       };

@@ -21,8 +21,8 @@ export type LayerSpec =
   | { kind: 'activation'; activation: Activation }
   | { kind: 'dropout'; rate: number }
   | { kind: 'embedding'; name: string; vocab: number; dim: number }
-  | { kind: 'lstm'; name: string; units: number }
-  | { kind: 'gru'; name: string; units: number; reset_after: boolean }
+  | { kind: 'lstm'; name: string; units: number; recurrent_activation?: 'sigmoid' | 'native' }
+  | { kind: 'gru'; name: string; units: number; reset_after: boolean; recurrent_activation?: 'sigmoid' | 'native' }
   // tfjs builds no BERT (docs/runners-js.md); the kind is here so onnxruntime/js can run its exported graph.
   | { kind: 'bert'; name: string; vocab: number; hidden: number; layers: number; heads: number };
 

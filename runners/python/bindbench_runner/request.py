@@ -68,6 +68,12 @@ def _number(obj: dict, key: str, path: str, low: float, high: float = None, nati
 
 ACTIVATIONS = ("linear", "tanh", "relu", "sigmoid")
 
+def _gates(layer: dict, prefix: str) -> None:
+    """recurrent_activation: absent or sigmoid, or native (this runner's frameworks default to the sigmoid too)."""
+    if "recurrent_activation" in layer:
+        _enum(layer, "recurrent_activation", prefix, ("sigmoid", "native"))
+
+
 #: Per layer kind, the checks of its fields (src/zoo/model-spec.ts).
 LAYER_FIELDS = {
     "conv2d": lambda l, p: (_get(l, "name", p), _int(l, "filters", p, 1), _int(l, "kernel", p, 1),
@@ -79,8 +85,8 @@ LAYER_FIELDS = {
     "activation": lambda l, p: _enum(l, "activation", p, ACTIVATIONS),
     "dropout": lambda l, p: _number(l, "rate", p, 0, 1),
     "embedding": lambda l, p: (_get(l, "name", p), _int(l, "vocab", p, 1), _int(l, "dim", p, 1)),
-    "lstm": lambda l, p: (_get(l, "name", p), _int(l, "units", p, 1)),
-    "gru": lambda l, p: (_get(l, "name", p), _int(l, "units", p, 1), _bool(l, "reset_after", p)),
+    "lstm": lambda l, p: (_get(l, "name", p), _int(l, "units", p, 1), _gates(l, p)),
+    "gru": lambda l, p: (_get(l, "name", p), _int(l, "units", p, 1), _bool(l, "reset_after", p), _gates(l, p)),
     "bert": lambda l, p: (_get(l, "name", p), *(_int(l, k, p, 1) for k in ("vocab", "hidden", "layers", "heads", "intermediate", "max_position", "type_vocab")),
                           _number(l, "layer_norm_epsilon", p, 1e-30), _number(l, "dropout", p, 0, 1)),
 }

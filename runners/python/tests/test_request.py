@@ -46,6 +46,8 @@ def test_both_styles_validate(tmp_path, style):
     (lambda r: r.update(model=dict(ZOO["vgg16"], layers=[dict(ZOO["vgg16"]["layers"][1], momentum="auto")])),
      'model.layers[0].momentum must be a number in [0, 1) or "native"'),
     (lambda r: r.update(model=dict(ZOO["gru"], layers=[dict(ZOO["gru"]["layers"][1], reset_after="yes")])), "model.layers[0].reset_after must be true or false"),
+    (lambda r: r.update(model=dict(ZOO["lstm"], layers=[dict(ZOO["lstm"]["layers"][1], recurrent_activation="hard_sigmoid")])),
+     "model.layers[0].recurrent_activation must be one of sigmoid, native"),
     (lambda r: r.update(model=dict(ZOO["lstm"], output="softplus")), "model.output must be one of softmax, sigmoid"),
     (lambda r: r.update(model=dict(ZOO["lstm"], input_shape=[300, 1])), "model.input_shape must be [H, W, C] (images) or [T] (token ids)"),
 ])

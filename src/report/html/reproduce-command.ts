@@ -57,6 +57,8 @@ export function reproduceCommand(spec: unknown, cell: CellToReproduce): Reproduc
     flags.push(['--bindings', cell.binding]);
   }
   flags.push(['--seeds', cell.seed], ['--devices', cell.device], ['--styles', cell.style], ['--data-order', spec.data_order], ['--init', spec.init]);
+  // Said only where it differs from what the preset would give, as the bare determinism flag below.
+  if ((spec.layer_defaults ?? 'zoo') !== (presets[spec.preset]?.defaults?.layer_defaults ?? 'zoo')) flags.push(['--layer-defaults', spec.layer_defaults ?? 'zoo']);
   const o = spec.overrides;
   if (o.epochs !== undefined) flags.push(['--epochs', o.epochs]);
   if (o.batch_size !== undefined) flags.push(['--batch-size', o.batch_size]);

@@ -31,7 +31,7 @@ function facts(r: ReportRun, stored: StoredRun): string {
     ['device', r.device],
     ['mode', r.mode],
     ['data', res.data_source || '—'],
-    ['training style / data order / init / deterministic kernels', `${res.cell.style ?? 'minimal'} / ${res.cell.dataOrder} / ${res.cell.init} / ${res.cell.deterministic === false ? 'off' : 'on'}`],
+    ['training style / data order / init / deterministic kernels / layer defaults', `${res.cell.style ?? 'minimal'} / ${res.cell.dataOrder} / ${res.cell.init} / ${res.cell.deterministic === false ? 'off' : 'on'} / ${res.cell.layerDefaults ?? 'zoo'}`],
     ['hyper-parameters', `${res.cell.hyper.epochs} epochs, batch ${res.cell.hyper.batch_size}, ${res.cell.hyper.optimizer.name} lr ${res.cell.hyper.optimizer.learning_rate}${res.cell.trainLimit ? `, first ${res.cell.trainLimit} training examples` : ''}${res.cell.testLimit ? `, first ${res.cell.testLimit} test examples` : ''}`],
     ['final accuracy', `train ${r.finalTrainAccuracy?.toFixed(4) ?? '—'}, test ${r.finalTestAccuracy?.toFixed(4) ?? '—'}`],
     ['time', `training ${formatSeconds(r.trainSeconds)} s (evaluation excluded), mean inference ${formatSeconds(r.meanInferenceSeconds)} s, runner wall ${formatSeconds(res.wall_seconds)} s, process ${formatSeconds(res.process_seconds)} s`],

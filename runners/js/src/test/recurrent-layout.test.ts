@@ -187,3 +187,19 @@ function layoutHWIO(t: Tensor): number[] {
   for (let a = 0; a < o; a++) for (let b = 0; b < i; b++) for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) out[((y * kw + x) * i + b) * o + a] = d[((a * i + b) * kh + y) * kw + x]!;
   return out;
 }
+
+test("recurrent_activation native keeps tfjs's own hardSigmoid gates (the paper preset's layer defaults); absent or sigmoid is the sigmoid", () => {
+  const gates = (spec: LayerSpec) => {
+    const model = buildModel(tf, rnnModel(spec), 1, 'overwritten');
+    const layer = model.layers.find((l) => l.name === spec.kind)!;
+    const activation = (layer.getConfig() as { recurrentActivation: unknown }).recurrentActivation;
+    model.dispose();
+    return typeof activation === 'string' ? activation : (activation as { className?: string }).className;
+  };
+  for (const kind of ['lstm', 'gru'] as const) {
+    const base = kind === 'lstm' ? { kind, name: 'lstm', units: UNITS } : { kind, name: 'gru', units: UNITS, reset_after: false };
+    assert.match(String(gates({ ...base, recurrent_activation: 'native' } as LayerSpec)), /hard_?sigmoid/i, kind);
+    assert.match(String(gates(base as LayerSpec)), /^sigmoid$/i, kind);
+    assert.match(String(gates({ ...base, recurrent_activation: 'sigmoid' } as LayerSpec)), /^sigmoid$/i, kind);
+  }
+});

@@ -64,6 +64,16 @@ mod tests {
     }
 
     #[test]
+    fn a_recurrent_gate_setting_is_read_past_since_tch_has_only_the_sigmoid() {
+        // The paper preset's `native` and the controlled preset's `sigmoid` are both the sigmoid in tch.
+        for gates in ["native", "sigmoid"] {
+            let json = fixtures::LSTM.replace("\"units\": 512", &format!("\"units\": 512, \"recurrent_activation\": \"{gates}\""));
+            assert_ne!(json, fixtures::LSTM, "the fixture names the LSTM's units");
+            assert_eq!(spec(&json).parameter_count().unwrap(), 4_665_537);
+        }
+    }
+
+    #[test]
     fn canonical_parameter_counts_of_the_study_models_match_the_zoo() {
         let vgg = spec(fixtures::VGG16);
         assert_eq!(vgg.parameter_count().unwrap(), 33_650_890);
