@@ -21,7 +21,7 @@ function rq1Section(a: CampaignAnalysis): string {
     '',
     renderMarkdownTable(rq1CurveTable(a)),
     '',
-    `Final test accuracy, two-sided Mann-Whitney U against the reference, ${correctionName(a.settings.correction)}-corrected within each framework × model × device (alpha ${a.settings.alpha}).`,
+    `Final test accuracy, two-sided Mann-Whitney U against the reference, ${correctionName(a.settings.correction)}-corrected within each framework × model × device × training style (alpha ${a.settings.alpha}).`,
     '',
     renderMarkdownTable(rq1AccuracyTable(a)),
     '',
@@ -51,12 +51,12 @@ function timingSections(a: CampaignAnalysis): string[] {
   return [
     section(
       'RQ3: training time',
-      `One value per training run: its training time with the per-epoch evaluations excluded. Two-sided Mann-Whitney U against the reference, ${correction}-corrected within each framework × model × device; Cliff's δ of the binding over the reference (positive: slower).`,
+      `One value per training run: its training time with the per-epoch evaluations excluded. Two-sided Mann-Whitney U against the reference, ${correction}-corrected within each framework × model × device × training style; Cliff's δ of the binding over the reference (positive: slower).`,
       renderMarkdownTable(timingTable(a, a.rq3, 'runs')),
     ),
     section(
       'RQ4: inference time',
-      'One value per loaded model: the mean duration of a timed pass over the whole test set, pooled over every load mode the binding ran. Same tests as RQ3, corrected within each framework × model × device.',
+      'One value per loaded model: the mean duration of a timed pass over the whole test set, pooled over every load mode the binding ran. Same tests as RQ3, corrected within each framework × model × device × training style.',
       renderMarkdownTable(timingTable(a, a.rq4, 'models')),
     ),
   ];

@@ -22,7 +22,7 @@ export function renderRq1Tables(a: CampaignAnalysis): string {
     '<h3>RQ1: accuracy</h3>',
     '<p class="note">FastDTW distance (radius 1) between per-epoch accuracy curves, divided by the number of epochs: the largest over every pair of bindings and every shared seed. Seed noise: the largest distance between training curves of one binding with different seeds.</p>',
     html(rq1CurveTable(a)),
-    `<p class="note">Final test accuracy: two-sided Mann-Whitney U against the reference binding, ${correctionName(a.settings.correction)}-corrected within each framework × model × device (alpha ${a.settings.alpha}).</p>`,
+    `<p class="note">Final test accuracy: two-sided Mann-Whitney U against the reference binding, ${correctionName(a.settings.correction)}-corrected within each framework × model × device × training style (alpha ${a.settings.alpha}).</p>`,
     html(rq1AccuracyTable(a)),
   ].join('\n');
 }
@@ -38,7 +38,7 @@ export function renderRq2Table(a: CampaignAnalysis): string {
 export function renderRq3Table(a: CampaignAnalysis): string {
   return [
     '<h3>RQ3: training time</h3>',
-    `<p class="note">One value per training run: its training time with the per-epoch evaluations excluded. Two-sided Mann-Whitney U against the reference, ${correctionName(a.settings.correction)}-corrected within each framework × model × device.</p>`,
+    `<p class="note">One value per training run: its training time with the per-epoch evaluations excluded. Two-sided Mann-Whitney U against the reference, ${correctionName(a.settings.correction)}-corrected within each framework × model × device × training style.</p>`,
     html(timingTable(a, a.rq3, 'runs')),
   ].join('\n');
 }
