@@ -3,6 +3,7 @@ import { defaultAnalysisOptions, type AnalysisOptions, type Correction } from '.
 import { familyOf } from './families.js';
 import type { AnalysisWarning } from './analysis-warning.js';
 import type { CampaignData } from './campaign-data.js';
+import { analyzeApiCost, type ApiCostRow } from './api-cost.js';
 import { analyzeRq1, type Rq1Group } from './rq1-accuracy.js';
 import { analyzeRq2, type Rq2Row } from './rq2-reproduction.js';
 import { analyzeRq3 } from './rq3-training-time.js';
@@ -18,6 +19,8 @@ export interface CampaignAnalysis {
   rq2: Rq2Row[];
   rq3: TimingFamily[];
   rq4: TimingFamily[];
+  /** The binding API's own cost: idiomatic over minimal training time per binding × model × device. */
+  apiCost: ApiCostRow[];
   warnings: AnalysisWarning[];
 }
 
@@ -72,6 +75,7 @@ export function analyzeCampaign(data: CampaignData, options: Partial<AnalysisOpt
     rq2: rq2.rows,
     rq3: rq3.families,
     rq4: rq4.families,
+    apiCost: analyzeApiCost(data.runs),
     warnings: [...warnings, ...rq1.warnings, ...rq2.warnings, ...rq3.warnings, ...rq4.warnings],
   };
 }

@@ -11,3 +11,4 @@ export { analyzeRq2, type Rq2Row, type Rq2Result } from './rq2-reproduction.js';
 export { analyzeRq3, type Rq3Result } from './rq3-training-time.js';
 export { analyzeRq4, type Rq4Result } from './rq4-inference-time.js';
 export type { TimingFamily, BindingSample } from './timing-families.js';
+export { analyzeApiCost, type ApiCostRow } from './api-cost.js';

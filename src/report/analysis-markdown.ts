@@ -3,7 +3,7 @@
  * headings and explanations around them. The JSON report is the same objects serialised; see analysis-json.ts.
  */
 import type { CampaignAnalysis } from '../analysis/analyze-campaign.js';
-import { rq1AccuracyTable, rq1CurveTable, rq2Table, timingTable } from './analysis-tables.js';
+import { API_COST_NOTE, apiCostTable, rq1AccuracyTable, rq1CurveTable, rq2Table, timingTable } from './analysis-tables.js';
 import { correctionName, DASH } from './format.js';
 import { renderMarkdownTable } from './table-model.js';
 
@@ -59,6 +59,7 @@ function timingSections(a: CampaignAnalysis): string[] {
       'One value per loaded model: the mean duration of a timed pass over the whole test set, pooled over every load mode the binding ran. Same tests as RQ3, corrected within each framework × model × device × training style.',
       renderMarkdownTable(timingTable(a, a.rq4, 'models')),
     ),
+    section("The binding API's own cost", API_COST_NOTE, renderMarkdownTable(apiCostTable(a))),
   ];
 }
 

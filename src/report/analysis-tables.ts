@@ -166,3 +166,38 @@ export function timingTable(a: CampaignAnalysis, families: readonly TimingFamily
     empty: 'No timed runs.',
   };
 }
+
+/** What the API-cost table holds, said above it in both reports. */
+export const API_COST_NOTE =
+  "Per binding × model × device: the training time of each seed's run in the binding's own training API (style idiomatic) over the same seed's run in bindbench's minimal loop, same campaign, epochs, data order and initialisation. The median ratio over the seeds, with a 95 % percentile bootstrap interval (10,000 resamples); above 1, the API's data path and loop cost time the minimal loop does not spend.";
+
+export function apiCostTable(a: CampaignAnalysis): Table {
+  return {
+    columns: [
+      { label: 'framework' },
+      { label: 'model' },
+      { label: 'device' },
+      { label: 'binding' },
+      { label: 'seeds', numeric: true, title: 'seeds trained in both styles' },
+      { label: 'idiomatic s (median)', numeric: true },
+      { label: 'minimal s (median)', numeric: true },
+      { label: 'idiomatic / minimal', numeric: true, title: 'median over the seeds of the per-seed ratio' },
+      { label: '95% interval', title: 'percentile bootstrap interval of the median ratio; none with one seed' },
+    ],
+    rows: a.apiCost.map((r) => ({
+      cells: [
+        r.framework,
+        r.model,
+        r.device,
+        r.binding,
+        numberCell(r.pairs, String),
+        numberCell(r.medianIdiomaticSeconds, formatSeconds),
+        numberCell(r.medianMinimalSeconds, formatSeconds),
+        numberCell(r.medianRatio, (x) => `${x.toFixed(2)}x`, { title: `per seed: ${r.ratios.map((x) => x.toFixed(3)).join(', ')}` }),
+        r.interval ? `${r.interval[0].toFixed(2)}-${r.interval[1].toFixed(2)}x` : DASH,
+      ],
+      tags: { model: r.model, binding: r.binding, device: r.device, framework: r.framework },
+    })),
+    empty: 'No binding trained in both styles with the same seeds (`--styles minimal,idiomatic`).',
+  };
+}

@@ -3,7 +3,7 @@
  * Markdown report prints) with the headings and notes of the page.
  */
 import type { CampaignAnalysis } from '../../analysis/analyze-campaign.js';
-import { rq1AccuracyTable, rq1CurveTable, rq2Table, timingTable } from '../analysis-tables.js';
+import { API_COST_NOTE, apiCostTable, rq1AccuracyTable, rq1CurveTable, rq2Table, timingTable } from '../analysis-tables.js';
 import { correctionName, DASH } from '../format.js';
 import type { Table } from '../table-model.js';
 import { renderDataTable } from './data-table.js';
@@ -51,9 +51,13 @@ export function renderRq4Table(a: CampaignAnalysis): string {
   ].join('\n');
 }
 
+export function renderApiCostTable(a: CampaignAnalysis): string {
+  return ["<h3>The binding API's own cost</h3>", `<p class="note">${escapeHtml(API_COST_NOTE)}</p>`, html(apiCostTable(a))].join('\n');
+}
+
 /** All statistics of one campaign, warnings first. */
 export function renderStatistics(a: CampaignAnalysis): string {
   const references = Object.entries(a.settings.references).map(([fw, b]) => `${fw}: ${b}`).join(', ') || DASH;
   const settings = `Significance level ${a.settings.alpha}, ${correctionName(a.settings.correction)} correction. Reference bindings: ${references}. ${a.runs.train} training runs, ${a.runs.infer} inference runs${a.runs.notOk ? `, ${a.runs.notOk} not ok (left out of every sample)` : ''}.`;
-  return [`<p class="note">${escapeHtml(settings)}</p>`, renderWarnings(a), renderRq1Tables(a), renderRq2Table(a), renderRq3Table(a), renderRq4Table(a)].filter(Boolean).join('\n');
+  return [`<p class="note">${escapeHtml(settings)}</p>`, renderWarnings(a), renderRq1Tables(a), renderRq2Table(a), renderRq3Table(a), renderRq4Table(a), renderApiCostTable(a)].filter(Boolean).join('\n');
 }
