@@ -8,6 +8,11 @@ export class BadInputError extends Error {
   override name = 'BadInputError';
 }
 
+/** The regression gate found a regression (`bindbench compare`): exit code 1. */
+export class RegressionError extends Error {
+  override name = 'RegressionError';
+}
+
 /** A campaign ran but some cells failed: exit code 1. */
 export class CampaignFailedError extends Error {
   override name = 'CampaignFailedError';

@@ -1,9 +1,9 @@
 /**
  * The `bindbench` command: a registry of subcommands and the only place errors become exit codes
- * (0 ok, 1 failures inside a campaign, 2 bad input).
+ * (0 ok, 1 failures inside a campaign or a regression found by `compare`, 2 bad input).
  */
 import { Command, CommanderError } from 'commander';
-import { BadInputError, CampaignFailedError } from '../base/errors.js';
+import { BadInputError, CampaignFailedError, RegressionError } from '../base/errors.js';
 
 type Register = (program: Command) => void;
 
@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   data: async () => (await import('./data.js')).registerData,
   import: async () => (await import('./import.js')).registerImport,
   analyze: async () => (await import('./analyze.js')).registerAnalyze,
+  compare: async () => (await import('./compare.js')).registerCompare,
   report: async () => (await import('./report.js')).registerReport,
   serve: async () => (await import('./serve.js')).registerServe,
 };
@@ -61,7 +62,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`bindbench: ${e.message}\n`);
       return 2;
     }
-    if (e instanceof CampaignFailedError) {
+    if (e instanceof CampaignFailedError || e instanceof RegressionError) {
       process.stderr.write(`bindbench: ${e.message}\n`);
       return 1;
     }
