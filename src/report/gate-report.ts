@@ -89,7 +89,7 @@ export function renderGateJunit(result: GateResult): string {
   for (const r of result.rows) suites.set(`${r.model} ${r.device}`, [...(suites.get(`${r.model} ${r.device}`) ?? []), r]);
   const count = (rows: GateRow[], v: GateRow['verdict']) => rows.filter((r) => r.verdict === v).length;
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  lines.push(`<testsuites name="${xml(`bindbench compare ${result.candidate} against ${result.baseline}`)}" tests="${result.rows.length}" failures="${result.counts.regression}" errors="0" skipped="${result.counts.inconclusive}" time="0">`);
+  lines.push(`<testsuites name="${xml(`bindbench compare ${result.candidate} against ${result.baseline}`)}" tests="${result.rows.length}" failures="${result.counts.regression}" errors="0" time="0">`);
   for (const [name, rows] of suites) {
     lines.push(`  <testsuite name="${xml(name)}" tests="${rows.length}" failures="${count(rows, 'regression')}" errors="0" skipped="${count(rows, 'inconclusive')}" time="0">`);
     for (const r of rows) {
