@@ -17,6 +17,7 @@ import type { RunRecord } from './campaign-data.js';
 import { MIN_SAMPLE, summarize, type SampleSummary } from './compare-to-reference.js';
 import { groupBy } from './grouping.js';
 import { reproductionOf } from './reproduction.js';
+import type { Calibration } from './calibration.js';
 
 export type GateVerdict = 'regression' | 'improvement' | 'no change' | 'inconclusive';
 export type GateQuantity = 'final test accuracy' | 'training time' | 'inference time' | 'reproduction';
@@ -55,6 +56,8 @@ export interface GateRow {
   interval: [number, number] | null;
   pvalue: number | null;
   adjustedP: number | null;
+  /** Rejected by Holm over the comparison's tested rows; null when the row was not tested. */
+  significant: boolean | null;
   /** Cliff's delta of the candidate over the baseline (positive: larger values). */
   cliffsDelta: number | null;
   verdict: GateVerdict;
@@ -68,6 +71,8 @@ export interface GateResult {
   options: GateOptions;
   rows: GateRow[];
   counts: Record<GateVerdict, number>;
+  /** A/A calibrations stored for the rows' binding × model × device × style (see calibration.ts), when any. */
+  calibrations?: Calibration[];
 }
 
 /** Fixed, so the same runs give the same interval in every report. */
@@ -129,6 +134,7 @@ export function compareSides(baseline: GateSide, candidate: GateSide, options: P
       interval: null,
       pvalue: null,
       adjustedP: null,
+      significant: null,
       cliffsDelta: null,
       verdict: 'inconclusive',
       reason: '',
@@ -193,6 +199,7 @@ function judge(rows: GateRow[], opts: GateOptions): void {
     const corrected = holm(tested.map((r) => r.pvalue!), opts.alpha);
     tested.forEach((r, i) => (r.adjustedP = corrected.adjusted[i]!));
     const significant = new Set(tested.filter((_, i) => corrected.reject[i]));
+    for (const r of tested) r.significant = significant.has(r);
     // Holm's first step needs alpha / m: rows whose sizes cannot reach it can never be called.
     const canStart = tested.some((r) => floorP(r.candidate.n, r.baseline.n) <= opts.alpha / m);
     for (const r of tested) {

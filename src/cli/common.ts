@@ -35,6 +35,13 @@ export function alphaOf(value: string): number {
   return a;
 }
 
+/** `--max-slowdown`: the regression gate's threshold, a fraction (0.05 = 5 %). */
+export function slowdownOf(value: string): number {
+  const x = Number(value);
+  if (!(x >= 0 && x < 10)) throw new BadInputError(`--max-slowdown: '${value}' is not a fraction such as 0.05`);
+  return x;
+}
+
 /** `--campaign <id>` repeated: every value, in order. */
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];

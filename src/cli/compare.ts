@@ -6,7 +6,8 @@
 import type { Command } from 'commander';
 import { BadInputError, RegressionError } from '../base/errors.js';
 import type { Home } from '../base/home.js';
-import { alphaOf, homeOf } from './common.js';
+import type { Calibration } from '../analysis/calibration.js';
+import { alphaOf, homeOf, slowdownOf } from './common.js';
 import { emit, type CommandResult } from './output.js';
 
 export interface CompareFlags {
@@ -34,7 +35,9 @@ export async function compareCommand(home: Home, campaigns: string[], o: Compare
   if (!bindingMode && campaigns.length !== 2) {
     throw new BadInputError(`compare needs two campaigns, BASELINE CANDIDATE (got ${campaigns.length}), or one campaign with --baseline and --candidate bindings`);
   }
+  let stored: Array<Record<string, unknown> & { binding: string; model: string; device: string; style: string }> = [];
   const sides = ResultStore.with(home.store, (store) => {
+    stored = store.calibrations();
     const runsOf = (id: string) => (store.requireCampaign(id), store.runs(id));
     if (!bindingMode) return [{ label: campaigns[0]!, runs: runsOf(campaigns[0]!) }, { label: campaigns[1]!, runs: runsOf(campaigns[1]!) }] as const;
     const runs = runsOf(campaigns[0]!);
@@ -47,6 +50,10 @@ export async function compareCommand(home: Home, campaigns: string[], o: Compare
   if (result.rows.every((r) => r.reason.startsWith('only the'))) {
     throw new BadInputError(`nothing in common to compare: ${result.rows.length ? 'every model × device × style × binding was run on one side only' : 'neither side has a finished run'}; run the same models, devices, styles and bindings on both sides`);
   }
+  // The calibrations of what was compared: the gate's measured false-alarm rate for those rows.
+  const compared = new Set(result.rows.flatMap((r) => (bindingMode ? [o.baseline!, o.candidate!] : [r.binding]).map((b) => [b, r.model, r.device, r.style].join('\u0000'))));
+  const calibrations = stored.filter((c) => compared.has([c.binding, c.model, c.device, c.style].join('\u0000'))) as unknown as Calibration[];
+  if (calibrations.length) result.calibrations = calibrations;
   const text = renderGate(result, format);
   if (o.out) writeFileAtomic(o.out, text);
   return { data: result, text: o.out ? `${result.counts.regression} regression(s); ${format} written to ${o.out}\n` : text };
@@ -62,11 +69,7 @@ export function registerCompare(program: Command): void {
     .option('--format <format>', 'markdown (default), json or junit')
     .option('--out <file>', 'write the report here instead of printing it')
     .option('--alpha <x>', 'family-wise significance level, Holm over every tested row (default 0.05)', alphaOf)
-    .option('--max-slowdown <fraction>', 'a significant slowdown up to this fraction is no change (default 0.05)', (v: string) => {
-      const x = Number(v);
-      if (!(x >= 0 && x < 10)) throw new BadInputError(`--max-slowdown: '${v}' is not a fraction such as 0.05`);
-      return x;
-    })
+    .option('--max-slowdown <fraction>', 'a significant slowdown up to this fraction is no change (default 0.05)', slowdownOf)
     .action(async (campaigns: string[], o: CompareFlags, cmd: Command) => {
       const out = await compareCommand(homeOf(cmd), campaigns, o);
       emit(out, false);

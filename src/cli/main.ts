@@ -20,6 +20,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   import: async () => (await import('./import.js')).registerImport,
   analyze: async () => (await import('./analyze.js')).registerAnalyze,
   compare: async () => (await import('./compare.js')).registerCompare,
+  calibrate: async () => (await import('./calibrate.js')).registerCalibrate,
+  explain: async () => (await import('./explain.js')).registerExplain,
   report: async () => (await import('./report.js')).registerReport,
   serve: async () => (await import('./serve.js')).registerServe,
 };

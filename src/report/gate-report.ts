@@ -4,6 +4,7 @@
  * skipped, the rest pass). Rendering only: every verdict comes from the analysis.
  */
 import type { GateResult, GateRow } from '../analysis/compare-sides.js';
+import type { Calibration } from '../analysis/calibration.js';
 import { DASH, formatP } from './format.js';
 import { renderMarkdownTable, type Table } from './table-model.js';
 
@@ -72,6 +73,7 @@ export function renderGateMarkdown(result: GateResult): string {
     '',
     renderMarkdownTable(gateTable(result)),
     '',
+    ...(result.calibrations ?? []).map(renderCalibrationMarkdown),
   ].join('\n');
 }
 
@@ -107,4 +109,28 @@ export function renderGateJunit(result: GateResult): string {
 
 export function renderGate(result: GateResult, format: GateFormat): string {
   return format === 'json' ? renderGateJson(result) : format === 'junit' ? renderGateJunit(result) : renderGateMarkdown(result);
+}
+
+/** One stored A/A calibration: per quantity, the false-alarm rate the gate showed when nothing had changed. */
+export function renderCalibrationMarkdown(c: Calibration): string {
+  const table: Table = {
+    columns: [{ label: 'quantity' }, { label: 'A/A pairs', numeric: true }, { label: 'false alarms', numeric: true }, { label: 'rate', numeric: true }, { label: '95% Wilson interval' }, { label: `--max-slowdown for rate <= ${c.options.alpha}` }],
+    rows: c.rows.map((r) => ({
+      cells: [
+        r.quantity,
+        String(r.pairs),
+        String(r.falseAlarms),
+        `${(r.rate * 100).toFixed(1)} %`,
+        `${(r.interval[0] * 100).toFixed(1)}-${(r.interval[1] * 100).toFixed(1)} %`,
+        r.thresholdForAlpha === null ? DASH : `${(r.thresholdForAlpha * 100).toFixed(1)} %`,
+      ],
+    })),
+    empty: 'No pair compared anything.',
+  };
+  return [
+    `Calibration of ${c.binding} ${c.model} (${c.device}, ${c.style}), ${c.created.slice(0, 10)}: ${c.pairs.length} A/A pairs at alpha ${c.options.alpha}, --max-slowdown ${c.options.maxSlowdown}.`,
+    '',
+    renderMarkdownTable(table),
+    '',
+  ].join('\n');
 }

@@ -8,6 +8,7 @@ export { median } from './median.js';
 export { quantile } from './quantile.js';
 export { iqr } from './iqr.js';
 export { bootstrapCI, type BootstrapOptions } from './bootstrap-ci.js';
+export { wilsonInterval } from './wilson-interval.js';
 export {
   mannWhitneyU,
   type Alternative,

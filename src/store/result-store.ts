@@ -13,6 +13,7 @@ import { campaignDir, campaignFileExists, readCampaignFile, writeCampaignFile, t
 import { indexCampaign, indexRun, openIndex, rebuildIndex, verifyIndex, type IndexDb, type IndexDisagreement } from './index-db.js';
 import { campaignEpochs, campaignRow, campaignRunRecords, listCampaigns, type CampaignListing, type CampaignRow, type EpochPoint, type RunRecord } from './queries.js';
 import { exportRows, type ExportRow } from './export-rows.js';
+import { readCalibrationFiles, writeCalibrationFile, type CalibrationKey } from './calibration-files.js';
 import { importCampaign, type CampaignToImport, type ImportOutcome, type RunToImport } from './import-campaign.js';
 import { beginRunDir, listRunKeys, readRunDir, readRunEnvironment, runPaths, runResult, writeResult, type RunOutcome, type RunPaths, type RunResultFile, type RunStart, type StoredRun } from './run-dir.js';
 
@@ -71,6 +72,17 @@ export class ResultStore {
 
   campaignDir(id: string): string {
     return campaignDir(this.dir, id);
+  }
+
+  // Calibrations of the regression gate
+
+  /** Stores an A/A calibration, replacing the one of the same binding × model × device × style; returns its path. */
+  writeCalibration<T extends CalibrationKey>(calibration: T): string {
+    return writeCalibrationFile(this.dir, calibration);
+  }
+
+  calibrations(): Array<CalibrationKey & Record<string, unknown>> {
+    return readCalibrationFiles(this.dir);
   }
 
   /** Indexed campaigns, newest first, with their run counts by status. */

@@ -8,6 +8,7 @@ import { packageRoot } from '../../src/base/home.js';
 import { buildFixtureCampaign } from '../report/fixture-store.js';
 import { tempHome } from '../fixtures/temp-home.js';
 import { junitValidator } from '../fixtures/junit-schema.js';
+import { ResultStore } from '../../src/store/result-store.js';
 
 function bindbench(home: string, args: string[]) {
   const r = spawnSync(process.execPath, [join(packageRoot, 'bin', 'bindbench.js'), '--home', home, ...args], { encoding: 'utf8' });
@@ -93,4 +94,41 @@ test("the JUnit XML validates against Jenkins's junit-10.xsd: passes, skips and 
     for (const k of kinds) assert.ok(xml.includes(k), `${args.join(' ')} has ${k}`);
     assert.equal(validator.validate(out), null, args.join(' '));
   }
+});
+
+test('a stored calibration of a compared binding and model is printed with the verdicts', () => {
+  const calibrated = tempHome();
+  buildFixtureCampaign(calibrated, { campaign: 'base' });
+  buildFixtureCampaign(calibrated, { campaign: 'same' });
+  const c = {
+    binding: 'pytorch/rust',
+    model: 'lenet1',
+    device: 'cpu',
+    style: 'minimal',
+    created: '2026-12-05T08:00:00.000Z',
+    options: { alpha: 0.05, maxSlowdown: 0.05 },
+    pairs: [['x', 'y']],
+    rows: [{ quantity: 'training time', pairs: 20, falseAlarms: 2, rate: 0.1, interval: [0.028, 0.301], thresholdForAlpha: 0.07 }],
+  };
+  ResultStore.with(calibrated.store, (store) => store.writeCalibration(c));
+  ResultStore.with(calibrated.store, (store) => store.writeCalibration({ ...c, model: 'vgg16' }));
+  const r = bindbench(calibrated.root, ['compare', 'base', 'same']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Calibration of pytorch\/rust lenet1 \(cpu, minimal\), 2026-12-05: 1 A\/A pairs at alpha 0\.05/);
+  assert.match(r.stdout, /\| training time\s+\|\s+20 \|\s+2 \| 10\.0 %\s+\| 2\.8-30\.1 %\s+\| 7\.0 %/);
+  assert.doesNotMatch(r.stdout, /vgg16/, 'only calibrations of what was compared');
+});
+
+test('calibrate refuses an unknown binding, model or repeat count before running anything', () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['calibrate', '--binding', 'pytorch/cobol', '--model', 'lenet1'], /bindings: unknown binding 'pytorch\/cobol'/],
+    [['calibrate', '--binding', 'pytorch/python', '--model', 'lenet7'], /models: unknown model 'lenet7'/],
+    [['calibrate', '--binding', 'pytorch/python', '--model', 'lenet1', '--repeats', '1.5'], /--repeats: '1.5' is not a whole number of A\/A pairs/],
+  ];
+  for (const [args, message] of cases) {
+    const r = bindbench(home.root, args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+  }
+  assert.equal(ResultStore.with(home.store, (store) => store.listCampaigns().filter((c) => c.id.startsWith('calibrate-')).length), 0, 'nothing was run');
 });
