@@ -82,7 +82,8 @@ export interface RungResult {
   pvalue: number | null;
   /** Holm over the ladder's rungs for this difference. */
   adjustedP: number | null;
-  state: 'differs' | 'same' | 'too few runs' | 'not run';
+  /** `reversed`: significant, but the other way round than on the first rung that differed. */
+  state: 'differs' | 'reversed' | 'same' | 'too few runs' | 'not run';
 }
 
 export interface Attribution {
@@ -125,17 +126,21 @@ export function attribute(d: Difference, runsByRung: ReadonlyMap<string, { campa
       r.adjustedP = corrected.adjusted[i]!;
       r.state = corrected.reject[i] ? 'differs' : 'same';
     });
+    // The difference to explain is the first one seen; an opposite one on a later rung means it is gone there.
+    const sign = Math.sign(rungs.find((r) => r.state === 'differs')?.cliffsDelta ?? 0);
+    for (const r of rungs) if (r.state === 'differs' && Math.sign(r.cliffsDelta ?? 0) === -sign) r.state = 'reversed';
   }
   // The first rung without the difference, after a rung that still had it (a difference already gone on the first
   // rung was not reproduced by the ladder's own runs, which is said as such).
-  const first = rungs.findIndex((r) => r.state === 'same');
+  const first = rungs.findIndex((r) => r.state === 'same' || r.state === 'reversed');
   const before = rungs.slice(0, Math.max(0, first)).some((r) => r.state === 'differs');
   if (first === -1) {
     const complete = rungs.every((r) => r.state === 'differs');
     return { difference: d, rungs, goneAt: null, cause: complete ? 'the kernels (or a bug): the difference survives every rung' : 'undecided: some rungs were not run or had too few runs' };
   }
   if (first === 0 || !before) return { difference: d, rungs, goneAt: rungs[first]!.rung, cause: 'not reproduced on the ladder: the native rung shows no significant difference' };
-  return { difference: d, rungs, goneAt: rungs[first]!.rung, cause: LADDER[first]!.removes! };
+  const reversed = rungs[first]!.state === 'reversed' ? ' (there the difference reverses: what remains is smaller and the other way round)' : '';
+  return { difference: d, rungs, goneAt: rungs[first]!.rung, cause: `${LADDER[first]!.removes!}${reversed}` };
 }
 
 /** Relative loss difference beyond which two bindings' step losses are taken to have parted. */

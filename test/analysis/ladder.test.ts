@@ -85,3 +85,19 @@ test('step losses part at the first step beyond 0.1 % of the larger loss', async
   assert.equal(partingStep([1, 1], [1]), null, 'only the steps both recorded');
   assert.equal(partingStep([0, 0.5], [0, 0.4]), 1);
 });
+
+test('a difference that reverses on a rung is gone there: the cause is what that rung removed', () => {
+  const time = { ...ACCURACY_GAP, quantity: 'training time' as const };
+  const runs = (rung: string, ratio: number) => {
+    const style = LADDER.find((r) => r.id === rung)!.settings.style;
+    return SEEDS.flatMap((seed, i) => [
+      run({ binding: 'pytorch/python', model: 'lenet5', seed, style, trainSeconds: 10 + 0.01 * i }),
+      run({ binding: 'pytorch/rust', model: 'lenet5', seed, style, trainSeconds: 10 * ratio + 0.01 * i }),
+    ]);
+  };
+  const ladder = new Map(Object.entries({ native: 0.84, 'shared-init': 0.84, 'shared-order': 0.82, 'aligned-defaults': 0.81, 'minimal-style': 1.03 }).map(([rung, r]) => [rung, { campaign: rung, runs: runs(rung, r) }]));
+  const a = attribute(time, ladder);
+  assert.deepEqual(a.rungs.map((r) => r.state), ['differs', 'differs', 'differs', 'differs', 'reversed']);
+  assert.equal(a.goneAt, 'minimal-style');
+  assert.match(a.cause, /^the training API's data path \(there the difference reverses/);
+});
