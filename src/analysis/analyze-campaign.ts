@@ -4,6 +4,7 @@ import { familyOf } from './families.js';
 import type { AnalysisWarning } from './analysis-warning.js';
 import type { CampaignData } from './campaign-data.js';
 import { analyzeApiCost, type ApiCostRow } from './api-cost.js';
+import { differencesToExplain, explainDifferences, type Attribution } from './ladder.js';
 import { analyzeRq1, type Rq1Group } from './rq1-accuracy.js';
 import { analyzeRq2, type Rq2Row } from './rq2-reproduction.js';
 import { analyzeRq3 } from './rq3-training-time.js';
@@ -21,6 +22,8 @@ export interface CampaignAnalysis {
   rq4: TimingFamily[];
   /** The binding API's own cost: idiomatic over minimal training time per binding × model × device. */
   apiCost: ApiCostRow[];
+  /** Why bindings differ: the attribution ladder's verdict per difference, when `bindbench explain` ran it. */
+  ladder: Attribution[];
   warnings: AnalysisWarning[];
 }
 
@@ -76,6 +79,7 @@ export function analyzeCampaign(data: CampaignData, options: Partial<AnalysisOpt
     rq3: rq3.families,
     rq4: rq4.families,
     apiCost: analyzeApiCost(data.runs),
+    ladder: data.ladder ? explainDifferences(differencesToExplain({ rq1: rq1.groups, rq3: rq3.families }), data.ladder, opts.alpha) : [],
     warnings: [...warnings, ...rq1.warnings, ...rq2.warnings, ...rq3.warnings, ...rq4.warnings],
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { CampaignRow, EpochPoint, ResultStore } from '../store/result-store.js';
 import type { RunRecord } from '../store/queries.js';
+import { campaignRunsRung, LADDER, rungCampaignName, type LadderData, type RungSpecSettings } from './ladder.js';
 
 export type { RunRecord };
 
@@ -19,6 +20,8 @@ export interface CampaignData {
   runs: RunRecord[];
   /** By run id; training runs only. */
   curves: Map<string, AccuracyCurves>;
+  /** The attribution ladder `bindbench explain` ran for this campaign, when it did. */
+  ladder?: LadderData;
 }
 
 /** The analysis' view of records a caller already read from the store (the report reads them once for both views). */
@@ -29,5 +32,31 @@ export function campaignData(row: Pick<CampaignRow, 'id' | 'created'>, runs: Run
 }
 
 export function loadCampaignData(store: ResultStore, campaign: string): CampaignData {
-  return campaignData(store.requireCampaign(campaign), store.runs(campaign), store.epochs(campaign));
+  const data = campaignData(store.requireCampaign(campaign), store.runs(campaign), store.epochs(campaign));
+  const ladder = loadLadderData(store, campaign, data.runs);
+  return ladder ? { ...data, ladder } : data;
+}
+
+/**
+ * The rung campaigns `bindbench explain` ran for `campaign` (named by rungCampaignName), with the original standing
+ * for a rung whose settings it ran itself; undefined when no rung campaign exists (or the campaign was imported).
+ */
+export function loadLadderData(store: ResultStore, campaign: string, originalRuns: RunRecord[] = store.runs(campaign)): LadderData | undefined {
+  const spec = store.hasCampaign(campaign) ? (store.readCampaign(campaign).spec as RungSpecSettings | null) : null;
+  if (!spec || typeof spec !== 'object') return undefined;
+  const rungs = new Map<string, { campaign: string; reused: boolean; runs: RunRecord[] }>();
+  for (const rung of LADDER) {
+    const name = rungCampaignName(campaign, rung);
+    if (store.campaign(name)) rungs.set(rung.id, { campaign: name, reused: false, runs: store.runs(name) });
+    else if (campaignRunsRung(spec, rung)) rungs.set(rung.id, { campaign, reused: true, runs: originalRuns });
+  }
+  if (![...rungs.values()].some((r) => !r.reused)) return undefined;
+  const last = rungs.get(LADDER.at(-1)!.id);
+  const stepLosses = new Map<string, number[]>();
+  for (const r of last?.runs ?? []) {
+    if (r.mode !== 'train' || r.status !== 'ok') continue;
+    const losses = (store.readRun(last!.campaign, r.cellKey)?.events ?? []).flatMap((e) => (e.type === 'step' ? [e.loss] : []));
+    if (losses.length) stepLosses.set(r.id, losses);
+  }
+  return { rungs, stepLosses };
 }

@@ -4,7 +4,7 @@ export { defaultAnalysisOptions, type AnalysisOptions, type Correction } from '.
 export { familyOf, type RunFamily } from './families.js';
 export { reproductionOf, maxAbsLogitDiff, type ReproductionVerdict } from './reproduction.js';
 export type { AnalysisWarning } from './analysis-warning.js';
-export { campaignData, loadCampaignData, type AccuracyCurves, type CampaignData, type RunRecord } from './campaign-data.js';
+export { campaignData, loadCampaignData, loadLadderData, type AccuracyCurves, type CampaignData, type RunRecord } from './campaign-data.js';
 export { compareToReference, ratioText, MIN_SAMPLE, type Comparison, type Verdict } from './compare-to-reference.js';
 export { analyzeRq1, type Rq1Group, type Rq1Result } from './rq1-accuracy.js';
 export { analyzeRq2, type Rq2Row, type Rq2Result } from './rq2-reproduction.js';
@@ -12,3 +12,4 @@ export { analyzeRq3, type Rq3Result } from './rq3-training-time.js';
 export { analyzeRq4, type Rq4Result } from './rq4-inference-time.js';
 export type { TimingFamily, BindingSample } from './timing-families.js';
 export { analyzeApiCost, type ApiCostRow } from './api-cost.js';
+export { explainDifferences, LADDER, type Attribution, type LadderData, type RungResult } from './ladder.js';

@@ -5,7 +5,7 @@
  * is the kernels' (or a bug). The rungs' settings are data here; src/campaign/explain-plan.ts turns them into
  * campaigns and this module judges their runs.
  */
-import { cliffsDelta, holm, mannWhitneyU, median } from '../stats/index.js';
+import { bootstrapCI, cliffsDelta, holm, mannWhitneyU, median } from '../stats/index.js';
 import type { CampaignAnalysis } from './analyze-campaign.js';
 import type { RunRecord } from './campaign-data.js';
 import { MIN_SAMPLE } from './compare-to-reference.js';
@@ -32,6 +32,27 @@ export const LADDER: readonly Rung[] = [
   { id: 'minimal-style', removes: "the training API's data path", settings: { init: 'shared', data_order: 'shared', layer_defaults: 'aligned', style: 'minimal' } },
 ];
 
+/** The settings of a campaign spec a rung is told by (structural: the campaign room imports this one). */
+export interface RungSpecSettings {
+  init?: string;
+  data_order?: string;
+  layer_defaults?: string;
+  styles?: readonly string[];
+}
+
+/** Whether a campaign with these settings already ran a rung (for that rung's style). */
+export function campaignRunsRung(spec: RungSpecSettings, rung: Rung): boolean {
+  return (
+    spec.init === rung.settings.init &&
+    spec.data_order === rung.settings.data_order &&
+    (spec.layer_defaults ?? 'zoo') === rung.settings.layer_defaults &&
+    (spec.styles ?? ['minimal']).includes(rung.settings.style)
+  );
+}
+
+/** The campaign `bindbench explain` runs a rung of `original` in. */
+export const rungCampaignName = (original: string, rung: Rung): string => `${original}--explain-${rung.id}`;
+
 export type LadderQuantity = 'final test accuracy' | 'training time';
 
 /** A difference the campaign's analysis found between a binding and its framework's reference. */
@@ -47,7 +68,7 @@ export interface Difference {
 }
 
 /** Every significant RQ1 final-accuracy or RQ3 training-time difference, and accuracy curves beyond seed noise. */
-export function differencesToExplain(a: CampaignAnalysis): Difference[] {
+export function differencesToExplain(a: Pick<CampaignAnalysis, 'rq1' | 'rq3'>): Difference[] {
   const out = new Map<string, Difference>();
   const add = (d: Difference) => {
     const key = [d.framework, d.model, d.device, d.binding, d.quantity].join('\u0000');
@@ -78,6 +99,11 @@ export interface RungResult {
   n: [number, number];
   /** Accuracy: binding median − reference median; time: binding median / reference median. */
   effect: number | null;
+  /**
+   * 95 % paired percentile bootstrap interval of `effect`, resampling the seeds both bindings ran once; null with
+   * fewer than 2 such seeds.
+   */
+  interval: [number, number] | null;
   cliffsDelta: number | null;
   pvalue: number | null;
   /** Holm over the ladder's rungs for this difference. */
@@ -102,18 +128,24 @@ const valueOf = (r: RunRecord, q: LadderQuantity) => (q === 'final test accuracy
 export function attribute(d: Difference, runsByRung: ReadonlyMap<string, { campaign: string; runs: readonly RunRecord[] }>, alpha = 0.05): Attribution {
   const rungs = LADDER.map((rung): RungResult => {
     const got = runsByRung.get(rung.id);
-    const empty: RungResult = { rung: rung.id, campaign: got?.campaign ?? null, n: [0, 0], effect: null, cliffsDelta: null, pvalue: null, adjustedP: null, state: 'not run' };
+    const empty: RungResult = { rung: rung.id, campaign: got?.campaign ?? null, n: [0, 0], effect: null, interval: null, cliffsDelta: null, pvalue: null, adjustedP: null, state: 'not run' };
     if (!got) return empty;
-    const values = (binding: string) =>
+    const measured = (binding: string) =>
       got.runs
         .filter((r) => r.mode === 'train' && r.status === 'ok' && r.binding === binding && r.model === d.model && r.device === d.device && r.style === rung.settings.style)
-        .map((r) => valueOf(r, d.quantity))
-        .filter((v): v is number => v !== null);
-    const x = values(d.binding);
-    const y = values(d.reference);
+        .flatMap((r) => {
+          const v = valueOf(r, d.quantity);
+          return v === null ? [] : [{ seed: r.seed, value: v }];
+        });
+    const mine = measured(d.binding);
+    const theirs = measured(d.reference);
+    const x = mine.map((m) => m.value);
+    const y = theirs.map((m) => m.value);
     const out: RungResult = { ...empty, n: [x.length, y.length] };
     if (x.length < MIN_SAMPLE || y.length < MIN_SAMPLE) return { ...out, state: 'too few runs' };
-    out.effect = d.quantity === 'training time' ? median(x) / median(y) : median(x) - median(y);
+    const time = d.quantity === 'training time';
+    out.effect = time ? median(x) / median(y) : median(x) - median(y);
+    out.interval = pairedInterval(mine, theirs, time);
     out.cliffsDelta = cliffsDelta(x, y).delta;
     out.pvalue = mannWhitneyU(x, y).pvalue;
     return out;
@@ -143,6 +175,29 @@ export function attribute(d: Difference, runsByRung: ReadonlyMap<string, { campa
   return { difference: d, rungs, goneAt: rungs[first]!.rung, cause: `${LADDER[first]!.removes!}${reversed}` };
 }
 
+const BOOTSTRAP_SEED = 20261205;
+
+/**
+ * Paired percentile bootstrap of the effect (difference or ratio of the two medians) over the seeds each binding ran
+ * once: a resample draws seeds, and both bindings' runs of a drawn seed go in together, as the seed fixed both.
+ */
+function pairedInterval(mine: ReadonlyArray<{ seed: number; value: number }>, theirs: ReadonlyArray<{ seed: number; value: number }>, ratio: boolean): [number, number] | null {
+  const once = (xs: ReadonlyArray<{ seed: number; value: number }>) => {
+    const counts = new Map<number, number>();
+    for (const m of xs) counts.set(m.seed, (counts.get(m.seed) ?? 0) + 1);
+    return new Map(xs.filter((m) => counts.get(m.seed) === 1).map((m) => [m.seed, m.value]));
+  };
+  const b = once(theirs);
+  const pairs = [...once(mine)].flatMap(([seed, v]) => (b.has(seed) ? [[v, b.get(seed)!] as const] : []));
+  if (pairs.length < 2 || (ratio && pairs.some(([, w]) => !(w > 0)))) return null;
+  const effect = (idx: number[]) => {
+    const x = median(idx.map((i) => pairs[i]![0]));
+    const y = median(idx.map((i) => pairs[i]![1]));
+    return ratio ? x / y : x - y;
+  };
+  return bootstrapCI(pairs.map((_, i) => i), effect, { seed: BOOTSTRAP_SEED });
+}
+
 /** Relative loss difference beyond which two bindings' step losses are taken to have parted. */
 export const PARTING_TOLERANCE = 1e-3;
 
@@ -164,4 +219,39 @@ export function partingStep(a: readonly number[], b: readonly number[]): number 
 export interface LossParting {
   /** Per seed both bindings recorded step losses for: the first step at which they part (null: never, in the steps recorded). */
   perSeed: Array<{ seed: number; step: number | null; steps: number }>;
+}
+
+/** What the store holds of one campaign's ladder: every rung campaign that exists, and the last rung's step losses. */
+export interface LadderData {
+  /** Rung id → the campaign holding its runs (`reused`: the original campaign itself ran that rung's settings). */
+  rungs: ReadonlyMap<string, { campaign: string; reused: boolean; runs: readonly RunRecord[] }>;
+  /** Step losses of the last rung's training runs, by run id (runs that recorded none are absent). */
+  stepLosses: ReadonlyMap<string, readonly number[]>;
+}
+
+/**
+ * The ladder's verdict on each difference whose bindings a rung campaign (other than the original) ran: the
+ * attribution, and for an accuracy difference the step at which the two bindings' losses part on the last rung.
+ */
+export function explainDifferences(differences: readonly Difference[], ladder: LadderData, alpha = 0.05): Attribution[] {
+  const last = ladder.rungs.get(LADDER.at(-1)!.id);
+  const trained = (runs: readonly RunRecord[], binding: string, model: string, device: string) => runs.filter((r) => r.mode === 'train' && r.binding === binding && r.model === model && r.device === device);
+  const onLadder = (d: Difference) => [...ladder.rungs.values()].some((r) => !r.reused && trained(r.runs, d.binding, d.model, d.device).length > 0 && trained(r.runs, d.reference, d.model, d.device).length > 0);
+  const losses = (binding: string, d: Difference) =>
+    new Map(
+      trained(last?.runs ?? [], binding, d.model, d.device)
+        .filter((r) => r.status === 'ok' && ladder.stepLosses.get(r.id)?.length)
+        .map((r) => [r.seed, ladder.stepLosses.get(r.id)!]),
+    );
+  return differences.filter(onLadder).map((d) => {
+    const a = attribute(d, ladder.rungs, alpha);
+    if (d.quantity !== 'final test accuracy') return a;
+    const mine = losses(d.binding, d);
+    const theirs = losses(d.reference, d);
+    const perSeed = [...mine].flatMap(([seed, l]) => {
+      const t = theirs.get(seed);
+      return t ? [{ seed, step: partingStep(l, t), steps: Math.min(l.length, t.length) }] : [];
+    });
+    return perSeed.length ? { ...a, lossesPart: { perSeed } } : a;
+  });
 }

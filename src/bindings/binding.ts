@@ -6,6 +6,7 @@
 import type { DatasetTools } from '../data/datasets.js';
 import type { Home } from '../base/home.js';
 import type { ArtifactFormat } from '../protocol/request.js';
+import type { VersionSupport } from './versions.js';
 
 /** `onnx` is the neutral runtime: its bindings load models exported from either framework. */
 export type Framework = 'pytorch' | 'tensorflow' | 'onnx';
@@ -111,4 +112,6 @@ export interface BindingDescriptor {
   setup?(ctx: SetupContext): Promise<void>;
   /** The process that runs one request file. */
   launch(home: Home, requestPath: string): LaunchCommand;
+  /** Other versions of the binding's library, installable beside the pinned one as `<id>@<version>` (versions.ts). */
+  versions?: VersionSupport;
 }

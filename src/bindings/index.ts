@@ -4,6 +4,8 @@
  */
 import type { DatasetTools } from '../data/datasets.js';
 import type { BindingDescriptor } from './binding.js';
+import { bindingIdPatterns, bindingsFor } from './versions.js';
+export { descriptorFor, splitBindingId } from './versions.js';
 import { pytorchCsharp, tensorflowCsharp } from './dotnet-binding.js';
 import { onnxruntimeJs } from './onnxruntime-js.js';
 import { pytorchPython } from './pytorch-python.js';
@@ -29,6 +31,16 @@ export const bindings: readonly BindingDescriptor[] = [
 
 export function bindingIds(list: readonly BindingDescriptor[] = bindings): string[] {
   return list.map((b) => b.id);
+}
+
+/** What a spec may name: every id, and `<id>@<version>` for bindings with versions (see versions.ts). */
+export function bindingIdsWithVersions(list: readonly BindingDescriptor[] = bindings): string[] {
+  return bindingIdPatterns(list);
+}
+
+/** The registry plus a descriptor for each versioned id a campaign names. */
+export function campaignBindings(ids: readonly string[] | 'installed', list: readonly BindingDescriptor[] = bindings): BindingDescriptor[] {
+  return bindingsFor(ids, list);
 }
 
 /**

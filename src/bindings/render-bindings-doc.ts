@@ -26,6 +26,11 @@ export function renderBindingsDoc(list: readonly BindingDescriptor[]): string {
   if (gaps.length) lines.push('', '## Models a binding lacks', '', ...gaps);
   const untrained = list.flatMap((b) => Object.entries(b.capabilities.inferOnlyModels ?? {}).map(([model, why]) => `- \`${b.id}\` does not train \`${model}\`: ${why}`));
   if (untrained.length) lines.push('', '## Models a binding loads but does not train', '', ...untrained);
+  const versioned = list.filter((b) => b.versions);
+  if (versioned.length) {
+    lines.push('', '## Other versions', '', 'These take `@<version>` (`bindbench setup --bindings <id>@<version>`, then the same id in `--bindings`): that version of the library in an environment of its own beside the pinned one, every other pin unchanged. The id without a version is the pinned one and stays the reference.', '');
+    for (const b of versioned) lines.push(`- \`${b.id}@<version>\`: ${b.versions!.package} from ${b.versions!.registry} (pinned: ${b.versions!.pinned}).`);
+  }
   const needs = list.filter((b) => b.needs.length);
   if (needs.length) {
     lines.push('', '## Set-up order', '');

@@ -4,12 +4,13 @@
  * libtensorflow (see tfjs-node-build.ts); this is the CPU build, CUDA would need @tensorflow/tfjs-node-gpu.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Home } from '../base/home.js';
 import type { BindingDescriptor, ProbeResult } from './binding.js';
 import { ensurePythonEnv } from './python-env.js';
-import { buildTfjsNode, builtAddon, compileRunner, installedVersions, installRunnerPackages, runnerEntry } from './tfjs-node-build.js';
+import { buildTfjsNode, builtAddon, compileRunner, installedVersions, installRunnerPackages, installVersionedPackages, linkRunner, pinnedVersions, runnerEntry } from './tfjs-node-build.js';
+import type { VersionSupport } from './versions.js';
 
 const SETUP = 'run `bindbench setup --bindings tensorflow/js` (needs tensorflow/python: the addon links its libtensorflow)';
 
@@ -36,7 +37,56 @@ function libtensorflowVersion(addon: string): string {
   }).trim();
 }
 
-export const tensorflowJs = {
+/** `@<version>`: another @tensorflow/tfjs-node in a node_modules of its own, its addon built against the same libtensorflow. */
+const versionDir = (home: Home, version: string) => join(home.envs, `tensorflow-js@${version}`);
+
+async function probeInstall(home: Home, modules: string | undefined, setupHint: string): Promise<ProbeResult> {
+  const versions = installedVersions(['@tensorflow/tfjs-node', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers'], modules);
+  const addon = builtAddon(modules);
+  if (!versions['@tensorflow/tfjs-node']) return { installed: false, versions, detail: `@tensorflow/tfjs-node is not installed${modules ? ` in ${modules}` : ' in runners/js'}: ${setupHint}` };
+  if (!addon) return { installed: false, versions, detail: `the tfjs-node native addon is not built: ${setupHint}` };
+  if (!existsSync(runnerEntry)) return { installed: false, versions, detail: `the runner is not compiled (${runnerEntry} is missing): ${setupHint}` };
+  try {
+    versions.libtensorflow = libtensorflowVersion(addon);
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    return { installed: false, versions, detail: `the tfjs-node addon ${addon} does not load (${(e.stderr || e.message).trim().split('\n').slice(-1)[0]}): ${setupHint}` };
+  }
+  return { installed: true, versions, detail: `tfjs-node ${versions['@tensorflow/tfjs-node']} on libtensorflow ${versions.libtensorflow} (CPU build)${modules ? ` in ${modules}` : ''}` };
+}
+
+const tfjsVersions: VersionSupport = {
+  package: '@tensorflow/tfjs-node',
+  registry: 'npm',
+  get pinned() {
+    return pinnedVersions()['@tensorflow/tfjs-node']!;
+  },
+  installed: (home) => (existsSync(home.envs) ? readdirSync(home.envs).filter((d) => d.startsWith('tensorflow-js@') && builtAddon(join(home.envs, d, 'node_modules'))).map((d) => d.slice('tensorflow-js@'.length)).sort() : []),
+  variant(version) {
+    const id = `${tensorflowJs.id}@${version}`;
+    const hint = `run \`bindbench setup --bindings ${id}\``;
+    return {
+      ...tensorflowJs,
+      id,
+      library: `@tensorflow/tfjs-node ${version}`,
+      reference: false,
+      versions: undefined,
+      probe: (home) => probeInstall(home, join(versionDir(home, version), 'node_modules'), hint),
+      async setup(ctx) {
+        const env = await ensurePythonEnv(ctx, 'tensorflow');
+        const dir = versionDir(ctx.home, version);
+        await installVersionedPackages(ctx, dir, { '@tensorflow/tfjs-node': version });
+        await buildTfjsNode(ctx, join(env.sitePackages(), 'tensorflow'), join(dir, 'node_modules'));
+        await compileRunner(ctx);
+        linkRunner(dir);
+      },
+      // The runner's own files, seen from the version's folder: its imports resolve in that folder's node_modules.
+      launch: (home, requestPath) => ({ command: process.execPath, args: ['--preserve-symlinks', '--preserve-symlinks-main', join(versionDir(home, version), 'dist', 'main.js'), requestPath], env: {} }),
+    };
+  },
+};
+
+export const tensorflowJs: BindingDescriptor = {
   id: 'tensorflow/js',
   framework: 'tensorflow',
   language: 'javascript',
@@ -60,20 +110,7 @@ export const tensorflowJs = {
     formatExceptions: { 'tfjs-layers': TFJS_LAYERS_CANNOT_HOLD },
   },
 
-  async probe(_home: Home): Promise<ProbeResult> {
-    const versions = installedVersions(['@tensorflow/tfjs-node', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers']);
-    const addon = builtAddon();
-    if (!versions['@tensorflow/tfjs-node']) return { installed: false, versions, detail: `@tensorflow/tfjs-node is not installed in runners/js: ${SETUP}` };
-    if (!addon) return { installed: false, versions, detail: `the tfjs-node native addon is not built: ${SETUP}` };
-    if (!existsSync(runnerEntry)) return { installed: false, versions, detail: `the runner is not compiled (${runnerEntry} is missing): ${SETUP}` };
-    try {
-      versions.libtensorflow = libtensorflowVersion(addon);
-    } catch (err) {
-      const e = err as { stderr?: string; message: string };
-      return { installed: false, versions, detail: `the tfjs-node addon ${addon} does not load (${(e.stderr || e.message).trim().split('\n').slice(-1)[0]}): ${SETUP}` };
-    }
-    return { installed: true, versions, detail: `tfjs-node ${versions['@tensorflow/tfjs-node']} on libtensorflow ${versions.libtensorflow} (CPU build)` };
-  },
+  probe: (home: Home) => probeInstall(home, undefined, SETUP),
 
   async setup(ctx) {
     const env = await ensurePythonEnv(ctx, 'tensorflow');
@@ -85,4 +122,7 @@ export const tensorflowJs = {
   launch(_home, requestPath) {
     return { command: process.execPath, args: [runnerEntry, requestPath], env: {} };
   },
-} satisfies BindingDescriptor;
+  get versions() {
+    return tfjsVersions;
+  },
+};

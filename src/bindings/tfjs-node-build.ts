@@ -25,18 +25,18 @@ export const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.was
 /** libtensorflow version tfjs-node 4.22.0's install script expects; a file by this name makes it skip its download. */
 const TFJS_NODE_EXPECTED_LIBTENSORFLOW = '2.9.1';
 
-/** Version of an installed package of the runner, or null. */
-export function installedVersion(pkg: string): string | null {
-  const file = join(modulesDir, ...pkg.split('/'), 'package.json');
+/** Version of an installed package of the runner (or of another node_modules folder), or null. */
+export function installedVersion(pkg: string, modules: string = modulesDir): string | null {
+  const file = join(modules, ...pkg.split('/'), 'package.json');
   if (!existsSync(file)) return null;
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
 /** The installed versions of the packages that are installed in runners/js, package -> version. */
-export function installedVersions(pkgs: readonly string[]): Record<string, string> {
+export function installedVersions(pkgs: readonly string[], modules: string = modulesDir): Record<string, string> {
   const versions: Record<string, string> = {};
   for (const pkg of pkgs) {
-    const v = installedVersion(pkg);
+    const v = installedVersion(pkg, modules);
     if (v) versions[pkg] = v;
   }
   return versions;
@@ -48,8 +48,8 @@ export function pinnedVersions(): Record<string, string> {
 }
 
 /** Path of the built tfjs-node addon (lib/napi-v<N>/tfjs_binding.node), or null when it is not built. */
-export function builtAddon(): string | null {
-  const lib = join(tfjsNodeDir, 'lib');
+export function builtAddon(modules: string = modulesDir): string | null {
+  const lib = join(modules, '@tensorflow', 'tfjs-node', 'lib');
   if (!existsSync(lib)) return null;
   for (const dir of readdirSync(lib).filter((d) => d.startsWith('napi-v')).sort().reverse()) {
     const addon = join(lib, dir, 'tfjs_binding.node');
@@ -80,6 +80,35 @@ export async function installRunnerPackages(ctx: SetupContext): Promise<void> {
   if (still.length > 0) throw new Error(`npm did not install ${still.join(', ')} in ${runnerDir}`);
 }
 
+/**
+ * Another version's packages in a folder of its own (`dir/node_modules`), from npm with install scripts off, as the
+ * runner's own: a package.json there pins them, so a second setup with the same pins does nothing.
+ */
+export async function installVersionedPackages(ctx: SetupContext, dir: string, pins: Record<string, string>): Promise<void> {
+  const modules = join(dir, 'node_modules');
+  const missing = Object.entries(pins).filter(([pkg, v]) => installedVersion(pkg, modules) !== v);
+  if (missing.length === 0) {
+    ctx.log(`${Object.entries(pins).map(([p, v]) => `${p}@${v}`).join(', ')} installed in ${modules}`);
+    return;
+  }
+  mkdirSync(dir, { recursive: true });
+  // type module: the runner's ESM files are seen from here (linkRunner), and Node reads their type from this file.
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bindbench-runner-js-version', private: true, type: 'module', dependencies: pins }, null, 2) + '\n');
+  ctx.log(`installing ${missing.map(([p, v]) => `${p}@${v}`).join(', ')} into ${dir} from npm with install scripts off`);
+  try {
+    await ctx.exec('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: dir });
+  } catch (err) {
+    throw new Error(`${missing.map(([p, v]) => `${p}@${v}`).join(', ')} is not available here: npm could not install it: ${(err as Error).message}`);
+  }
+  const still = Object.entries(pins).filter(([pkg, v]) => installedVersion(pkg, modules) !== v);
+  if (still.length) throw new Error(`npm did not install ${still.map(([p, v]) => `${p}@${v}`).join(', ')} in ${modules}`);
+}
+
+/** `dir/dist` is the compiled runner (a link), so a version runs the same runner code against its own packages. */
+export function linkRunner(dir: string): void {
+  ensureSymlink(join(runnerDir, 'dist'), join(dir, 'dist'));
+}
+
 /** The .wasm binaries must ship in the npm package: the runner points setWasmPaths at this folder. */
 export function missingWasmFiles(): string[] {
   return WASM_FILES.filter((f) => !existsSync(join(wasmDistDir, f)));
@@ -101,7 +130,8 @@ function ensureSymlink(target: string, path: string): boolean {
  * linker looks for (-ltensorflow -ltensorflow_framework), the 2.9.1 name that stops its install script from
  * downloading, and the C headers.
  */
-export function linkLibtensorflow(ctx: SetupContext, tensorflowDir: string): void {
+export function linkLibtensorflow(ctx: SetupContext, tensorflowDir: string, modules: string = modulesDir): void {
+  const tfjsNodeDir = join(modules, '@tensorflow', 'tfjs-node');
   const libs = ['libtensorflow_cc.so.2', 'libtensorflow_framework.so.2'];
   for (const lib of libs) {
     if (!existsSync(join(tensorflowDir, lib))) throw new Error(`${join(tensorflowDir, lib)} is missing: the TensorFlow wheel in the tensorflow Python environment should ship it (tensorflow-cpu 2.21.0 does)`);
@@ -151,14 +181,15 @@ function wantedStamp(tensorflowDir: string): BuildStamp {
   return { libtensorflow: lib, size: st.size, mtimeMs: st.mtimeMs, node: process.versions.node };
 }
 
-const stampPath = (): string => join(tfjsNodeDir, 'lib', '.bindbench-build.json');
+const stampPath = (modules: string): string => join(modules, '@tensorflow', 'tfjs-node', 'lib', '.bindbench-build.json');
 
 /** Builds tfjs-node's addon against the wheel's libtensorflow unless the same build is already there. */
-export async function buildTfjsNode(ctx: SetupContext, tensorflowDir: string): Promise<void> {
-  linkLibtensorflow(ctx, tensorflowDir);
+export async function buildTfjsNode(ctx: SetupContext, tensorflowDir: string, modules: string = modulesDir): Promise<void> {
+  const tfjsNodeDir = join(modules, '@tensorflow', 'tfjs-node');
+  linkLibtensorflow(ctx, tensorflowDir, modules);
   const wanted = wantedStamp(tensorflowDir);
-  if (builtAddon() && existsSync(stampPath()) && readFileSync(stampPath(), 'utf8') === JSON.stringify(wanted)) {
-    ctx.log(`tfjs-node addon is built against ${wanted.libtensorflow} (${builtAddon()})`);
+  if (builtAddon(modules) && existsSync(stampPath(modules)) && readFileSync(stampPath(modules), 'utf8') === JSON.stringify(wanted)) {
+    ctx.log(`tfjs-node addon is built against ${wanted.libtensorflow} (${builtAddon(modules)})`);
     return;
   }
   const nodedir = nodeHeadersDir();
@@ -166,10 +197,10 @@ export async function buildTfjsNode(ctx: SetupContext, tensorflowDir: string): P
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   env.npm_config_nodedir = nodedir;
-  await ctx.exec(join(modulesDir, '.bin', 'node-pre-gyp'), ['install', '--build-from-source'], { cwd: tfjsNodeDir, env });
-  const addon = builtAddon();
+  await ctx.exec(join(modules, '.bin', 'node-pre-gyp'), ['install', '--build-from-source'], { cwd: tfjsNodeDir, env });
+  const addon = builtAddon(modules);
   if (!addon) throw new Error(`node-pre-gyp finished but no tfjs_binding.node is under ${join(tfjsNodeDir, 'lib')}`);
-  writeFileSync(stampPath(), JSON.stringify(wanted));
+  writeFileSync(stampPath(modules), JSON.stringify(wanted));
   ctx.log(`built ${addon}`);
 }
 

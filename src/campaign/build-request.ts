@@ -4,6 +4,7 @@ import { PROTOCOL_VERSION } from '../protocol/version.js';
 import type { ArtifactFormat, RunnerRequest } from '../protocol/request.js';
 import type { ModelSpec } from '../zoo/model-spec.js';
 import type { Cell } from '../protocol/cell.js';
+import { splitBindingId } from '../bindings/versions.js';
 
 export interface RequestInputs {
   runId: string;
@@ -19,7 +20,8 @@ export function buildTrainRequest(cell: Cell, inputs: RequestInputs): RunnerRequ
   return {
     protocol: PROTOCOL_VERSION,
     run_id: inputs.runId,
-    binding: cell.binding,
+    // The runner serves the binding; which version of it runs is the environment the orchestrator started it in.
+    binding: splitBindingId(cell.binding).base,
     mode: cell.mode === 'convert' ? 'export' : cell.mode,
     model: inputs.model,
     hyper: cell.hyper,

@@ -4,7 +4,7 @@
  * the rung's init, data order, layer defaults and style. A rung whose settings the original campaign already ran is
  * the original campaign itself (nothing to run).
  */
-import { LADDER, type Difference, type Rung } from '../analysis/ladder.js';
+import { campaignRunsRung, LADDER, rungCampaignName, type Difference, type Rung } from '../analysis/ladder.js';
 import type { CampaignSpec } from './spec.js';
 
 export interface RungCampaign {
@@ -17,16 +17,6 @@ export interface RungCampaign {
   spec: Record<string, unknown> | null;
 }
 
-/** Whether a campaign's settings are a rung's, for the given style. */
-function runs(spec: CampaignSpec, rung: Rung): boolean {
-  return (
-    spec.init === rung.settings.init &&
-    spec.data_order === rung.settings.data_order &&
-    (spec.layer_defaults ?? 'zoo') === rung.settings.layer_defaults &&
-    (spec.styles ?? ['minimal']).includes(rung.settings.style)
-  );
-}
-
 export function planLadder(original: string, spec: CampaignSpec, differences: readonly Difference[]): RungCampaign[] {
   if (differences.length === 0) return [];
   const models = [...new Set(differences.map((d) => d.model))];
@@ -34,8 +24,8 @@ export function planLadder(original: string, spec: CampaignSpec, differences: re
   const devices = [...new Set(differences.map((d) => d.device))] as Array<'cpu' | 'cuda'>;
   const accuracy = differences.some((d) => d.quantity === 'final test accuracy');
   return LADDER.map((rung, i): RungCampaign => {
-    if (runs(spec, rung)) return { rung, campaign: original, reused: true, spec: null };
-    const campaign = `${original}--explain-${rung.id}`;
+    if (campaignRunsRung(spec, rung)) return { rung, campaign: original, reused: true, spec: null };
+    const campaign = rungCampaignName(original, rung);
     const o = spec.overrides;
     const written: Record<string, unknown> = {
       name: campaign,

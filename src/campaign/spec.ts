@@ -11,6 +11,7 @@ import { BadInputError } from '../base/errors.js';
 import { models as zooModels } from '../zoo/models.js';
 import { LAYER_DEFAULTS, type LayerDefaults } from '../zoo/layer-defaults.js';
 import { presets, STUDY_SEEDS } from './presets.js';
+import { matchesBindingPattern } from '../bindings/versions.js';
 
 /** A cell's data order, or `study`: the order the study's script for each binding used (the planner resolves it). */
 export type CampaignDataOrder = DataOrder | 'study';
@@ -113,7 +114,7 @@ export function resolveSpec(written: unknown, knownBindings: string[]): Campaign
   for (const [field, list] of [['bindings', w.bindings], ['infer_sources', w.infer_sources]] as const) {
     if (!Array.isArray(list)) continue;
     for (const b of list) {
-      if (!knownBindings.includes(b)) throw new BadInputError(`${field}: unknown binding '${b}'; allowed values: ${field === 'bindings' ? 'installed' : 'reference'}, ${knownBindings.join(', ')}`);
+      if (!matchesBindingPattern(b, knownBindings)) throw new BadInputError(`${field}: unknown binding '${b}'; allowed values: ${field === 'bindings' ? 'installed' : 'reference'}, ${knownBindings.join(', ')}`);
     }
   }
   if (w.data_dir !== undefined && !existsSync(w.data_dir)) throw new BadInputError(`data_dir: folder ${w.data_dir} does not exist`);

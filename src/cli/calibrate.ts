@@ -23,7 +23,7 @@ export interface CalibrateFlags {
 }
 
 export async function calibrateCommand(home: Home, o: CalibrateFlags): Promise<CommandResult> {
-  const [{ bindings, bindingIds }, { resolveSpec }, { runCampaign }, { compareSides }, { calibrate }, { ResultStore }, { renderCalibrationMarkdown }] = await Promise.all([
+  const [{ bindingIdsWithVersions, campaignBindings }, { resolveSpec }, { runCampaign }, { compareSides }, { calibrate }, { ResultStore }, { renderCalibrationMarkdown }] = await Promise.all([
     import('../bindings/index.js'),
     import('../campaign/spec.js'),
     import('../campaign/run-campaign.js'),
@@ -40,14 +40,14 @@ export async function calibrateCommand(home: Home, o: CalibrateFlags): Promise<C
   const specOf = (name: string) =>
     resolveSpec(
       { name, preset: 'quick', models: [o.model], bindings: [o.binding], ...(o.seeds ? { seeds: o.seeds } : {}), epochs: o.epochs ?? 1, train_limit: o.trainLimit ?? 1000, devices: [o.device ?? 'cpu'], styles: [o.style ?? 'minimal'] },
-      bindingIds(),
+      bindingIdsWithVersions(),
     );
   specOf('calibrate-check');
   const names: string[] = [];
   for (let i = 0; i < 2 * repeats; i++) {
     const name = `calibrate-${slug}-${stamp}-${String(i + 1).padStart(2, '0')}`;
     const started = Date.now();
-    const outcome = await runCampaign({ home, spec: specOf(name), bindings: [...bindings] });
+    const outcome = await runCampaign({ home, spec: specOf(name), bindings: campaignBindings([o.binding]) });
     const ok = outcome.results.filter((r) => r.status === 'ok').length;
     process.stderr.write(`[${i + 1}/${2 * repeats}] ${name}: ${ok}/${outcome.results.length} runs ok, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
     if (ok === 0) throw new BadInputError(`${o.binding} trained nothing in ${name} (${outcome.results[0]?.status}: ${outcome.results[0]?.reason}); calibration needs a binding that trains ${o.model}`);

@@ -14,8 +14,10 @@ export function registerDoctor(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (o, cmd: Command) => {
       const home = homeOf(cmd);
-      const probes = await probeAll([...bindings], home);
-      const rows = bindings.map((b) => ({ id: b.id, library: b.library, language: b.language, ...probes.get(b.id)! }));
+      // Every other version installed beside a pinned binding is a binding of its own (`<id>@<version>`).
+      const all = [...bindings, ...bindings.flatMap((b) => (b.versions ? b.versions.installed(home).filter((v) => v !== b.versions!.pinned).map((v) => b.versions!.variant(v)) : []))];
+      const probes = await probeAll(all, home);
+      const rows = all.map((b) => ({ id: b.id, library: b.library, language: b.language, ...probes.get(b.id)! }));
       const host = collectHostEnvironment();
       const table = renderTextTable(
         ['binding', 'library', 'status', 'versions'],

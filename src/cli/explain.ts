@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { BadInputError } from '../base/errors.js';
 import type { Home } from '../base/home.js';
+import type { Difference } from '../analysis/ladder.js';
 import { alphaOf, commaList, homeOf } from './common.js';
 import { emit, type CommandResult } from './output.js';
 
@@ -19,8 +20,10 @@ export interface ExplainFlags {
   alpha?: number;
 }
 
+const differenceKey = (d: Difference) => [d.framework, d.model, d.device, d.binding, d.quantity].join('\u0000');
+
 export async function explainCommand(home: Home, o: ExplainFlags, progress: (line: string) => void): Promise<CommandResult> {
-  const [{ analyzeCampaign, loadCampaignData }, { attribute, differencesToExplain, partingStep }, { planLadder }, { ResultStore }, { defaultCampaigns }, { bindings, bindingIds }, { resolveSpec }, { runCampaign }, { renderLadderMarkdown }] = await Promise.all([
+  const [{ analyzeCampaign, loadCampaignData }, { differencesToExplain }, { planLadder }, { ResultStore }, { defaultCampaigns }, { bindingIdsWithVersions, campaignBindings }, { resolveSpec }, { runCampaign }, { renderLadderMarkdown }] = await Promise.all([
     import('../analysis/index.js'),
     import('../analysis/ladder.js'),
     import('../campaign/explain-plan.js'),
@@ -46,7 +49,7 @@ export async function explainCommand(home: Home, o: ExplainFlags, progress: (lin
   });
   if (differences.length === 0) return { data: { campaign: id, differences: [], rungs: [], attributions: [] }, text: `campaign ${id}: no significant difference between bindings to explain\n` };
   const plan = planLadder(id, spec, differences);
-  const ids = bindingIds();
+  const ids = bindingIdsWithVersions();
   const toRun = plan.filter((r) => !r.reused);
   for (const r of toRun) resolveSpec(r.spec, ids); // every rung's spec is valid before anything runs
   if (o.dryRun) {
@@ -61,28 +64,13 @@ export async function explainCommand(home: Home, o: ExplainFlags, progress: (lin
   for (const r of toRun) {
     const exists = ResultStore.with(home.store, (store) => store.hasCampaign(r.campaign));
     const t0 = Date.now();
-    const outcome = await runCampaign({ home, spec: resolveSpec(r.spec, ids), bindings: [...bindings], id: r.campaign, resume: exists });
+    const spec = resolveSpec(r.spec, ids);
+    const outcome = await runCampaign({ home, spec, bindings: campaignBindings(spec.bindings), id: r.campaign, resume: exists });
     progress(`rung ${r.rung.id}: campaign ${r.campaign}, ${outcome.results.filter((x) => x.status === 'ok').length}/${outcome.results.length} runs ok, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   }
-  const attributions = ResultStore.with(home.store, (store) => {
-    const runsByRung = new Map(plan.map((r) => [r.rung.id, { campaign: r.campaign, runs: store.runs(r.campaign) }]));
-    const last = plan.at(-1)!;
-    // Step losses of one binding's last-rung run per seed, as its runner recorded them.
-    const losses = (binding: string, model: string, device: string) =>
-      new Map(
-        runsByRung.get(last.rung.id)!.runs
-          .filter((r) => r.mode === 'train' && r.status === 'ok' && r.binding === binding && r.model === model && r.device === device)
-          .map((r) => [r.seed, (store.readRun(last.campaign, r.cellKey)?.events ?? []).flatMap((e) => (e.type === 'step' ? [e.loss] : []))]),
-      );
-    return differences.map((d) => {
-      const a = attribute(d, runsByRung, alpha);
-      if (d.quantity !== 'final test accuracy') return a;
-      const mine = losses(d.binding, d.model, d.device);
-      const theirs = losses(d.reference, d.model, d.device);
-      const perSeed = [...mine].filter(([seed, l]) => l.length && theirs.get(seed)?.length).map(([seed, l]) => ({ seed, step: partingStep(l, theirs.get(seed)!), steps: Math.min(l.length, theirs.get(seed)!.length) }));
-      return perSeed.length ? { ...a, lossesPart: { perSeed } } : a;
-    });
-  });
+  // The analysis judges the ladder from the store, as analyze and report do; only the differences asked about.
+  const asked = new Set(differences.map(differenceKey));
+  const attributions = ResultStore.with(home.store, (store) => analyzeCampaign(loadCampaignData(store, id), { alpha, correction: 'bonferroni' }).ladder.filter((a) => asked.has(differenceKey(a.difference))));
   const seconds = (Date.now() - started) / 1000;
   return { data: { campaign: id, differences, rungs: plan, attributions, seconds }, text: `${renderLadderMarkdown(id, attributions)}\n${toRun.length} rung campaign(s) run in ${seconds.toFixed(0)} s\n` };
 }

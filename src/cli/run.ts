@@ -1,6 +1,6 @@
 /** `bindbench run`: flags or a spec file -> campaign -> per-binding table. */
 import type { Command } from 'commander';
-import { bindings, bindingIds } from '../bindings/index.js';
+import { bindingIdsWithVersions, campaignBindings } from '../bindings/index.js';
 import { readCampaignSpec, runCampaign } from '../campaign/run-campaign.js';
 import { readSpecFile, resolveSpec } from '../campaign/spec.js';
 import { CampaignFailedError } from '../base/errors.js';
@@ -52,7 +52,7 @@ export function registerRun(program: Command): void {
     .option('--json', 'print the outcome as JSON')
     .action(async (o, cmd: Command) => {
       const home = homeOf(cmd);
-      const ids = bindingIds();
+      const ids = bindingIdsWithVersions();
       let spec;
       if (o.resume) {
         spec = readCampaignSpec(home, o.resume);
@@ -68,7 +68,7 @@ export function registerRun(program: Command): void {
       const outcome = await runCampaign({
         home,
         spec,
-        bindings: [...bindings],
+        bindings: campaignBindings(spec.bindings),
         id: o.resume,
         resume: Boolean(o.resume),
         dryRun: Boolean(o.dryRun),

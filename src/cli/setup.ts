@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import type { BindingDescriptor, SetupContext } from '../bindings/binding.js';
-import { bindings } from '../bindings/index.js';
+import { bindings, descriptorFor } from '../bindings/index.js';
 import { BadInputError, CampaignFailedError } from '../base/errors.js';
 import type { Home } from '../base/home.js';
 import { commaList, homeOf } from './common.js';
@@ -38,8 +38,13 @@ export function setupOrder(all: readonly BindingDescriptor[], chosen: string[]):
   const visit = (id: string, path: string[]) => {
     if (order.some((b) => b.id === id)) return;
     if (path.includes(id)) throw new Error(`binding setup cycle: ${[...path, id].join(' -> ')}`);
-    const b = all.find((x) => x.id === id);
-    if (!b) throw new BadInputError(`unknown binding '${id}'; allowed values: all, ${all.map((x) => x.id).join(', ')}`);
+    let b: BindingDescriptor;
+    try {
+      b = descriptorFor(id, all);
+    } catch (e) {
+      throw new BadInputError(`${(e as Error).message.replace('allowed values: ', 'allowed values: all, ')}`);
+    }
+    if (order.some((x) => x.id === b.id)) return; // `<id>@<pinned version>` is the binding itself
     for (const need of b.needs) visit(need, [...path, id]);
     order.push(b);
   };

@@ -5,6 +5,8 @@
 import type { CampaignAnalysis } from '../analysis/analyze-campaign.js';
 import { API_COST_NOTE, apiCostTable, rq1AccuracyTable, rq1CurveTable, rq2Table, timingTable } from './analysis-tables.js';
 import { correctionName, DASH } from './format.js';
+import { renderLadderBlocks } from './ladder-report.js';
+import { LADDER_NOTE } from './ladder-tables.js';
 import { renderMarkdownTable } from './table-model.js';
 
 function warningsSection(a: CampaignAnalysis): string {
@@ -63,6 +65,12 @@ function timingSections(a: CampaignAnalysis): string[] {
   ];
 }
 
+/** Present only when `bindbench explain` ran the campaign's ladder. */
+function ladderSection(a: CampaignAnalysis): string {
+  if (a.ladder.length === 0) return '';
+  return ['## Why bindings differ: the attribution ladder', '', LADDER_NOTE, '', ...renderLadderBlocks(a.ladder, (x) => `Found: ${x.difference.found}.`, '###')].join('\n');
+}
+
 /** One campaign's report. */
 export function renderAnalysisMarkdown(a: CampaignAnalysis): string {
   const refs = Object.entries(a.settings.references).map(([fw, b]) => `${fw}: ${b}`).join(', ');
@@ -72,7 +80,7 @@ export function renderAnalysisMarkdown(a: CampaignAnalysis): string {
     `Campaign created ${a.created}; ${a.runs.train} training runs, ${a.runs.infer} inference runs${a.runs.notOk ? ` (${a.runs.notOk} not ok, left out)` : ''}. Reference bindings: ${refs || DASH}. Significance level ${a.settings.alpha}, ${correctionName(a.settings.correction)} correction. Definitions: docs/methodology.md.`,
     '',
   ].join('\n');
-  return [header, warningsSection(a), rq1Section(a), rq2Section(a), ...timingSections(a)].filter(Boolean).join('\n').trimEnd() + '\n';
+  return [header, warningsSection(a), rq1Section(a), rq2Section(a), ...timingSections(a), ladderSection(a)].filter(Boolean).join('\n').trimEnd() + '\n';
 }
 
 /** Several campaigns, one after another. */

@@ -2,7 +2,7 @@
  * The runs one view shows (a campaign page, a run page, the figures), from the store's queries: a campaign's run
  * records, its epochs and its spec, narrowed by the view's filter. Figures are pure functions of these records.
  */
-import { campaignData, defaultAnalysisOptions, familyOf, reproductionOf, type CampaignData, type RunFamily } from '../analysis/index.js';
+import { campaignData, defaultAnalysisOptions, familyOf, loadLadderData, reproductionOf, type CampaignData, type RunFamily } from '../analysis/index.js';
 import type { FrameworkFacts } from '../bindings/index.js';
 import type { CampaignRow, EpochPoint, ResultStore, RunRecord } from '../store/result-store.js';
 
@@ -78,7 +78,8 @@ export function loadCampaignViews(store: ResultStore, campaign: string, facts?: 
   if (!row) return null;
   const records = store.runs(campaign);
   const epochs = store.epochs(campaign);
-  return { runs: campaignRuns(row, records, epochs, {}, facts), data: campaignData(row, records, epochs) };
+  const ladder = loadLadderData(store, campaign, records);
+  return { runs: campaignRuns(row, records, epochs, {}, facts), data: { ...campaignData(row, records, epochs), ...(ladder ? { ladder } : {}) } };
 }
 
 /** Distinct values of a run field over the runs given, sorted (the filter menus). */

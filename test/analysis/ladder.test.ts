@@ -101,3 +101,24 @@ test('a difference that reverses on a rung is gone there: the cause is what that
   assert.equal(a.goneAt, 'minimal-style');
   assert.match(a.cause, /^the training API's data path \(there the difference reverses/);
 });
+
+test('each rung carries a paired bootstrap interval of its effect; explainDifferences keeps the differences a rung campaign ran and where losses part', async () => {
+  const { explainDifferences } = await import('../../src/analysis/ladder.js');
+  const a = attribute(ACCURACY_GAP, ladderOf({ native: 0.03, 'shared-init': 0 }));
+  const [lo, hi] = a.rungs[0]!.interval!;
+  assert.ok(lo <= a.rungs[0]!.effect! && a.rungs[0]!.effect! <= hi && lo > 0, `a 0.03 gap with 0.004 of seed noise: ${lo}..${hi}`);
+  assert.ok(a.rungs[1]!.interval![0] <= 0 && a.rungs[1]!.interval![1] >= 0, 'no gap: the interval holds 0');
+  assert.equal(a.rungs[2]!.interval, null, 'a rung not run has none');
+
+  const rungs = new Map([
+    ['native', { campaign: 'orig', reused: true, runs: rungRuns('native', 0.03) }],
+    ['minimal-style', { campaign: 'orig--explain-minimal-style', reused: false, runs: rungRuns('minimal-style', 0) }],
+  ]);
+  const last = rungs.get('minimal-style')!.runs;
+  const stepLosses = new Map(last.map((r) => [r.id, r.binding === 'pytorch/rust' && r.seed === 2 ? [2.3, 2.2, 1.5] : [2.3, 2.2, 2.0]]));
+  const other: Difference = { ...ACCURACY_GAP, binding: 'pytorch/cpp', found: 'not on the ladder' };
+  const out = explainDifferences([ACCURACY_GAP, other], { rungs, stepLosses });
+  assert.deepEqual(out.map((x) => x.difference.binding), ['pytorch/rust'], 'a difference whose bindings no rung campaign ran is left out');
+  assert.deepEqual(out[0]!.lossesPart!.perSeed.map((s) => [s.seed, s.step]), [[1, null], [2, 2], [3, null], [4, null], [5, null]]);
+  assert.equal(out[0]!.rungs[0]!.campaign, 'orig');
+});

@@ -4,7 +4,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 
-export type FigureKind = 'accuracy-best' | 'accuracy-band' | 'reproduction' | 'training-time' | 'inference-time' | 'comparison-time';
+export type FigureKind = 'accuracy-best' | 'accuracy-band' | 'reproduction' | 'training-time' | 'inference-time' | 'comparison-time' | 'ladder';
 
 export interface FigureDef {
   /** Unique within a report, safe as a file name and an HTML id. */

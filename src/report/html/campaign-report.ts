@@ -10,6 +10,7 @@ import type { RenderedFigure } from '../figures/figure.js';
 import { campaignFigures } from '../figures/figure-set.js';
 import { distinctValues, filterRuns, loadCampaignViews, type CampaignRuns, type RunFilter } from '../campaign-runs.js';
 import { renderFigures } from '../figures/render-svg.js';
+import { ladderFigures } from '../figures/ladder-figure.js';
 import { environmentManifest, type EnvironmentManifest } from './environment-manifest.js';
 
 export interface CampaignReport {
@@ -37,7 +38,7 @@ export async function loadCampaignReport(store: ResultStore, campaign: string, o
   const filter = opts.filter ?? {};
   const runs: CampaignRuns = { ...all, runs: filterRuns(all.runs, filter) };
   const analysis = analyzeCampaign(views.data, settings);
-  const figures = await renderFigures(campaignFigures(runs));
+  const figures = await renderFigures([...campaignFigures(runs), ...ladderFigures(campaign, analysis.ladder)]);
   const environment = environmentManifest(
     runs.runs.map((r) => ({ runId: r.id, binding: r.binding, device: r.device, environment: store.runEnvironment(r.campaign, r.cellKey) })),
   );

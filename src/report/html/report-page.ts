@@ -13,6 +13,7 @@ import { renderFiguresSection } from './figures-section.js';
 import { renderPage, type FilterChoices } from './page.js';
 import { renderRunsTable } from './runs-table.js';
 import { renderStatistics } from './statistics-tables.js';
+import { renderLadderSection } from './ladder-section.js';
 
 export interface ReportPageOptions {
   /** When the page was produced (shown, not computed, so the renderer stays pure). */
@@ -48,6 +49,7 @@ export function renderCampaignSection(r: CampaignReport, opts: Pick<ReportPageOp
     filterNote,
     `<section id="${escapeHtml(id)}-figures"><h2>Figures</h2>${renderFiguresSection(r.figures, { figureLink: opts.figureLink })}</section>`,
     `<section id="${escapeHtml(id)}-statistics"><h2>(e) Statistics</h2>${renderStatistics(r.analysis)}</section>`,
+    ((ladder) => (ladder ? `<section id="${escapeHtml(id)}-ladder"><h2>Why bindings differ</h2>${ladder}</section>` : ''))(renderLadderSection(r.analysis, r.figures)),
     `<section id="${escapeHtml(id)}-environment"><h2>(f) Environment</h2>${renderEnvironmentManifest(r.environment)}</section>`,
     `<section id="${escapeHtml(id)}-runs"><h2>Runs and the commands that reproduce them</h2>`,
     '<p class="note">Each command reruns one cell as a new campaign with the spec this campaign was run with; an inference cell trains its source model first.</p>',
