@@ -12,15 +12,15 @@
  * A row is `inconclusive` when its samples cannot give a verdict (fewer than 3 runs a side, or so few that even
  * complete separation could not pass the correction).
  */
-import { bootstrapCI, cliffsDelta, holm, mannWhitneyU, median } from '../stats/index.js';
-import type { RunRecord } from './campaign-data.js';
+import { bootstrapCI, cliffsDelta, holm, mannWhitneyU, mean, median, normalizedDtw } from '../stats/index.js';
+import type { AccuracyCurves, RunRecord } from './campaign-data.js';
 import { MIN_SAMPLE, summarize, type SampleSummary } from './compare-to-reference.js';
 import { groupBy } from './grouping.js';
 import { reproductionOf } from './reproduction.js';
 import type { Calibration } from './calibration.js';
 
 export type GateVerdict = 'regression' | 'improvement' | 'no change' | 'inconclusive';
-export type GateQuantity = 'final test accuracy' | 'training time' | 'inference time' | 'reproduction';
+export type GateQuantity = 'final test accuracy' | 'curve distance' | 'training time' | 'inference time' | 'reproduction';
 
 export interface GateOptions {
   alpha: number;
@@ -36,6 +36,8 @@ export interface GateSide {
   runs: readonly RunRecord[];
   /** Only this binding's runs (as the target of an inference), shown in the rows under `binding`. */
   binding?: string;
+  /** Per-epoch accuracy curves of the side's training runs, by run id: they give the curve-distance rows. */
+  curves?: ReadonlyMap<string, AccuracyCurves>;
 }
 
 export interface GateRow {
@@ -93,6 +95,7 @@ function entries(side: GateSide, label: string): Keyed[] {
     if (run.mode === 'train') {
       const key = [run.model, run.device, run.style, binding(run), '', ''];
       out.push({ key, quantity: 'final test accuracy', run, value: run.finalTestAccuracy });
+      if (side.curves?.get(run.id)?.train.length) out.push({ key, quantity: 'curve distance', run, value: null });
       out.push({ key, quantity: 'training time', run, value: run.trainSeconds });
     } else if (run.mode === 'infer') {
       const key = [run.model, run.device, run.style, binding(run), run.sourceBinding ?? '?', run.loadMode ?? '?'];
@@ -148,6 +151,10 @@ export function compareSides(baseline: GateSide, candidate: GateSide, options: P
       rows.push(reproductionRow(row, base.map((e) => e.run), cand.map((e) => e.run)));
       continue;
     }
+    if (quantity === 'curve distance') {
+      rows.push(curveRow(row, base.map((e) => e.run), cand.map((e) => e.run), baseline.curves!, candidate.curves!, baseline.label, candidate.label));
+      continue;
+    }
     const b = base.filter((e) => e.value !== null);
     const c = cand.filter((e) => e.value !== null);
     row.baseline = summarize(b.map((e) => e.value!));
@@ -191,6 +198,41 @@ function reproductionRow(row: GateRow, base: RunRecord[], cand: RunRecord[]): Ga
   return { ...row, verdict: 'no change', reason: said };
 }
 
+/**
+ * Training curves, as RQ1 reads them: FastDTW (radius 1) per epoch between the two sides' training-accuracy curves of
+ * the same seed, against each side's seed noise (the largest distance between two of its own seeds' curves). Within
+ * the larger noise: no change. Beyond it, the direction of the mean accuracy difference over the epochs decides:
+ * lower is a regression. No test, so outside Holm, like a reproduction.
+ */
+function curveRow(row: GateRow, base: RunRecord[], cand: RunRecord[], baseCurves: ReadonlyMap<string, AccuracyCurves>, candCurves: ReadonlyMap<string, AccuracyCurves>, baseLabel: string, candLabel: string): GateRow {
+  const bySeed = (runs: RunRecord[], curves: ReadonlyMap<string, AccuracyCurves>) => {
+    const once = groupBy(runs, (r) => [r.seed]).filter((g) => g.length === 1).map((g) => g[0]!);
+    return new Map(once.map((r) => [r.seed, curves.get(r.id)!.train]));
+  };
+  const b = bySeed(base, baseCurves);
+  const c = bySeed(cand, candCurves);
+  const noise = (curves: number[][]) => {
+    let max: number | null = null;
+    for (let i = 0; i < curves.length; i++) for (let j = i + 1; j < curves.length; j++) max = Math.max(max ?? 0, normalizedDtw(curves[i]!, curves[j]!, { radius: 1 }));
+    return max;
+  };
+  const nb = noise([...b.values()]);
+  const nc = noise([...c.values()]);
+  row.baseline = { n: b.size, median: nb, mean: null, min: null, max: null };
+  row.candidate = { n: c.size, median: nc, mean: null, min: null, max: null };
+  const seeds = [...c.keys()].filter((s) => b.has(s));
+  if (seeds.length === 0 || nb === null || nc === null) {
+    return { ...row, verdict: 'inconclusive', reason: seeds.length === 0 ? 'no seed trained on both sides: curves of the same seed are what is compared' : 'fewer than 2 seeds on a side: no seed noise to measure a distance against' };
+  }
+  const apart = Math.max(...seeds.map((s) => normalizedDtw(c.get(s)!, b.get(s)!, { radius: 1 })));
+  const floor = Math.max(nb, nc);
+  row.ratio = floor > 0 ? apart / floor : null;
+  const said = `same-seed curves at most ${fmt(apart)} apart over ${seeds.length} seed(s); seed noise ${fmt(nb)} (${baseLabel}), ${fmt(nc)} (${candLabel})`;
+  if (apart <= floor) return { ...row, verdict: 'no change', reason: `${said}: within the noise` };
+  const drift = mean(seeds.flatMap((s) => c.get(s)!.map((v, i) => v - (b.get(s)![i] ?? v))));
+  return { ...row, verdict: drift < 0 ? 'regression' : 'improvement', reason: `${said}: beyond the noise, the candidate's curves ${drift < 0 ? 'lower' : 'higher'} by ${fmt(Math.abs(drift))} on average` };
+}
+
 /** Holm over every tested row, then each row's verdict from its adjusted p, direction and (times) threshold. */
 function judge(rows: GateRow[], opts: GateOptions): void {
   const tested = rows.filter((r) => r.pvalue !== null && !Number.isNaN(r.pvalue));
@@ -224,7 +266,7 @@ function judge(rows: GateRow[], opts: GateOptions): void {
     }
   }
   for (const r of rows) {
-    if (r.quantity === 'reproduction' || r.reason.startsWith('only the')) continue;
+    if (r.quantity === 'reproduction' || r.quantity === 'curve distance' || r.reason.startsWith('only the')) continue;
     if (r.pvalue === null) r.verdict = 'inconclusive';
     else if (Number.isNaN(r.pvalue)) {
       r.verdict = 'no change';

@@ -4,6 +4,7 @@
  * input (an unknown campaign or binding, or nothing in common to compare).
  */
 import type { Command } from 'commander';
+import type { GateSide } from '../analysis/compare-sides.js';
 import { BadInputError, RegressionError } from '../base/errors.js';
 import type { Home } from '../base/home.js';
 import type { Calibration } from '../analysis/calibration.js';
@@ -20,8 +21,9 @@ export interface CompareFlags {
 }
 
 export async function compareCommand(home: Home, campaigns: string[], o: CompareFlags): Promise<CommandResult> {
-  const [{ compareSides }, { ResultStore }, { GATE_FORMATS, renderGate }, { writeFileAtomic }] = await Promise.all([
+  const [{ compareSides }, { loadCampaignData }, { ResultStore }, { GATE_FORMATS, renderGate }, { writeFileAtomic }] = await Promise.all([
     import('../analysis/compare-sides.js'),
+    import('../analysis/campaign-data.js'),
     import('../store/result-store.js'),
     import('../report/gate-report.js'),
     import('../base/atomic-file.js'),
@@ -38,13 +40,14 @@ export async function compareCommand(home: Home, campaigns: string[], o: Compare
   let stored: Array<Record<string, unknown> & { binding: string; model: string; device: string; style: string }> = [];
   const sides = ResultStore.with(home.store, (store) => {
     stored = store.calibrations();
-    const runsOf = (id: string) => (store.requireCampaign(id), store.runs(id));
-    if (!bindingMode) return [{ label: campaigns[0]!, runs: runsOf(campaigns[0]!) }, { label: campaigns[1]!, runs: runsOf(campaigns[1]!) }] as const;
-    const runs = runsOf(campaigns[0]!);
+    const dataOf = (id: string) => loadCampaignData(store, id);
+    const side = (id: string): GateSide => ((d) => ({ label: id, runs: d.runs, curves: d.curves }))(dataOf(id));
+    if (!bindingMode) return [side(campaigns[0]!), side(campaigns[1]!)] as const;
+    const { runs, curves } = dataOf(campaigns[0]!);
     for (const b of [o.baseline!, o.candidate!]) {
       if (!runs.some((r) => r.binding === b)) throw new BadInputError(`campaign ${campaigns[0]} has no runs of binding '${b}'; it has ${[...new Set(runs.map((r) => r.binding))].sort().join(', ')}`);
     }
-    return [{ label: o.baseline!, runs, binding: o.baseline! }, { label: o.candidate!, runs, binding: o.candidate! }] as const;
+    return [{ label: o.baseline!, runs, binding: o.baseline!, curves }, { label: o.candidate!, runs, binding: o.candidate!, curves }] as const;
   });
   const result = compareSides(sides[0], sides[1], { ...(o.alpha !== undefined ? { alpha: o.alpha } : {}), ...(o.maxSlowdown !== undefined ? { maxSlowdown: o.maxSlowdown } : {}) });
   if (result.rows.every((r) => r.reason.startsWith('only the'))) {
@@ -66,7 +69,7 @@ export function registerCompare(program: Command): void {
     .argument('<campaigns...>', 'BASELINE CANDIDATE campaigns, or one campaign with --baseline and --candidate')
     .option('--baseline <binding>', 'within one campaign: the baseline binding')
     .option('--candidate <binding>', 'within one campaign: the candidate binding')
-    .option('--format <format>', 'markdown (default), json or junit')
+    .option('--format <format>', 'markdown (default), json, junit or html (a self-contained page)')
     .option('--out <file>', 'write the report here instead of printing it')
     .option('--alpha <x>', 'family-wise significance level, Holm over every tested row (default 0.05)', alphaOf)
     .option('--max-slowdown <fraction>', 'a significant slowdown up to this fraction is no change (default 0.05)', slowdownOf)

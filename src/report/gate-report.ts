@@ -7,14 +7,17 @@ import type { GateResult, GateRow } from '../analysis/compare-sides.js';
 import type { Calibration } from '../analysis/calibration.js';
 import { DASH, formatP } from './format.js';
 import { renderMarkdownTable, type Table } from './table-model.js';
+import { renderGatePage } from './html/gate-section.js';
 
-export type GateFormat = 'markdown' | 'json' | 'junit';
-export const GATE_FORMATS: readonly GateFormat[] = ['markdown', 'json', 'junit'];
+export type GateFormat = 'markdown' | 'json' | 'junit' | 'html';
+export const GATE_FORMATS: readonly GateFormat[] = ['markdown', 'json', 'junit', 'html'];
 
 const value = (r: GateRow, side: 'baseline' | 'candidate'): string => {
   const s = r[side];
   if (r.quantity === 'reproduction') return s.mean === null ? DASH : `${(s.mean * 100).toFixed(0)} % of ${s.n}`;
   if (s.median === null) return DASH;
+  // A curve row's sides show their seed noise (the distance the candidate's same-seed curves are held to).
+  if (r.quantity === 'curve distance') return `noise ${s.median.toFixed(3)} (n ${s.n})`;
   const v = r.quantity === 'final test accuracy' ? s.median.toFixed(4) : `${s.median.toPrecision(4)} s`;
   return `${v} (n ${s.n})`;
 };
@@ -61,15 +64,18 @@ export function gateTable(result: GateResult): Table {
   };
 }
 
-export function renderGateMarkdown(result: GateResult): string {
+/** The counts and the rules, in one sentence (`bold` wraps the regression count, as Markdown wants it). */
+export function gateHeadline(result: GateResult, bold: (s: string) => string = (s) => s): string {
   const c = result.counts;
-  const headline = c.regression
-    ? `**${c.regression} regression${c.regression === 1 ? '' : 's'}**`
-    : 'no regression';
+  const headline = c.regression ? bold(`${c.regression} regression${c.regression === 1 ? '' : 's'}`) : 'no regression';
+  return `${headline}; ${c.improvement} improvement(s), ${c['no change']} no change, ${c.inconclusive} inconclusive. Two-sided Mann-Whitney U, Holm over every tested row (alpha ${result.options.alpha}); a time counts only beyond ${(result.options.maxSlowdown * 100).toFixed(1)} %; a lost reproduction always counts; training curves are held to each side's seed noise.`;
+}
+
+export function renderGateMarkdown(result: GateResult): string {
   return [
     `# bindbench compare: ${result.candidate} against ${result.baseline}`,
     '',
-    `${headline}; ${c.improvement} improvement(s), ${c['no change']} no change, ${c.inconclusive} inconclusive. Two-sided Mann-Whitney U, Holm over every tested row (alpha ${result.options.alpha}); a time counts only beyond ${(result.options.maxSlowdown * 100).toFixed(1)} %; a lost reproduction always counts. Definitions: docs/regression-gate.md.`,
+    `${gateHeadline(result, (s) => `**${s}**`)} Definitions: docs/regression-gate.md.`,
     '',
     renderMarkdownTable(gateTable(result)),
     '',
@@ -108,7 +114,7 @@ export function renderGateJunit(result: GateResult): string {
 }
 
 export function renderGate(result: GateResult, format: GateFormat): string {
-  return format === 'json' ? renderGateJson(result) : format === 'junit' ? renderGateJunit(result) : renderGateMarkdown(result);
+  return format === 'json' ? renderGateJson(result) : format === 'junit' ? renderGateJunit(result) : format === 'html' ? renderGatePage(result) : renderGateMarkdown(result);
 }
 
 /** One stored A/A calibration: per quantity, the false-alarm rate the gate showed when nothing had changed. */

@@ -64,3 +64,24 @@ test('Holm over many rows: 5 seeds cannot reach alpha / m, and the rows say inco
   // 16 tested rows: the 8 times and the 8 accuracies (equal on both sides, p = 1).
   assert.match(times[0]!.reason, /even complete separation gives p = 0\.00794, which Holm over 16 rows cannot pass; run more seeds or compare fewer rows/);
 });
+
+test('curve distance: same-seed curves within the seed noise are no change; a planted drop beyond it is a regression; one seed a side is inconclusive', () => {
+  const runs = (label: string) => SEEDS.map((seed) => run({ binding: 'pytorch/python', seed, finalTestAccuracy: 0.95, trainSeconds: 10, id: `${label}/${seed}` } as Partial<RunRecord> & Pick<RunRecord, 'binding' | 'seed'>));
+  // Seeds differ by up to 0.01 per epoch: that is the noise a candidate's curves are held to.
+  const curve = (seed: number, shift = 0) => ({ train: [0.5, 0.7, 0.8, 0.85].map((v, i) => v + 0.0025 * ((seed + i) % 5) + shift), test: [] as number[] });
+  const curvesOf = (label: string, shift: (seed: number) => number) => new Map(SEEDS.map((seed) => [`${label}/${seed}`, curve(seed, shift(seed))]));
+  const row = (cand: Map<string, { train: number[]; test: number[] }>) =>
+    compareSides({ label: 'A', runs: runs('a'), curves: curvesOf('a', () => 0) }, { label: 'B', runs: runs('b'), curves: cand }).rows.find((r) => r.quantity === 'curve distance')!;
+  const same = row(curvesOf('b', () => 0));
+  assert.equal(same.verdict, 'no change');
+  assert.equal(same.ratio, 0);
+  assert.equal(same.adjustedP, null, 'no test, so outside Holm');
+  const dropped = row(curvesOf('b', () => -0.05));
+  assert.equal(dropped.verdict, 'regression');
+  assert.match(dropped.reason, /beyond the noise, the candidate's curves lower by 0\.05/);
+  assert.equal(row(curvesOf('b', () => 0.05)).verdict, 'improvement');
+  const single = compareSides({ label: 'A', runs: runs('a').slice(0, 1), curves: curvesOf('a', () => 0) }, { label: 'B', runs: runs('b').slice(0, 1), curves: curvesOf('b', () => 0) }).rows.find((r) => r.quantity === 'curve distance')!;
+  assert.equal(single.verdict, 'inconclusive');
+  const none = compareSides({ label: 'A', runs: runs('a') }, { label: 'B', runs: runs('b') }).rows.filter((r) => r.quantity === 'curve distance');
+  assert.deepEqual(none, [], 'sides without curves have no curve row');
+});

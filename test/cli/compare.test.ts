@@ -132,3 +132,17 @@ test('calibrate refuses an unknown binding, model or repeat count before running
   }
   assert.equal(ResultStore.with(home.store, (store) => store.listCampaigns().filter((c) => c.id.startsWith('calibrate-')).length), 0, 'nothing was run');
 });
+
+test('--format html: one page with the same verdicts; the fixture curves of the same seed give curve-distance rows', () => {
+  const out = join(home.root, 'gate.html');
+  const r = bindbench(home.root, ['compare', 'base', 'lost', '--format', 'html', '--out', out]);
+  assert.equal(r.code, 1);
+  const html = readFileSync(out, 'utf8');
+  assert.match(html, /^<!doctype html>/);
+  assert.match(html, /<h2>Regression gate: lost against base<\/h2>/);
+  assert.equal((html.match(/<strong>regression<\/strong>/g) ?? []).length, 2);
+  const json = JSON.parse(bindbench(home.root, ['compare', 'base', 'same', '--format', 'json']).stdout) as { rows: Array<{ quantity: string; verdict: string; ratio: number | null }> };
+  const curves = json.rows.filter((row) => row.quantity === 'curve distance');
+  assert.ok(curves.length > 0);
+  assert.ok(curves.every((row) => row.verdict === 'no change' && row.ratio === 0), 'identical campaigns: every same-seed curve 0 apart');
+});

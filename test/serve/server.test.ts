@@ -163,6 +163,10 @@ test('compare: per model × binding, the medians and accuracy of A and B from ea
   assert.match(row, new RegExp(`data-sort="${ratio}">0\\.50x<`));
   assert.match(row, /class="num delta-better"/);
   assert.ok((r.body.match(/<svg/g) ?? []).length >= 4, 'training and inference times, A vs B');
+  // The gate's verdicts of B against A, as `bindbench compare one two` gives them: 3 seeds a side cannot pass Holm,
+  // so even the halved times are inconclusive, and the row says so.
+  assert.match(r.body, /<h2>Regression gate: two against one<\/h2>/);
+  assert.match(r.body, /data-binding="pytorch\/rust"><td>inconclusive<\/td><td>training time<\/td><td>lenet1<\/td><td>cpu<\/td><td>minimal<\/td><td>pytorch\/rust<\/td>.*?even complete separation/);
   assert.equal((await get(server, '/compare?a=one&b=nope')).status, 404);
   assert.equal((await get(server, '/compare?a=one')).status, 400);
 });

@@ -10,6 +10,7 @@ import { slug, type RenderedFigure } from '../figures/figure.js';
 import { distinctValues, loadCampaignRuns, loadCampaignViews, type ReportRun } from '../campaign-runs.js';
 import { renderFigures } from '../figures/render-svg.js';
 import { comparisonFigures, comparisonRows, type ComparisonRow } from './comparison.js';
+import { compareSides, type GateResult } from '../../analysis/compare-sides.js';
 import type { RunPageInput } from './run-page.js';
 
 /** null when the index has no such run (the only way a cell key from a URL reaches the file system). */
@@ -41,6 +42,8 @@ export interface ComparisonData {
   rows: ComparisonRow[];
   figures: RenderedFigure[];
   choices: { models: string[]; bindings: string[]; devices: string[] };
+  /** The regression gate's verdicts, B (candidate) against A (baseline), as `bindbench compare A B` gives them. */
+  gate: GateResult;
 }
 
 /** null when either campaign is not in the index. */
@@ -52,5 +55,6 @@ export async function loadComparison(store: ResultStore, a: string, b: string, a
   const rows = comparisonRows(analyzeCampaign(viewsA.data, settings), analyzeCampaign(viewsB.data, settings));
   const figures = await renderFigures(comparisonFigures(a, viewsA.runs.runs, b, viewsB.runs.runs));
   const all = [...viewsA.runs.runs, ...viewsB.runs.runs];
-  return { a, b, rows, figures, choices: { models: distinctValues(all, 'model'), bindings: distinctValues(all, 'binding'), devices: distinctValues(all, 'device') } };
+  const gate = compareSides({ label: a, runs: viewsA.data.runs, curves: viewsA.data.curves }, { label: b, runs: viewsB.data.runs, curves: viewsB.data.curves }, { alpha: settings.alpha });
+  return { a, b, rows, figures, gate, choices: { models: distinctValues(all, 'model'), bindings: distinctValues(all, 'binding'), devices: distinctValues(all, 'device') } };
 }

@@ -1,8 +1,7 @@
 /**
  * Two campaigns side by side (e.g. two versions of a binding): per framework × model × device × binding, the
  * median training and inference times and the mean final test accuracy of A and B, from each campaign's own
- * analysis, with B relative to A. Descriptive only: the two campaigns ran apart, so no test compares them; to test
- * two versions against each other, run them as two bindings of one campaign.
+ * analysis, with B relative to A, and the regression gate's verdicts of B against A (src/analysis/compare-sides.ts).
  */
 import type { CampaignAnalysis } from '../../analysis/analyze-campaign.js';
 import { formatSeconds } from '../format.js';
@@ -15,6 +14,8 @@ import { BINDING_ROW_COLUMNS } from '../table-model.js';
 import { escapeHtml, hrefOf } from './escape.js';
 import { renderFigure } from './figures-section.js';
 import { renderPage } from './page.js';
+import { renderGateSection } from './gate-section.js';
+import type { GateResult } from '../../analysis/compare-sides.js';
 
 interface Side {
   trainMedian: number | null;
@@ -138,18 +139,19 @@ export function comparisonFigures(idA: string, runsA: readonly ReportRun[], idB:
   ];
 }
 
-export function renderComparison(idA: string, idB: string, rows: readonly ComparisonRow[], figures: readonly RenderedFigure[]): string {
+export function renderComparison(idA: string, idB: string, rows: readonly ComparisonRow[], figures: readonly RenderedFigure[], gate?: GateResult): string {
   return [
     `<section id="comparison"><h2>A: ${escapeHtml(idA)} &nbsp;vs&nbsp; B: ${escapeHtml(idB)}</h2>`,
-    '<p class="note">Medians and means come from each campaign\'s own analysis. The ratios are descriptive: the campaigns ran separately (perhaps on different days or machines), so no significance test compares them; to test two versions of a binding, run both in one campaign.</p>',
+    '<p class="note">Medians and means come from each campaign\'s own analysis, with B relative to A. The gate below tests B against A as `bindbench compare A B` does; the campaigns ran separately (perhaps on different days or machines), so a time verdict also holds the drift between them: to judge two versions of a binding, run both in one campaign and compare them with --baseline and --candidate.</p>',
     renderComparisonTable(rows),
+    gate ? renderGateSection(gate) : '',
     '<h3>Times, A vs B</h3>',
     figures.length ? `<div class="figure-grid">${figures.map((f) => renderFigure(f)).join('\n')}</div>` : '<p class="note">No timed runs in either campaign.</p>',
     '</section>',
   ].join('\n');
 }
 
-export function renderComparisonPage(data: { a: string; b: string; rows: readonly ComparisonRow[]; figures: readonly RenderedFigure[]; choices: { models: string[]; bindings: string[]; devices: string[] } }): string {
+export function renderComparisonPage(data: { a: string; b: string; rows: readonly ComparisonRow[]; figures: readonly RenderedFigure[]; gate?: GateResult; choices: { models: string[]; bindings: string[]; devices: string[] } }): string {
   return renderPage({
     title: `Compare ${data.a} with ${data.b}`,
     subtitle: 'A is the baseline; B / A below 1 means B is faster.',
@@ -159,6 +161,6 @@ export function renderComparisonPage(data: { a: string; b: string; rows: readonl
       { href: hrefOf('campaigns', data.b), label: `B: ${data.b}` },
     ],
     filters: { ...data.choices, mode: 'client' },
-    body: renderComparison(data.a, data.b, data.rows, data.figures),
+    body: renderComparison(data.a, data.b, data.rows, data.figures, data.gate),
   });
 }
