@@ -11,6 +11,7 @@ import { BadInputError } from '../base/errors.js';
 import type { Home } from '../base/home.js';
 import type { InferenceEvent, RunnerEvent } from '../protocol/events.js';
 import { collectHostEnvironment } from '../store/environment.js';
+import { DamagedFileError } from '../store/json-file.js';
 import { ResultStore, type InferSourceResult, type RunResultFile, type RunStart, type StoredRun } from '../store/result-store.js';
 import { summarizeRun } from '../store/run-result.js';
 import { prepareSharedInit } from '../weights/shared-init.js';
@@ -48,6 +49,8 @@ export interface CampaignOutcome {
   cells: PlannedCell[];
   results: RunResultFile[];
   failed: number;
+  /** Complete runs that are not in the index yet: another process held it locked to the end (`runs reindex` adds them). */
+  unindexed?: number;
 }
 
 export function newCampaignId(spec: CampaignSpec, now = new Date()): string {
@@ -79,16 +82,28 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignOutcom
       throw new BadInputError(`campaign '${id}' already exists: continue it with \`bindbench run --resume ${id}\` or choose another name`);
     }
     const complete = (cell: PlannedCell): RunResultFile | null => {
-      const run = store.readRun(id, cell.key);
-      return run && run.result.status !== 'failed' ? run.result : null;
+      let run: StoredRun | null;
+      try {
+        run = store.readRun(id, cell.key);
+      } catch (e) {
+        // A run whose files are damaged is not complete: it runs again, and its directory is moved aside.
+        if (e instanceof DamagedFileError) return null;
+        throw e;
+      }
+      return run && run.result.status !== 'failed' && !run.damaged ? run.result : null;
     };
     const toRun = cells.filter((c) => !opts.resume || !complete(c));
     opts.onEvent?.({ type: 'planned', campaign: id, cells, toRun: toRun.length });
     if (opts.dryRun) return { id, dir, cells, results: [], failed: 0 };
     if (cells.length === 0) throw new BadInputError('the campaign has no cells: no binding is installed (run `bindbench setup`) or the spec selects none');
-    store.createCampaign(id, spec);
-    const results = await runCells({ ...opts, store, id, cells, probes, complete, total: toRun.length });
-    return { id, dir, cells, results, failed: results.filter((r) => r.status === 'failed').length };
+    const release = store.lockCampaign(id);
+    try {
+      store.createCampaign(id, spec);
+      const results = await runCells({ ...opts, store, id, cells, probes, complete, total: toRun.length });
+      return { id, dir, cells, results, failed: results.filter((r) => r.status === 'failed').length, unindexed: store.indexPending() };
+    } finally {
+      release();
+    }
   } finally {
     store.close();
   }
@@ -194,7 +209,7 @@ async function runCell(ctx: CellContext): Promise<RunResultFile> {
     timeoutSeconds: ctx.spec.timeout_seconds,
     onEvent: (event) => ctx.onEvent?.({ type: 'cell-event', cell, event }),
   });
-  const summary = summarizeRun(outcome.events, outcome);
+  const summary = summarizeRun(outcome.events, outcome, { mode: request.mode, epochs: request.hyper.epochs, artifacts: request.artifacts, repetitions: request.inference.repetitions });
   if (summary.start) store.writeRunFile(paths, 'environment', { ...environment, runner: summary.start });
   return store.finishRun(paths, start, {
     status: summary.status,

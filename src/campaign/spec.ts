@@ -40,7 +40,8 @@ export const writtenSpecSchema = z
     batch_size: z.number().int().positive().optional(),
     learning_rate: z.number().positive().optional(),
     train_limit: z.number().int().positive().nullable().optional(),
-    timeout_seconds: z.number().positive().optional(),
+    // Node's timers cannot hold more than 2^31 - 1 ms: a longer timeout would kill every cell at once.
+    timeout_seconds: z.number().positive().max(2147483, 'at most 2147483 seconds (about 24.8 days), the longest timer Node can hold').optional(),
     record_step_losses: z.number().int().nonnegative().optional(),
     /** `train` trains every cell; `infer` also loads each trained model in every other binding (RQ2, RQ4). */
     experiments: z.array(z.enum(['train', 'infer'])).nonempty().optional(),
@@ -100,6 +101,9 @@ function issueText(issue: z.ZodIssue): string {
 
 /** Validates and resolves a written spec; `knownBindings` is the binding registry's ids. */
 export function resolveSpec(written: unknown, knownBindings: string[]): CampaignSpec {
+  if (written === null || typeof written !== 'object' || Array.isArray(written)) {
+    throw new BadInputError(`invalid campaign spec: it must be a mapping of fields (name: ..., models: [...]), not ${Array.isArray(written) ? 'a list' : `a ${written === null ? 'null' : typeof written} value`}; docs/paper-campaign.md shows one`);
+  }
   const parsed = writtenSpecSchema.safeParse(written);
   if (!parsed.success) throw new BadInputError(`invalid campaign spec:\n  ${parsed.error.issues.map(issueText).join('\n  ')}`);
   const w = parsed.data;
@@ -160,9 +164,14 @@ export function readSpecFile(path: string): unknown {
   } catch {
     throw new BadInputError(`spec file ${path} cannot be read: check the path`);
   }
+  let parsed: unknown;
   try {
-    return parseYaml(text) ?? {};
+    parsed = parseYaml(text) ?? {};
   } catch (e) {
     throw new BadInputError(`spec file ${path} is not valid YAML/JSON: ${(e as Error).message.split('\n')[0]}`);
   }
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new BadInputError(`spec file ${path}: invalid campaign spec: it must be a mapping of fields (name: ..., models: [...]), not ${Array.isArray(parsed) ? 'a list' : `a ${typeof parsed} value`}; docs/paper-campaign.md shows one`);
+  }
+  return parsed;
 }

@@ -14,8 +14,9 @@ export function commaList(value: string): string[] {
 export function intList(flag: string) {
   return (value: string): number[] =>
     commaList(value).map((s) => {
-      const n = Number(s);
-      if (!Number.isInteger(n) || n < 0) throw new BadInputError(`${flag}: '${s}' is not a non-negative integer`);
+      // Decimal digits only: Number() would also take 0x10, 1e3 and '' as numbers.
+      const n = /^\d+$/.test(s) ? Number(s) : NaN;
+      if (!Number.isSafeInteger(n)) throw new BadInputError(`${flag}: '${s}' is not a non-negative integer (decimal digits only)`);
       return n;
     });
 }

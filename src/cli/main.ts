@@ -2,6 +2,9 @@
  * The `bindbench` command: a registry of subcommands and the only place errors become exit codes
  * (0 ok, 1 failures inside a campaign or a regression found by `compare`, 2 bad input).
  */
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { BadInputError, CampaignFailedError, RegressionError } from '../base/errors.js';
 
@@ -68,7 +71,48 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`bindbench: ${e.message}\n`);
       return 1;
     }
-    process.stderr.write(`bindbench: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    const environmental = environmentProblem(e);
+    if (environmental) {
+      process.stderr.write(`bindbench: ${environmental}\n`);
+      return 2;
+    }
+    // A bug: one line for the user, the whole trace in a file for the report.
+    const trace = join(tmpdir(), `bindbench-error-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}.log`);
+    let where = '';
+    try {
+      writeFileSync(trace, `bindbench ${argv.join(' ')}\n${(e as Error).stack ?? String(e)}\n`);
+      where = ` (full trace: ${trace})`;
+    } catch {
+      where = ` (${(e as Error).stack?.split('\n')[1]?.trim() ?? 'no trace'})`;
+    }
+    process.stderr.write(`bindbench: internal error: ${(e as Error).message ?? String(e)}${where}\n`);
     return 1;
+  }
+}
+
+/**
+ * Errors that come from the machine rather than from bindbench (a folder it may not write, a path that is a file, a
+ * damaged index): said as bad input, naming the path and what to do, never as a stack trace.
+ */
+function environmentProblem(e: unknown): string | null {
+  const err = e as NodeJS.ErrnoException & { code?: string };
+  const path = err.path ? ` ${err.path}` : '';
+  switch (err.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied: cannot ${err.syscall ?? 'use'}${path}; choose a folder you may write (--home, --out) or fix its permissions`;
+    case 'EROFS':
+      return `read-only file system: cannot ${err.syscall ?? 'write'}${path}; choose a writable folder (--home, --out)`;
+    case 'ENOTDIR':
+      return `not a folder:${path || ' a path'} (or one of its parents) is a file; --home and --out must name folders`;
+    case 'EISDIR':
+      return `${path.trim() || 'the path'} is a folder where a file was expected`;
+    case 'ENOSPC':
+      return `no space left on the device${path ? ` writing${path}` : ''}; free some space and resume`;
+    case 'SQLITE_CORRUPT':
+    case 'SQLITE_NOTADB':
+      return 'the SQLite index (<home>/store/index.sqlite) is damaged: delete it and run `bindbench runs reindex`, which rebuilds it from the run directories';
+    default:
+      return null;
   }
 }

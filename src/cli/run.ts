@@ -78,6 +78,7 @@ export function registerRun(program: Command): void {
         emit({ data: { campaign: outcome.id, spec, cells: outcome.cells }, text: '' }, true);
         return;
       }
+      if (outcome.unindexed) process.stderr.write(`warning: ${outcome.unindexed} complete run(s) are not in the index yet: another process held it locked (they are safe on disk); run \`bindbench runs reindex\`\n`);
       const records = ResultStore.with(home.store, (store) => store.runs(outcome.id));
       const rows = summarizeTraining(records);
       const inferRows = summarizeInference(records);

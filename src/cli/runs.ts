@@ -121,8 +121,9 @@ export function registerRuns(program: Command): void {
     .command('reindex')
     .description('rebuild the SQLite index from the run directories')
     .action((_o, cmd: Command) => {
-      const n = ResultStore.reindex(homeOf(cmd).store);
-      emit({ data: { indexed: n }, text: `indexed ${n} complete runs\n` });
+      const damaged: Array<{ run: string; problem: string }> = [];
+      const n = ResultStore.reindex(homeOf(cmd).store, damaged);
+      emit({ data: { indexed: n, damaged }, text: `indexed ${n} complete runs\n${damaged.map((d) => `left out ${d.run}: ${d.problem}\n`).join('')}` });
     });
   runs
     .command('verify')

@@ -90,6 +90,9 @@ async function download(url: string, dest: string, dir: string, stallMs: number)
 
 export async function fetchCifar10(home: Home, opts: FetchOptions = {}): Promise<FetchOutcome> {
   const url = opts.url ?? process.env[CIFAR10_URL_ENV] ?? CIFAR10_URL;
+  if (!URL.canParse(url) || !/^(https?|file):$/.test(new URL(url).protocol)) {
+    throw new BadInputError(`--url: '${url}' is not an http(s) or file URL (e.g. ${CIFAR10_URL})${opts.url ? '' : ` (from ${CIFAR10_URL_ENV})`}`);
+  }
   const expected = opts.md5 ?? CIFAR10_MD5;
   const dir = cifar10HomeDir(home);
   const fix = `Run \`bindbench data fetch cifar10 --force\` again.`;

@@ -2,7 +2,9 @@
  * `<store>/runs/<campaign>/campaign.json`: a campaign's id, creation time and spec, written once when the campaign
  * is created and read back to resume it or rebuild the index.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readJsonFile } from './json-file.js';
+import { checkStoreName } from './store-ids.js';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../base/atomic-file.js';
 
@@ -14,7 +16,7 @@ export interface CampaignFile {
 }
 
 export function campaignDir(store: string, campaign: string): string {
-  return join(store, 'runs', campaign);
+  return join(store, 'runs', checkStoreName('campaign', campaign));
 }
 
 function campaignFilePath(store: string, campaign: string): string {
@@ -41,5 +43,5 @@ export function writeCampaignFileAt(dir: string, file: CampaignFile): void {
 export function readCampaignFile(store: string, campaign: string): CampaignFile | null {
   const path = campaignFilePath(store, campaign);
   if (!existsSync(path)) return null;
-  return JSON.parse(readFileSync(path, 'utf8')) as CampaignFile;
+  return readJsonFile<CampaignFile>(path, `restore it from a copy, or move the campaign folder ${campaignDir(store, campaign)} out of the store and rerun \`bindbench runs reindex\``);
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { BadInputError } from '../base/errors.js';
 import { runnerEventSchema, type RunnerEvent } from '../protocol/events.js';
 import { writeFileAtomic, writeJsonAtomic } from '../base/atomic-file.js';
-import { campaignDir, writeCampaignFileAt } from './campaign-file.js';
+import { campaignDir, readCampaignFile, writeCampaignFileAt } from './campaign-file.js';
 import { forgetCampaign, indexCampaign, indexRun, type IndexDb } from './index-db.js';
 import { beginRunDir, readRunDir, runPaths, writeResult, type RunResultFile } from './run-dir.js';
 
@@ -64,6 +64,17 @@ export function importCampaign(store: string, db: IndexDb, campaign: string, imp
 
   const finalDir = campaignDir(store, campaign);
   const replaced = existsSync(finalDir);
+  let existing: ReturnType<typeof readCampaignFile> = null;
+  try {
+    existing = replaced ? readCampaignFile(store, campaign) : null;
+  } catch {
+    existing = null; // damaged: not known to be an import, so not replaced
+  }
+  if (replaced && !(existing?.spec && typeof existing.spec === 'object' && 'importer' in existing.spec)) {
+    // Only an earlier import is replaced whole: a campaign bindbench ran holds measurements nothing can recreate.
+    rmSync(campaignDir(store, staging), { recursive: true, force: true });
+    throw new BadInputError(`campaign ${campaign} already exists and was not imported (${existing ? 'it holds runs bindbench measured' : 'its campaign.json is missing or damaged'}): import under another id with --campaign`);
+  }
   const old = campaignDir(store, `.replaced-${campaign}-${process.pid}-${Date.now()}`);
   if (replaced) renameSync(finalDir, old);
   renameSync(campaignDir(store, staging), finalDir);

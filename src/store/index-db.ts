@@ -5,6 +5,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { DamagedFileError } from './json-file.js';
 import { readCampaignFile } from './campaign-file.js';
 import { listCampaignIds, listRunKeys, readRunDir, runPaths, type StoredRun } from './run-dir.js';
 
@@ -125,14 +126,25 @@ export function forgetCampaign(db: IndexDb, campaign: string): void {
   db.prepare('DELETE FROM campaigns WHERE id = ?').run(campaign);
 }
 
-function rebuildIndexInto(db: IndexDb, store: string): number {
+/** A damaged file is reported and skipped, so one bad file never stops the rest of the store from being indexed. */
+function readOrReport<T>(what: string, read: () => T, problems: IndexDisagreement[]): T | null {
+  try {
+    return read();
+  } catch (e) {
+    if (!(e instanceof DamagedFileError)) throw e;
+    problems.push({ run: what, problem: e.message });
+    return null;
+  }
+}
+
+function rebuildIndexInto(db: IndexDb, store: string, problems: IndexDisagreement[] = []): number {
   db.exec('DELETE FROM campaigns; DELETE FROM runs; DELETE FROM epochs; DELETE FROM inferences;');
   let n = 0;
   for (const campaign of listCampaignIds(store)) {
-    const c = readCampaignFile(store, campaign);
+    const c = readOrReport(campaign, () => readCampaignFile(store, campaign), problems);
     if (c) indexCampaign(db, c.id, c.created, c.spec);
     for (const key of listRunKeys(store, campaign)) {
-      const run = readRunDir(runPaths(store, campaign, key));
+      const run = readOrReport(`${campaign}/${key}`, () => readRunDir(runPaths(store, campaign, key)), problems);
       if (run) {
         indexRun(db, run);
         n++;
@@ -143,10 +155,10 @@ function rebuildIndexInto(db: IndexDb, store: string): number {
 }
 
 /** Drops and refills the index from the directories; returns the number of complete runs indexed. */
-export function rebuildIndex(store: string): number {
+export function rebuildIndex(store: string, damaged: IndexDisagreement[] = []): number {
   const db = openIndex(store);
   try {
-    return db.transaction(() => rebuildIndexInto(db, store))();
+    return db.transaction(() => rebuildIndexInto(db, store, damaged))();
   } finally {
     db.close();
   }
@@ -168,10 +180,12 @@ export function verifyIndex(store: string): IndexDisagreement[] {
     }
     const seen = new Set<string>();
     for (const campaign of listCampaignIds(store)) {
+      readOrReport(campaign, () => readCampaignFile(store, campaign), problems);
       for (const key of listRunKeys(store, campaign)) {
-        const run = readRunDir(runPaths(store, campaign, key));
+        const run = readOrReport(`${campaign}/${key}`, () => readRunDir(runPaths(store, campaign, key)), problems);
         if (!run) continue;
         seen.add(run.result.run_id);
+        if (run.damaged) problems.push({ run: run.result.run_id, problem: `an ok run whose ${run.damaged}` });
         const row = indexed.get(run.result.run_id);
         if (!row) problems.push({ run: run.result.run_id, problem: 'complete on disk but missing from the index' });
         else if (row.status !== run.result.status) problems.push({ run: run.result.run_id, problem: `status ${row.status} in the index, ${run.result.status} on disk` });

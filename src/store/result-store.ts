@@ -13,9 +13,16 @@ import { campaignDir, campaignFileExists, readCampaignFile, writeCampaignFile, t
 import { indexCampaign, indexRun, openIndex, rebuildIndex, verifyIndex, type IndexDb, type IndexDisagreement } from './index-db.js';
 import { campaignEpochs, campaignRow, campaignRunRecords, listCampaigns, type CampaignListing, type CampaignRow, type EpochPoint, type RunRecord } from './queries.js';
 import { exportRows, type ExportRow } from './export-rows.js';
+import { lockCampaign } from './campaign-lock.js';
 import { readCalibrationFiles, writeCalibrationFile, type CalibrationKey } from './calibration-files.js';
 import { importCampaign, type CampaignToImport, type ImportOutcome, type RunToImport } from './import-campaign.js';
 import { beginRunDir, listRunKeys, readRunDir, readRunEnvironment, runPaths, runResult, writeResult, type RunOutcome, type RunPaths, type RunResultFile, type RunStart, type StoredRun } from './run-dir.js';
+
+/** SQLite's answer when another connection holds the write lock past the busy timeout. */
+function isIndexBusy(e: unknown): boolean {
+  const code = (e as { code?: string }).code ?? '';
+  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
+}
 
 export class ResultStore {
   private openedIndex: IndexDb | null = null;
@@ -54,7 +61,8 @@ export class ResultStore {
   /** Creates the campaign (or, resumed, keeps the first campaign.json) and indexes it. */
   createCampaign(id: string, spec: unknown): CampaignFile {
     const file = writeCampaignFile(this.dir, { id, created: new Date().toISOString(), spec });
-    indexCampaign(this.db, file.id, file.created, file.spec);
+    this.pending.push(() => indexCampaign(this.db, file.id, file.created, file.spec));
+    this.indexPending();
     return file;
   }
 
@@ -72,6 +80,11 @@ export class ResultStore {
 
   campaignDir(id: string): string {
     return campaignDir(this.dir, id);
+  }
+
+  /** Takes the campaign's lock (one orchestrator per campaign; see campaign-lock.ts); returns its release. */
+  lockCampaign(id: string): () => void {
+    return lockCampaign(campaignDir(this.dir, id), id);
   }
 
   // Calibrations of the regression gate
@@ -115,13 +128,37 @@ export class ResultStore {
     writeJsonAtomic(paths[file], value);
   }
 
-  /** Writes result.json last, then indexes the run: from here on the run is complete. */
+  /**
+   * Writes result.json last, then indexes the run: from here on the run is complete. The index is a cache of the
+   * directories: when another process holds it locked (a `runs reindex`, a long query) the run is complete all the
+   * same, and is indexed later (`indexPending`) instead of ending the campaign.
+   */
   finishRun(paths: RunPaths, start: RunStart, outcome: RunOutcome): RunResultFile {
     const result = runResult(start, outcome);
     writeResult(paths, result);
-    const run = readRunDir(paths);
-    if (run) indexRun(this.db, run);
+    this.pending.push(() => {
+      const run = readRunDir(paths);
+      if (run) indexRun(this.db, run);
+    });
+    this.indexPending();
     return result;
+  }
+
+  /** Index writes (campaigns, complete runs) not yet done because another process held the index locked. */
+  private pending: Array<() => void> = [];
+
+  /** Does the index writes the index was too busy to take, in order; returns how many still wait (0: up to date). */
+  indexPending(): number {
+    while (this.pending.length) {
+      try {
+        this.pending[0]!();
+      } catch (e) {
+        if (isIndexBusy(e)) return this.pending.length;
+        throw e;
+      }
+      this.pending.shift();
+    }
+    return 0;
   }
 
   /** A complete run read from its directory; null when it has no result (never run, or interrupted). */
@@ -181,8 +218,9 @@ export class ResultStore {
 
   // The index as a whole
 
-  static reindex(dir: string): number {
-    return rebuildIndex(dir);
+  /** Rebuilds the index; `damaged` collects what could not be read (left out, each with why). */
+  static reindex(dir: string, damaged: IndexDisagreement[] = []): number {
+    return rebuildIndex(dir, damaged);
   }
 
   static verify(dir: string): IndexDisagreement[] {

@@ -10,6 +10,8 @@ import type { RunnerRequest } from '../protocol/request.js';
 import { parseEvents } from '../protocol/read-events.js';
 import type { RunnerEvent } from '../protocol/events.js';
 import { writeJsonAtomic } from '../base/atomic-file.js';
+import { readJsonFile } from './json-file.js';
+import { checkStoreName } from './store-ids.js';
 import { campaignDir } from './campaign-file.js';
 import type { RunStatus } from './run-result.js';
 import type { Cell } from '../protocol/cell.js';
@@ -109,7 +111,7 @@ export interface RunPaths {
 }
 
 export function runPaths(store: string, campaign: string, key: string): RunPaths {
-  const dir = join(campaignDir(store, campaign), key);
+  const dir = join(campaignDir(store, campaign), checkStoreName('run', key));
   return {
     dir,
     request: join(dir, 'request.json'),
@@ -142,23 +144,29 @@ export interface StoredRun {
   result: RunResultFile;
   request: RunnerRequest | null;
   events: RunnerEvent[];
+  /** An ok run whose events.jsonl is missing or no longer parses: what is wrong (verify reports it). */
+  damaged?: string;
 }
 
 /** Reads a complete run; null when the directory holds no result (incomplete). */
 export function readRunDir(paths: RunPaths): StoredRun | null {
   if (!existsSync(paths.result)) return null;
-  const result = JSON.parse(readFileSync(paths.result, 'utf8')) as RunResultFile;
-  const request = existsSync(paths.request) ? (JSON.parse(readFileSync(paths.request, 'utf8')) as RunnerRequest) : null;
+  const action = `rerun the cell (\`bindbench run --resume\` reruns a run whose files are damaged), or move ${paths.dir} out of the store and run \`bindbench runs reindex\``;
+  const result = readJsonFile<RunResultFile>(paths.result, action);
+  const request = existsSync(paths.request) ? readJsonFile<RunnerRequest>(paths.request, action) : null;
   let events: RunnerEvent[] = [];
+  let damaged: string | undefined;
   if (existsSync(paths.events)) {
     try {
       events = parseEvents(readFileSync(paths.events, 'utf8'));
-    } catch {
-      // A run that failed on a bad line keeps the line for the reader; the result already says why.
+    } catch (e) {
+      // A run that failed on a bad line keeps the line for the reader; the result already says why. An ok run's
+      // events were whole when it finished, so a bad line now is damage the store must report.
       events = [];
+      if (result.status === 'ok') damaged = `${paths.events} cannot be read (${(e as Error).message})`;
     }
-  }
-  return { paths, result, request, events };
+  } else if (result.status === 'ok') damaged = `${paths.events} is missing`;
+  return { paths, result, request, events, ...(damaged ? { damaged } : {}) };
 }
 
 /** A run's environment.json, or null when it has none or it cannot be parsed (readers show it as missing). */

@@ -38,7 +38,33 @@ export interface RunSummary {
   meanInferenceSeconds: number | null;
 }
 
-export function summarizeRun(events: RunnerEvent[], end: ProcessEnd): RunSummary {
+/** What the request asked of the runner: a run that ends cleanly without all of it did not finish its conversation. */
+export interface ExpectedEvents {
+  mode: 'train' | 'infer' | 'export';
+  epochs: number;
+  artifacts: readonly string[];
+  repetitions: number;
+}
+
+/** Why an ok-looking event stream is not a complete protocol conversation for the request; null when it is. */
+export function incompleteConversation(events: RunnerEvent[], expected: ExpectedEvents): string | null {
+  if (!events.some((e) => e.type === 'start')) return 'the runner sent no start event';
+  if (expected.mode === 'train') {
+    const got = events.flatMap((e) => (e.type === 'epoch' ? [e.epoch] : []));
+    const want = Array.from({ length: expected.epochs }, (_, i) => i + 1);
+    if (got.length !== want.length || got.some((x, i) => x !== want[i])) return `the runner reported epochs [${got.join(', ')}] of the ${expected.epochs} asked for`;
+  }
+  if (expected.mode === 'infer') {
+    const timed = events.filter((e) => e.type === 'inference' && e.split === 'test' && e.repetition >= 0).length;
+    if (timed !== expected.repetitions) return `the runner reported ${timed} of the ${expected.repetitions} timed passes over the test set asked for`;
+  }
+  const written = new Set<string>(events.flatMap((e) => (e.type === 'artifact' ? [e.format] : [])));
+  const missing = expected.artifacts.filter((f) => !written.has(f));
+  if (missing.length) return `the runner wrote no ${missing.join(', ')} artifact, which the request asked for`;
+  return null;
+}
+
+export function summarizeRun(events: RunnerEvent[], end: ProcessEnd, expected?: ExpectedEvents): RunSummary {
   const start = (events.find((e) => e.type === 'start') as StartEvent | undefined) ?? null;
   const epochs = events.filter((e): e is EpochEvent => e.type === 'epoch');
   const inferences = events.filter((e): e is InferenceEvent => e.type === 'inference');
@@ -75,6 +101,12 @@ export function summarizeRun(events: RunnerEvent[], end: ProcessEnd): RunSummary
   } else if (!endEvent) {
     status = 'failed';
     reason = 'runner exited without an end event';
+  } else if (expected) {
+    const gap = incompleteConversation(events, expected);
+    if (gap) {
+      status = 'failed';
+      reason = `incomplete: ${gap}`;
+    }
   }
 
   return {

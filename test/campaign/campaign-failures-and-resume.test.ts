@@ -32,6 +32,20 @@ test('crashes, SIGKILL, hangs, NaN and protocol garbage become failed cells and 
   assert.deepEqual(verifyIndex(home.store), []);
 });
 
+test('a clean exit without the whole conversation is failed: missing epochs, a missing artifact, no start event', async () => {
+  const home = tempHome();
+  const binding = fakeBinding({ 1: 'ok', 2: 'short', 3: 'no-artifact', 4: 'no-start' }, join(home.root, 'markers'));
+  const spec = resolveSpec({ models: ['lenet1'], bindings: ['fake/js'], seeds: [1, 2, 3, 4], epochs: 3, experiments: ['train', 'infer'], infer_sources: ['fake/js'] }, ['fake/js']);
+  const outcome = await runCampaign({ home, spec, bindings: [binding], id: 'short' });
+  const train = new Map(outcome.results.filter((r) => r.cell.mode === 'train').map((r) => [r.cell.seed, r]));
+  assert.equal(train.get(1)!.status, 'ok');
+  assert.deepEqual([train.get(2)!.status, train.get(2)!.reason], ['failed', 'incomplete: the runner reported epochs [1] of the 3 asked for']);
+  assert.equal(train.get(3)!.status, 'failed');
+  assert.match(train.get(3)!.reason!, /^incomplete: the runner wrote no safetensors artifact, which the request asked for/);
+  assert.deepEqual([train.get(4)!.status, train.get(4)!.reason], ['failed', 'incomplete: the runner sent no start event']);
+  assert.deepEqual(verifyIndex(home.store), []);
+});
+
 test('--resume reruns only the cells without a complete result and keeps the earlier attempt', async () => {
   const home = tempHome();
   const markers = join(home.root, 'markers');

@@ -14,6 +14,10 @@ export interface ExecuteOptions {
   timeoutSeconds: number;
   /** Called for each parsed event as it arrives (progress). */
   onEvent?(event: RunnerEvent): void;
+  /** Longest stdout line read (default 64 MiB): a longer one fails the cell instead of the orchestrator. */
+  maxLineBytes?: number;
+  /** How long output may stay open after the runner exits (default 5 s). */
+  outputGraceMs?: number;
 }
 
 export interface ExecuteOutcome extends ProcessEnd {
