@@ -60,7 +60,12 @@ export function newCampaignId(spec: CampaignSpec, now = new Date()): string {
 
 /** The spec a campaign was started with, for `--resume`. */
 export function readCampaignSpec(home: Home, id: string): CampaignSpec {
-  return ResultStore.with(home.store, (store) => store.readCampaign(id).spec as CampaignSpec);
+  const spec = ResultStore.with(home.store, (store) => store.readCampaign(id).spec) as (CampaignSpec & { importer?: string }) | null;
+  if (!spec || typeof spec !== 'object' || typeof spec.preset !== 'string' || !Array.isArray(spec.seeds)) {
+    const how = spec && typeof spec === 'object' && spec.importer ? `was imported by ${spec.importer}` : 'has no bindbench run spec';
+    throw new BadInputError(`campaign ${id} ${how}: there is nothing to resume (its runs were not made by \`bindbench run\`); start a campaign of your own with \`bindbench run\``);
+  }
+  return spec;
 }
 
 export async function probeAll(bindings: BindingDescriptor[], home: Home): Promise<Map<string, ProbeResult>> {
@@ -96,10 +101,20 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignOutcom
     opts.onEvent?.({ type: 'planned', campaign: id, cells, toRun: toRun.length });
     if (opts.dryRun) return { id, dir, cells, results: [], failed: 0 };
     if (cells.length === 0) throw new BadInputError('the campaign has no cells: no binding is installed (run `bindbench setup`) or the spec selects none');
+    // Every dataset a cell to run needs is prepared (and its checksums verified) before the campaign exists, so a
+    // damaged data cache stops the run with nothing written rather than leaving an empty campaign behind.
+    const tools = datasetTools(bindings);
+    const datasets = new Map<string, PreparedDataset>();
+    const dataFor = (datasetId: string): PreparedDataset => {
+      let d = datasets.get(datasetId);
+      if (!d) datasets.set(datasetId, (d = prepareDataset(home, datasetId, { dataDir: spec.data_dir ?? undefined, tools })));
+      return d;
+    };
+    for (const cell of toRun) if (!cell.skip) dataFor(cellModel(cell).dataset);
     const release = store.lockCampaign(id);
     try {
       store.createCampaign(id, spec);
-      const results = await runCells({ ...opts, store, id, cells, probes, complete, total: toRun.length });
+      const results = await runCells({ ...opts, store, id, cells, probes, complete, total: toRun.length, dataFor });
       return { id, dir, cells, results, failed: results.filter((r) => r.status === 'failed').length, unindexed: store.indexPending() };
     } finally {
       release();
@@ -116,20 +131,12 @@ interface CellsContext extends CampaignOptions {
   probes: Map<string, ProbeResult>;
   complete(cell: PlannedCell): RunResultFile | null;
   total: number;
+  dataFor(datasetId: string): PreparedDataset;
 }
 
 /** The campaign loop: each cell in turn, its result stored and indexed before the next one starts. */
 async function runCells(opts: CellsContext): Promise<RunResultFile[]> {
-  const { home, spec, bindings, store, id, cells, probes } = opts;
-
-  // Inputs are prepared once and shared by every cell that needs them.
-  const tools = datasetTools(bindings);
-  const datasets = new Map<string, PreparedDataset>();
-  const dataFor = (datasetId: string): PreparedDataset => {
-    let d = datasets.get(datasetId);
-    if (!d) datasets.set(datasetId, (d = prepareDataset(home, datasetId, { dataDir: spec.data_dir ?? undefined, tools })));
-    return d;
-  };
+  const { home, spec, bindings, store, id, cells, probes, dataFor } = opts;
   const host = collectHostEnvironment();
   const executor = opts.executor ?? new LocalExecutor();
   const results: RunResultFile[] = [];

@@ -2,12 +2,10 @@
  * Shared data order: the orchestrator draws one permutation per epoch from the seed, writes them once, and every
  * binding takes its batches in that order, so the bindings differ only in what they compute.
  */
-import { existsSync } from 'node:fs';
+import { derivedSafetensors } from './derived-file.js';
 import { join } from 'node:path';
 import type { Home } from '../base/home.js';
-import { writeSafetensors } from '../base/safetensors.js';
 import type { CachedFile } from './cache.js';
-import { sha256File } from '../base/file-hash.js';
 import { SeededRandom, permutation } from '../base/seeded-random.js';
 
 /** Permutations for epochs 1..epochs of 0..n-1, deterministic in (seed, epoch). */
@@ -34,6 +32,10 @@ export function prepareNaturalOrder(home: Home, n: number, epochs: number): Cach
 }
 
 function prepareOrderFile(path: string, rows: () => Int32Array, shape: number[], metadata: Record<string, string>): CachedFile {
-  if (!existsSync(path)) writeSafetensors(path, { order: { dtype: 'I32', shape, data: rows() } }, metadata);
-  return { path, sha256: sha256File(path) };
+  return derivedSafetensors(path, () => ({ tensors: { order: { dtype: 'I32', shape, data: rows() } }, metadata }), warnRepaired);
+}
+
+/** A derived file that did not hold what its name says is rebuilt; the user hears of it (their disk or a hand edit). */
+export function warnRepaired(path: string): void {
+  process.stderr.write(`bindbench: ${path} did not hold what its parameters give (damaged or edited); rebuilt it\n`);
 }

@@ -6,23 +6,14 @@
 import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname } from 'node:path';
+import { extname, join } from 'node:path';
 import type { AnalysisOptions } from '../analysis/index.js';
 import { BadInputError } from '../base/errors.js';
 import { ResultStore } from '../store/result-store.js';
-import { campaignFigures } from '../report/figures/figure-set.js';
-import { loadCampaignRuns } from '../report/campaign-runs.js';
-import { defaultAnalysisOptions } from '../analysis/index.js';
-import { renderFigures } from '../report/figures/render-svg.js';
-import { loadComparison, loadRunPage } from '../report/html/browser-data.js';
-import { loadCampaignReport } from '../report/html/campaign-report.js';
-import { renderCampaignListPage } from '../report/html/campaign-list-page.js';
-import { renderComparisonPage } from '../report/html/comparison.js';
-import { escapeHtml, hrefOf } from '../report/html/escape.js';
-import { renderPage } from '../report/html/page.js';
-import { renderReportPage } from '../report/html/report-page.js';
-import { renderRunPage } from '../report/html/run-page.js';
 import { matchRoute, type Route } from './routes.js';
+import { HEAVY_ROUTES, page, pageFor, type Reply } from './pages.js';
+import { PagePool } from './page-pool.js';
+import { availableParallelism } from 'node:os';
 import { resolveInsideRoot } from './safe-path.js';
 
 export interface StoreServerOptions {
@@ -30,6 +21,8 @@ export interface StoreServerOptions {
   analysis?: Partial<AnalysisOptions>;
   /** Where to report internal errors (default: stderr). */
   log?(message: string): void;
+  /** Page workers for the heavy pages (default: 2 to 4 by the machine's cores); 0 renders every page inline. */
+  workers?: number;
 }
 
 export interface RunningServer {
@@ -56,61 +49,23 @@ const TEXT_TYPES: Record<string, string> = {
   '.yml': 'text/plain; charset=utf-8',
 };
 
+const PAGE_CACHE_SIZE = 32;
+
+/** Size and modification time of the index and its write-ahead log: they change whenever the store does. */
+function indexState(storeDir: string): string {
+  return ['index.sqlite', 'index.sqlite-wal']
+    .map((f) => {
+      try {
+        const st = statSync(join(storeDir, f));
+        return `${st.size}:${st.mtimeMs}`;
+      } catch {
+        return '-';
+      }
+    })
+    .join('/');
+}
+
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
-interface Reply {
-  status: number;
-  type: string;
-  body: string;
-}
-
-function page(status: number, title: string, message: string): Reply {
-  return { status, type: 'text/html; charset=utf-8', body: renderPage({ title, nav: [{ href: '/', label: 'all campaigns' }], body: `<p>${escapeHtml(message)}</p>` }) };
-}
-
-const html = (body: string): Reply => ({ status: 200, type: 'text/html; charset=utf-8', body });
-
-async function pageFor(route: Route, store: ResultStore, opts: StoreServerOptions): Promise<Reply> {
-  switch (route.kind) {
-    case 'home':
-      return html(renderCampaignListPage(store.listCampaigns(), store.dir));
-    case 'campaign': {
-      if (!store.campaign(route.id)) return page(404, 'No such campaign', `The store has no campaign '${route.id}'.`);
-      const report = await loadCampaignReport(store, route.id, { analysis: opts.analysis, filter: route.filter });
-      return html(
-        renderReportPage([report], {
-          generated: new Date().toISOString(),
-          filterMode: 'server',
-          title: `Campaign ${route.id}`,
-          nav: [{ href: '/', label: 'all campaigns' }],
-          runHref: (r) => hrefOf('campaigns', r.campaign, 'runs', r.cellKey),
-          figureLink: (f) => hrefOf('campaigns', route.id, 'figures', `${f.id}.svg`),
-        }),
-      );
-    }
-    case 'run': {
-      const input = await loadRunPage(store, route.id, route.key, opts.analysis);
-      return input ? html(renderRunPage(input)) : page(404, 'No such run', `The store has no complete run '${route.id}/${route.key}'.`);
-    }
-    case 'figure': {
-      const runs = loadCampaignRuns(store, route.id, {}, { ...defaultAnalysisOptions, ...opts.analysis });
-      const def = runs ? campaignFigures(runs).find((f) => f.id === route.figure) : undefined;
-      if (!def) return page(404, 'No such figure', `Campaign '${route.id}' has no figure '${route.figure}'.`);
-      const [figure] = await renderFigures([def]);
-      return { status: 200, type: 'image/svg+xml; charset=utf-8', body: figure!.svg };
-    }
-    case 'compare': {
-      if (!route.a || !route.b) return page(400, 'Two campaigns needed', 'Compare needs two campaigns: /compare?a=<campaign>&b=<campaign>.');
-      const data = await loadComparison(store, route.a, route.b, opts.analysis);
-      return data ? html(renderComparisonPage(data)) : page(404, 'No such campaign', `The store has no campaign '${store.campaign(route.a) ? route.b : route.a}'.`);
-    }
-    case 'bad-request':
-      return page(400, 'Bad request', route.reason);
-    case 'not-found':
-    case 'file':
-      return page(404, 'Not found', 'No such page.');
-  }
-}
 
 function send(res: ServerResponse, method: string, reply: Reply): void {
   const body = Buffer.from(reply.body);
@@ -141,6 +96,23 @@ function hostAllowed(req: IncomingMessage, boundHost: string | null): boolean {
 export function createStoreServer(opts: StoreServerOptions): Server {
   const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   const store = ResultStore.open(opts.store);
+  // Two workers at least, so one slow page never queues another; more on larger machines.
+  const size = opts.workers ?? Math.max(2, Math.min(4, availableParallelism() - 1));
+  const pool = size > 0 ? new PagePool(opts.store, opts.analysis, size) : null;
+  // Heavy pages by route and the index's state: twenty requests for one campaign page render it once, and any
+  // change to the store (a run finished, a reindex) makes every page fresh again.
+  const pages = new Map<string, Promise<Reply>>();
+  const cached = (route: Route, render: () => Promise<Reply>): Promise<Reply> => {
+    const key = `${JSON.stringify(route)}\u0000${indexState(opts.store)}`;
+    let reply = pages.get(key);
+    if (!reply) {
+      reply = render();
+      pages.set(key, reply);
+      reply.catch(() => pages.delete(key));
+      if (pages.size > PAGE_CACHE_SIZE) pages.delete(pages.keys().next().value!);
+    }
+    return reply;
+  };
   let boundHost: string | null = null;
   const server = createServer((req, res) => {
     const method = req.method ?? 'GET';
@@ -159,7 +131,7 @@ export function createStoreServer(opts: StoreServerOptions): Server {
       const path = resolveInsideRoot(opts.store, route.segments);
       if (path) return sendFile(res, method, path);
     }
-    pageFor(route, store, opts)
+    (pool && HEAVY_ROUTES.has(route.kind) ? cached(route, () => pool.render(route)) : pageFor(route, store, opts))
       .then((reply) => send(res, method, reply))
       .catch((e: unknown) => {
         if (e instanceof BadInputError) return send(res, method, page(404, 'Not found', e.message));
@@ -170,7 +142,10 @@ export function createStoreServer(opts: StoreServerOptions): Server {
   server.on('listening', () => {
     boundHost = (server.address() as AddressInfo | null)?.address ?? null;
   });
-  server.on('close', () => store.close());
+  server.on('close', () => {
+    store.close();
+    void pool?.close();
+  });
   return server;
 }
 

@@ -166,6 +166,8 @@ export function readRunDir(paths: RunPaths): StoredRun | null {
       if (result.status === 'ok') damaged = `${paths.events} cannot be read (${(e as Error).message})`;
     }
   } else if (result.status === 'ok') damaged = `${paths.events} is missing`;
+  // An ok run ended its conversation with `end`; without it the stream was cut after the run finished.
+  if (!damaged && result.status === 'ok' && !events.some((e) => e.type === 'end')) damaged = `${paths.events} has no end event (cut short)`;
   return { paths, result, request, events, ...(damaged ? { damaged } : {}) };
 }
 

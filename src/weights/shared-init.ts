@@ -3,15 +3,15 @@
  * `shared` start from identical parameters. Each parameter gets Keras's default initialiser (zoo/parameters.ts):
  * Glorot-uniform weights, zero biases, orthogonal recurrent kernels, U(±0.05) embeddings, batch norms at identity.
  */
-import { existsSync } from 'node:fs';
+import { derivedSafetensors } from '../data/derived-file.js';
+import { warnRepaired } from '../data/shared-order.js';
 import { join } from 'node:path';
 import type { CachedFile } from '../data/cache.js';
-import { sha256File } from '../base/file-hash.js';
 import { SeededRandom } from '../base/seeded-random.js';
 import type { Home } from '../base/home.js';
 import type { ModelSpec } from '../zoo/model-spec.js';
 import { canonicalParameters, type CanonicalParameter } from '../zoo/parameters.js';
-import { writeSafetensors, type Tensor } from '../base/safetensors.js';
+import type { Tensor } from '../base/safetensors.js';
 
 export function sharedInitialWeights(model: ModelSpec, seed: number): Record<string, Tensor> {
   const rng = new SeededRandom(seed, 0x1417);
@@ -91,6 +91,5 @@ export function prepareSharedInit(home: Home, model: ModelSpec, seed: number): C
   const path = join(home.cache, 'init', `${model.id}-s${seed}.safetensors`);
   // LeNet files keep their original label, so their bytes (and checksums) do not change.
   const plain = canonicalParameters(model).every((p) => p.init === 'glorot_uniform' || p.init === 'zeros');
-  if (!existsSync(path)) writeSafetensors(path, sharedInitialWeights(model, seed), { model: model.id, seed: String(seed), init: plain ? 'glorot_uniform' : 'keras_defaults' });
-  return { path, sha256: sha256File(path) };
+  return derivedSafetensors(path, () => ({ tensors: sharedInitialWeights(model, seed), metadata: { model: model.id, seed: String(seed), init: plain ? 'glorot_uniform' : 'keras_defaults' } }), warnRepaired);
 }

@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/base/home.js';
 import { tempHome } from '../fixtures/temp-home.js';
+import { ResultStore } from '../../src/store/result-store.js';
 
 const home = tempHome();
 const root = join(home.root, '..');
@@ -17,6 +18,7 @@ writeFileSync(aFile, 'x');
 const damagedHome = join(root, 'damaged-home');
 mkdirSync(join(damagedHome, 'store'), { recursive: true });
 writeFileSync(join(damagedHome, 'store', 'index.sqlite'), 'this is not an SQLite database, only some text long enough');
+ResultStore.with(home.store, (s) => s.importCampaign('imported', { spec: { importer: 'a test' }, runs: [] }));
 const listSpec = join(root, 'list.yaml');
 writeFileSync(listSpec, '- lenet1\n- lenet5\n');
 
@@ -32,6 +34,7 @@ const CASES: Array<{ args: string[]; says: RegExp }> = [
   { args: ['setup', '--bindings', 'pytorch/rust@0.23.0'], says: /binding 'pytorch\/rust' has no versioned setup.*versions are available for pytorch\/python@<version>/ },
   { args: ['run', '--bindings', 'pytorch/python@latest', '--dry-run'], says: /unknown binding 'pytorch\/python@latest'; allowed values: .*pytorch\/python@<version>/ },
   { args: ['compare', 'nope-a', 'nope-b'], says: /no campaign 'nope-a'/ },
+  { args: ['run', '--resume', 'imported', '--dry-run'], says: /campaign imported was imported by a test: there is nothing to resume/ },
   { args: ['explain', '--campaign', 'nope'], says: /no campaign 'nope'/ },
 ];
 

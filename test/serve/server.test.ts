@@ -170,3 +170,13 @@ test('compare: per model × binding, the medians and accuracy of A and B from ea
   assert.equal((await get(server, '/compare?a=one&b=nope')).status, 404);
   assert.equal((await get(server, '/compare?a=one')).status, 400);
 });
+
+test('a slow page does not hold up a small one: the campaign list answers while a campaign page renders in a worker', async () => {
+  const order: string[] = [];
+  const heavy = get(server, '/campaigns/one').then((r) => (order.push('campaign'), r));
+  const light = get(server, '/').then((r) => (order.push('home'), r));
+  const [h, l] = await Promise.all([heavy, light]);
+  assert.equal(h.status, 200);
+  assert.equal(l.status, 200);
+  assert.deepEqual(order, ['home', 'campaign']);
+});

@@ -38,7 +38,7 @@ test('an index that lost a run disagrees until it is rebuilt from the directorie
     wall_seconds: 1, process_seconds: 1, mean_inference_seconds: null, artifacts: {}, data_source: 'test',
     cell: { key: 'k', model: 'lenet1', binding: 'fake/js', seed: 1, device: 'cpu', mode: 'train', hyper: { epochs: 1, batch_size: 1, optimizer: { name: 'sgd', learning_rate: 0.1 }, loss: 'sparse_categorical_crossentropy' }, trainLimit: null, dataOrder: 'shared', init: 'native', artifacts: [] },
   };
-  writeFileSync(paths.events, '');
+  writeFileSync(paths.events, '{"type":"end","train_seconds":1,"wall_seconds":1}\n');
   writeFileSync(paths.result, JSON.stringify(result));
   openIndex(home.store).close();
   assert.deepEqual(verifyIndex(home.store).map((p) => p.problem), ['complete on disk but missing from the index']);

@@ -85,3 +85,39 @@ test('ids that would leave the store are refused; an import never replaces a cam
   assert.equal(ResultStore.with(home.store, (s) => s.runs('measured').length), 1, 'still there');
   assert.deepEqual(readdirSync(join(home.store, 'runs')).filter((d) => d.startsWith('.')), [], 'no staging left behind');
 });
+
+test('a tampered shared-order file is rebuilt before a cell trains on it; a damaged data cache stops a campaign before it exists', async () => {
+  const home = tempHome();
+  const binding = fakeBinding({}, join(home.root, 'm'));
+  const first = await runCampaign({ home, spec: spec([7]), bindings: [binding], id: 'order-a' });
+  const request = JSON.parse((await import('node:fs')).readFileSync(join(home.store, 'runs', 'order-a', first.results[0]!.cell.key, 'request.json'), 'utf8')) as { order: { path: string; sha256: string } };
+  const { readSafetensors, writeSafetensors } = await import('../../src/base/safetensors.js');
+  const file = readSafetensors(request.order.path);
+  const rows = file.tensors.order!.data as Int32Array;
+  [rows[0], rows[1]] = [rows[1]!, rows[0]!];
+  writeSafetensors(request.order.path, file.tensors, file.metadata);
+  const second = await runCampaign({ home, spec: spec([7]), bindings: [binding], id: 'order-b' });
+  const again = JSON.parse((await import('node:fs')).readFileSync(join(home.store, 'runs', 'order-b', second.results[0]!.cell.key, 'request.json'), 'utf8')) as { order: { path: string; sha256: string } };
+  assert.equal(again.order.sha256, request.order.sha256, 'the same seed trains on the same order as before the tampering');
+  const { sha256File } = await import('../../src/base/file-hash.js');
+  assert.equal(sha256File(again.order.path), request.order.sha256);
+
+  // Flip a byte of the cached MNIST training file: the next campaign stops before creating anything.
+  const cacheRoot = join(home.cache, 'data');
+  const trainFile = (dir: string): string | null => {
+    for (const d of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, d.name);
+      if (d.isDirectory()) {
+        const found = trainFile(p);
+        if (found) return found;
+      } else if (d.name === 'train.safetensors') return p;
+    }
+    return null;
+  };
+  const train = trainFile(cacheRoot)!;
+  const bytes = (await import('node:fs')).readFileSync(train);
+  bytes[bytes.length - 1] ^= 0xff;
+  writeFileSync(train, bytes);
+  await assert.rejects(runCampaign({ home, spec: spec([7]), bindings: [binding], id: 'order-c' }), /is corrupt .*bindbench data prepare --force/);
+  assert.equal(existsSync(join(home.store, 'runs', 'order-c')), false, 'no campaign left behind');
+});

@@ -144,10 +144,10 @@ export function renderComparison(idA: string, idB: string, rows: readonly Compar
     `<section id="comparison"><h2>A: ${escapeHtml(idA)} &nbsp;vs&nbsp; B: ${escapeHtml(idB)}</h2>`,
     '<p class="note">Medians and means come from each campaign\'s own analysis, with B relative to A. The gate below tests B against A as `bindbench compare A B` does; the campaigns ran separately (perhaps on different days or machines), so a time verdict also holds the drift between them: to judge two versions of a binding, run both in one campaign and compare them with --baseline and --candidate.</p>',
     renderComparisonTable(rows),
-    gate ? renderGateSection(gate) : '',
     '<h3>Times, A vs B</h3>',
     figures.length ? `<div class="figure-grid">${figures.map((f) => renderFigure(f)).join('\n')}</div>` : '<p class="note">No timed runs in either campaign.</p>',
     '</section>',
+    gate ? renderGateSection(gate) : '',
   ].join('\n');
 }
 
