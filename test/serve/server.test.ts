@@ -173,10 +173,13 @@ test('compare: per model × binding, the medians and accuracy of A and B from ea
 
 test('a slow page does not hold up a small one: the campaign list answers while a campaign page renders in a worker', async () => {
   const order: string[] = [];
-  const heavy = get(server, '/campaigns/one').then((r) => (order.push('campaign'), r));
+  // A filter no earlier test asked for, so the page is rendered, not served from the page cache.
+  const heavy = get(server, '/campaigns/one?model=lenet1&device=cuda').then((r) => (order.push('campaign'), r));
   const light = get(server, '/').then((r) => (order.push('home'), r));
   const [h, l] = await Promise.all([heavy, light]);
   assert.equal(h.status, 200);
   assert.equal(l.status, 200);
   assert.deepEqual(order, ['home', 'campaign']);
+  // Asked again, the same page comes from the cache: the same bytes.
+  assert.equal((await get(server, '/campaigns/one?model=lenet1&device=cuda')).body, h.body);
 });
