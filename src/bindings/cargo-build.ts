@@ -4,7 +4,7 @@
  * cargo's raw output for a missing native library is long and the useful line is easy to miss.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -43,8 +43,7 @@ export function pkgConfigDir(home: Home): string {
  * values would make each build invalidate the other's dependencies. torch-sys runs `python` when VIRTUAL_ENV is
  * set (else python3) to find torch's headers and libraries; tensorflow-sys asks pkg-config for libtensorflow.
  */
-export function rustBuildEnv(home: Home, inherited: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const torch = pythonEnv(home, 'pytorch');
+export function rustBuildEnv(home: Home, inherited: NodeJS.ProcessEnv = process.env, torch = pythonEnv(home, 'pytorch')): Record<string, string> {
   return {
     VIRTUAL_ENV: torch.dir,
     PATH: [join(torch.dir, 'bin'), inherited.PATH ?? ''].join(delimiter),
@@ -74,6 +73,45 @@ const NO_CARGO =
   'cargo (the Rust toolchain) was not found on PATH, in CARGO or in ~/.cargo/bin. Install it with rustup ' +
   '(`curl https://sh.rustup.rs -sSf | sh`, or `apt-get install rustup && rustup default stable`) or Debian\'s `cargo` ' +
   'package (needs Rust 1.79 or later), then run setup again; set CARGO=/path/to/cargo to use another one.';
+
+/**
+ * The pytorch runner built against another tch in a workspace of its own (`<home>/build/rust-tch@<v>`): the same
+ * sources (linked), its Cargo.toml pinning that tch and torch-sys, built with the torch of a pytorch environment of
+ * the matching version. Cargo resolves the new pins from crates.io (no --locked: the lock file is the default's).
+ */
+export async function cargoBuildVersioned(ctx: SetupContext, dir: string, pins: Record<string, string>, torch: ReturnType<typeof pythonEnv>): Promise<string> {
+  const cargo = findCargo();
+  if (!cargo) throw new Error(NO_CARGO);
+  mkdirSync(join(dir, 'pytorch-runner'), { recursive: true });
+  const workspace = readFileSync(join(rustWorkspace, 'Cargo.toml'), 'utf8').replace(/^members = \[.*\]$/m, 'members = ["protocol", "build-support", "pytorch-runner"]');
+  writeIfChanged(join(dir, 'Cargo.toml'), workspace);
+  let manifest = readFileSync(join(rustWorkspace, 'pytorch-runner', 'Cargo.toml'), 'utf8');
+  for (const [krate, version] of Object.entries(pins)) {
+    const line = new RegExp(`^${krate} = "=[^"]+"$`, 'm');
+    if (!line.test(manifest)) throw new Error(`runners/rust/pytorch-runner/Cargo.toml pins no ${krate}`);
+    manifest = manifest.replace(line, `${krate} = "=${version}"`);
+  }
+  writeIfChanged(join(dir, 'pytorch-runner', 'Cargo.toml'), manifest);
+  if (!existsSync(join(dir, 'Cargo.lock'))) writeFileSync(join(dir, 'Cargo.lock'), readFileSync(join(rustWorkspace, 'Cargo.lock')));
+  for (const [link, target] of [['protocol', 'protocol'], ['build-support', 'build-support'], [join('pytorch-runner', 'src'), join('pytorch-runner', 'src')], [join('pytorch-runner', 'build.rs'), join('pytorch-runner', 'build.rs')]]) {
+    if (!existsSync(join(dir, link!))) symlinkSync(join(rustWorkspace, target!), join(dir, link!));
+  }
+  const env = rustBuildEnv(ctx.home, process.env, torch);
+  ctx.log(`building pytorch-runner with ${Object.entries(pins).map(([k, v]) => `${k} ${v}`).join(', ')} in ${dir} (release; the first build compiles every dependency and takes minutes)`);
+  try {
+    await ctx.exec(cargo, ['build', '--release', '-p', 'pytorch-runner'], { cwd: dir, env });
+  } catch (err) {
+    const output = (err as Error).message;
+    throw new Error(`cargo build of pytorch-runner with ${Object.entries(pins).map(([k, v]) => `${k} ${v}`).join(', ')} failed: ${diagnoseCargoFailure(output)}\n${output}`);
+  }
+  const binary = join(dir, 'target', 'release', 'pytorch-runner');
+  if (!existsSync(binary)) throw new Error(`cargo reported success but ${binary} does not exist`);
+  return binary;
+}
+
+function writeIfChanged(path: string, text: string): void {
+  if (!existsSync(path) || readFileSync(path, 'utf8') !== text) writeFileSync(path, text);
+}
 
 /** Known causes in cargo's output, each with the fix a user can act on. */
 const DIAGNOSES: Array<{ pattern: RegExp; cause: string; fix: string }> = [
@@ -137,8 +175,7 @@ export async function cargoBuild(ctx: SetupContext, runner: RustRunner): Promise
  * Probes a built runner by running `<runner> --version` (it prints the linked versions as JSON). Running it,
  * rather than only checking the file, also proves the loader finds the native libraries through the rpath.
  */
-export async function probeRunner(runner: RustRunner, setupHint: string): Promise<ProbeResult> {
-  const binary = runnerBinary(runner);
+export async function probeRunner(runner: RustRunner, setupHint: string, binary = runnerBinary(runner)): Promise<ProbeResult> {
   if (!existsSync(binary)) return { installed: false, versions: {}, detail: `the runner ${binary} is not built: ${setupHint}` };
   try {
     const { stdout } = await promisify(execFile)(binary, ['--version'], { timeout: 60_000, encoding: 'utf8' });

@@ -18,6 +18,8 @@ type Framework = 'pytorch' | 'tensorflow';
 export interface PythonPin {
   package: string;
   version: string;
+  /** The key the binding's probe reports the package's version under, when not the package name (tensorflow-cpu: tensorflow). */
+  reportedAs?: string;
 }
 
 export interface PythonEnv {
@@ -132,7 +134,8 @@ export async function probePythonEnv(
     return { installed: false, versions: {}, detail: `${env.python} cannot import ${framework === 'pytorch' ? 'torch' : framework} (${(e.stderr || e.message).trim().split('\n').pop()}): ${setupHint}` };
   }
   if (!requirementsInstalled(env)) return { installed: false, versions, detail: `${env.dir} was not set up from the current ${env.requirements}: ${setupHint}` };
-  if (pin && !(versions[pin.package] ?? '').startsWith(pin.version)) return { installed: false, versions, detail: `${env.dir} holds ${pin.package} ${versions[pin.package] ?? '(none)'}, not ${pin.version}: ${setupHint}` };
+  const reported = pin ? versions[pin.reportedAs ?? pin.package] : undefined;
+  if (pin && !(reported ?? '').startsWith(pin.version)) return { installed: false, versions, detail: `${env.dir} holds ${pin.package} ${reported ?? '(none)'}, not ${pin.version}: ${setupHint}` };
   return { env, versions };
 }
 
@@ -174,6 +177,7 @@ export function pythonVersions(
   framework: Framework,
   pkg: string,
   probe: (home: Home, pin: PythonPin) => Promise<ProbeResult>,
+  reportedAs?: string,
 ): VersionSupport {
   const pinned = (): string => {
     const m = new RegExp(`^${pkg}==(\\S+)$`, 'm').exec(readFileSync(pinnedRequirements(framework), 'utf8'));
@@ -189,7 +193,7 @@ export function pythonVersions(
     installed: (home) => installedPythonVersions(home, framework),
     variant(version) {
       const b = base();
-      const pin = { package: pkg, version };
+      const pin: PythonPin = { package: pkg, version, ...(reportedAs ? { reportedAs } : {}) };
       return {
         ...b,
         id: `${b.id}@${version}`,

@@ -3,14 +3,71 @@
  * builds the zoo model from tch::nn layers whose VarStore names are the canonical names, and links the libtorch
  * of the pytorch environment's torch wheel (tch 0.24.0 pins libtorch 2.11.0), found through an rpath.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Home } from '../base/home.js';
 import type { BindingDescriptor } from './binding.js';
-import { cargoBuild, probeRunner, runnerBinary } from './cargo-build.js';
-import { ensurePythonEnv } from './python-env.js';
+import { cargoBuild, cargoBuildVersioned, probeRunner, runnerBinary, rustWorkspace } from './cargo-build.js';
+import { ensurePythonEnv, pythonEnv } from './python-env.js';
+import type { VersionSupport } from './versions.js';
 
 const SETUP = 'run `bindbench setup --bindings pytorch/rust` (needs cargo and the pytorch Python environment)';
 
-export const pytorchRust = {
+/**
+ * The libtorch each tch release is built for (tch's CHANGELOG: "PyTorch v2.x support"); torch-sys refuses any other.
+ * `pytorch/rust@<tch version>` installs that torch in a pytorch environment of its own and builds the runner against it.
+ */
+export const TCH_LIBTORCH: Record<string, string> = {
+  '0.17.0': '2.4.0',
+  '0.18.0': '2.5.0',
+  '0.18.1': '2.5.1',
+  '0.19.0': '2.6.0',
+  '0.20.0': '2.7.0',
+  '0.21.0': '2.8.0',
+  '0.22.0': '2.9.0',
+  '0.23.0': '2.10.0',
+  '0.24.0': '2.11.0',
+  '0.25.0': '2.12.0',
+  '0.26.0': '2.13.0',
+};
+
+const versionDir = (home: Home, version: string) => join(home.build, `rust-tch@${version}`);
+const versionBinary = (home: Home, version: string) => join(versionDir(home, version), 'target', 'release', 'pytorch-runner');
+
+const tchVersions: VersionSupport = {
+  package: 'tch',
+  registry: 'crates.io',
+  get pinned() {
+    return /^tch = "=([^"]+)"$/m.exec(readFileSync(join(rustWorkspace, 'pytorch-runner', 'Cargo.toml'), 'utf8'))?.[1] ?? 'unknown';
+  },
+  installed: (home) => (existsSync(home.build) ? readdirSync(home.build).filter((d) => d.startsWith('rust-tch@') && existsSync(versionBinary(home, d.slice('rust-tch@'.length)))).map((d) => d.slice('rust-tch@'.length)).sort() : []),
+  variant(version) {
+    const id = `${pytorchRust.id}@${version}`;
+    const hint = `run \`bindbench setup --bindings ${id}\``;
+    return {
+      ...pytorchRust,
+      id,
+      library: `tch ${version}`,
+      reference: false,
+      versions: undefined,
+      async probe(home) {
+        const found = await probeRunner('pytorch-runner', hint, versionBinary(home, version));
+        if (found.installed && found.versions.tch !== version) return { ...found, installed: false, detail: `${versionBinary(home, version)} links tch ${found.versions.tch}, not ${version}: ${hint}` };
+        return found;
+      },
+      async setup(ctx) {
+        const torch = TCH_LIBTORCH[version];
+        if (!torch) throw new Error(`tch ${version} is not available here: bindbench does not know which libtorch it needs (known: ${Object.entries(TCH_LIBTORCH).map(([t, l]) => `tch ${t} with libtorch ${l}`).join(', ')})`);
+        const pin = { package: 'torch', version: torch };
+        await ensurePythonEnv(ctx, 'pytorch', pin);
+        await cargoBuildVersioned(ctx, versionDir(ctx.home, version), { tch: version, 'torch-sys': version }, pythonEnv(ctx.home, 'pytorch', pin));
+      },
+      launch: (home, requestPath) => ({ command: versionBinary(home, version), args: [requestPath], env: {} }),
+    };
+  },
+};
+
+export const pytorchRust: BindingDescriptor = {
   id: 'pytorch/rust',
   framework: 'pytorch',
   language: 'rust',
@@ -50,4 +107,7 @@ export const pytorchRust = {
     // No library path: build.rs baked torch/lib into the binary's rpath.
     return { command: runnerBinary('pytorch-runner'), args: [requestPath], env: {} };
   },
-} satisfies BindingDescriptor;
+  get versions() {
+    return tchVersions;
+  },
+};

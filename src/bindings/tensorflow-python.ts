@@ -5,7 +5,7 @@
  */
 import type { Home } from '../base/home.js';
 import type { BindingDescriptor, ProbeResult } from './binding.js';
-import { probePythonEnv, pythonBindingEdges } from './python-env.js';
+import { probePythonEnv, pythonBindingEdges, pythonVersions, type PythonPin } from './python-env.js';
 import { TFJS_LAYERS_CANNOT_HOLD } from './tensorflow-js.js';
 
 const SETUP = 'run `bindbench setup --bindings tensorflow/python`';
@@ -19,14 +19,14 @@ print(json.dumps({"python": sys.version.split()[0], "tensorflow": tensorflow.__v
                   "numpy": numpy.__version__}))
 `;
 
-async function probe(home: Home): Promise<ProbeResult> {
-  const found = await probePythonEnv(home, 'tensorflow', VERSIONS_SCRIPT, SETUP);
+async function probe(home: Home, pin: PythonPin | null = null): Promise<ProbeResult> {
+  const found = await probePythonEnv(home, 'tensorflow', VERSIONS_SCRIPT, pin ? `run \`bindbench setup --bindings tensorflow/python@${pin.version}\`` : SETUP, pin);
   if ('installed' in found) return found;
   const { env, versions } = found;
   return { installed: true, versions, detail: `tensorflow ${versions.tensorflow} (CPU build) with keras ${versions.keras} in ${env.dir}` };
 }
 
-export const tensorflowPython = {
+export const tensorflowPython: BindingDescriptor = {
   id: 'tensorflow/python',
   framework: 'tensorflow',
   language: 'python',
@@ -54,6 +54,8 @@ export const tensorflowPython = {
     formatExceptions: { 'tfjs-layers': TFJS_LAYERS_CANNOT_HOLD },
   },
 
-  probe,
+  probe: (home: Home) => probe(home),
   ...pythonBindingEdges('tensorflow'),
-} satisfies BindingDescriptor;
+  // Another tensorflow-cpu beside the pinned one, in its own venv; tfjs-node and the Rust crate keep linking the pinned libtensorflow.
+  versions: pythonVersions(() => tensorflowPython, 'tensorflow', 'tensorflow-cpu', probe, 'tensorflow'),
+};

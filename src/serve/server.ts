@@ -6,7 +6,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join } from 'node:path';
+import { extname } from 'node:path';
 import type { AnalysisOptions } from '../analysis/index.js';
 import { BadInputError } from '../base/errors.js';
 import { ResultStore } from '../store/result-store.js';
@@ -51,20 +51,6 @@ const TEXT_TYPES: Record<string, string> = {
 
 const PAGE_CACHE_SIZE = 32;
 
-/** Size and modification time of the index and its write-ahead log: they change whenever the store does. */
-function indexState(storeDir: string): string {
-  return ['index.sqlite', 'index.sqlite-wal']
-    .map((f) => {
-      try {
-        const st = statSync(join(storeDir, f));
-        return `${st.size}:${st.mtimeMs}`;
-      } catch {
-        return '-';
-      }
-    })
-    .join('/');
-}
-
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 function send(res: ServerResponse, method: string, reply: Reply): void {
@@ -103,7 +89,7 @@ export function createStoreServer(opts: StoreServerOptions): Server {
   // change to the store (a run finished, a reindex) makes every page fresh again.
   const pages = new Map<string, Promise<Reply>>();
   const cached = (route: Route, render: () => Promise<Reply>): Promise<Reply> => {
-    const key = `${JSON.stringify(route)}\u0000${indexState(opts.store)}`;
+    const key = `${JSON.stringify(route)}\u0000${ResultStore.changeStamp(opts.store)}`;
     let reply = pages.get(key);
     if (!reply) {
       reply = render();

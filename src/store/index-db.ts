@@ -3,7 +3,7 @@
  * and can always be rebuilt from them (`bindbench runs reindex`).
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DamagedFileError } from './json-file.js';
 import { readCampaignFile } from './campaign-file.js';
@@ -35,6 +35,20 @@ CREATE INDEX inferences_by_run ON inferences (run_id);
 `;
 
 export type IndexDb = Database.Database;
+
+/** Size and modification time of the index and its write-ahead log: they change whenever the index does. */
+export function indexChangeStamp(store: string): string {
+  return ['index.sqlite', 'index.sqlite-wal']
+    .map((f) => {
+      try {
+        const st = statSync(join(store, f));
+        return `${st.size}:${st.mtimeMs}`;
+      } catch {
+        return '-';
+      }
+    })
+    .join('/');
+}
 
 export function openIndex(store: string): IndexDb {
   mkdirSync(store, { recursive: true });

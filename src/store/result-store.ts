@@ -10,7 +10,7 @@ import { writeJsonAtomic } from '../base/atomic-file.js';
 import { readSafetensors } from '../base/safetensors.js';
 import type { RunnerEvent } from '../protocol/events.js';
 import { campaignDir, campaignFileExists, readCampaignFile, writeCampaignFile, type CampaignFile } from './campaign-file.js';
-import { indexCampaign, indexRun, openIndex, rebuildIndex, verifyIndex, type IndexDb, type IndexDisagreement } from './index-db.js';
+import { indexCampaign, indexChangeStamp, indexRun, openIndex, rebuildIndex, verifyIndex, type IndexDb, type IndexDisagreement } from './index-db.js';
 import { campaignEpochs, campaignRow, campaignRunRecords, listCampaigns, type CampaignListing, type CampaignRow, type EpochPoint, type RunRecord } from './queries.js';
 import { exportRows, type ExportRow } from './export-rows.js';
 import { lockCampaign } from './campaign-lock.js';
@@ -221,6 +221,11 @@ export class ResultStore {
   /** Rebuilds the index; `damaged` collects what could not be read (left out, each with why). */
   static reindex(dir: string, damaged: IndexDisagreement[] = []): number {
     return rebuildIndex(dir, damaged);
+  }
+
+  /** Changes whenever the index does (a run finished, a reindex): what a cache of pages over the store keys on. */
+  static changeStamp(dir: string): string {
+    return indexChangeStamp(dir);
   }
 
   static verify(dir: string): IndexDisagreement[] {

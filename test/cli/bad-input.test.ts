@@ -31,7 +31,7 @@ const CASES: Array<{ args: string[]; says: RegExp }> = [
   { args: ['run', '--resume', '../../../x', '--dry-run'], says: /'\.\.\/\.\.\/\.\.\/x' is not a valid campaign id/ },
   { args: ['runs', 'show', '../..'], says: /not a valid campaign id|no complete run/ },
   { args: ['data', 'fetch', 'cifar10', '--url', 'notaurl'], says: /--url: 'notaurl' is not an http\(s\) or file URL/ },
-  { args: ['setup', '--bindings', 'pytorch/rust@0.23.0'], says: /binding 'pytorch\/rust' has no versioned setup.*versions are available for pytorch\/python@<version>/ },
+  { args: ['setup', '--bindings', 'tensorflow/rust@0.21.0'], says: /binding 'tensorflow\/rust' has no versioned setup.*versions are available for pytorch\/python@<version>/ },
   { args: ['run', '--bindings', 'pytorch/python@latest', '--dry-run'], says: /unknown binding 'pytorch\/python@latest'; allowed values: .*pytorch\/python@<version>/ },
   { args: ['compare', 'nope-a', 'nope-b'], says: /no campaign 'nope-a'/ },
   { args: ['run', '--resume', 'imported', '--dry-run'], says: /campaign imported was imported by a test: there is nothing to resume/ },
