@@ -78,3 +78,22 @@ test('the runner is told the binding it serves, without the version (the environ
   const request = buildTrainRequest(cell, { runId: 'r', model: {} as never, data: { id: 'mnist', train: file, test: file } as never, order: null, initWeights: null, outputDir: '/o', recordStepLosses: 0 });
   assert.equal(request.binding, 'pytorch/python');
 });
+
+test('a tch version builds the runner in a workspace of its own against the libtorch it was released for; an unknown one says which are known', async () => {
+  const home = tempHome();
+  const rust = bindings.find((b) => b.language === 'rust' && b.framework === 'pytorch')!;
+  assert.equal(rust.versions!.package, 'tch');
+  assert.equal(rust.versions!.pinned, '0.24.0');
+  const v = rust.versions!.variant('0.23.0');
+  assert.equal(v.launch(home, '/tmp/r.json').command, join(home.build, 'rust-tch@0.23.0', 'target', 'release', 'pytorch-runner'));
+  const { TCH_LIBTORCH } = await import('../../src/bindings/pytorch-rust.js');
+  assert.equal(TCH_LIBTORCH['0.23.0'], '2.10.0');
+  assert.equal(TCH_LIBTORCH[rust.versions!.pinned], '2.11.0', 'the pinned tch with the pinned torch (runners/python/requirements-pytorch.txt)');
+  const ran: string[] = [];
+  const ctx = { home, log: () => {}, exec: async (c: string) => void ran.push(c) };
+  await assert.rejects(rust.versions!.variant('0.1.0').setup!(ctx), /tch 0\.1\.0 is not available here: bindbench does not know which libtorch it needs \(known: .*tch 0\.23\.0 with libtorch 2\.10\.0/);
+  assert.deepEqual(ran, [], 'nothing installed');
+  const tf = bindings.find((b) => b.language === 'python' && b.framework === 'tensorflow')!;
+  assert.equal(tf.versions!.package, 'tensorflow-cpu');
+  assert.equal(tf.versions!.variant('2.20.0').launch(home, '/tmp/r.json').command, join(home.envs, 'tensorflow@2.20.0', 'bin', 'python'));
+});
