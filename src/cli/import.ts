@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { BadInputError } from '../base/errors.js';
+import { BadInputError, CampaignFailedError } from '../base/errors.js';
 import { importerById, importers, writeImportedCampaign, type Importer, type ImportOutcome, type UnparsedFile } from '../importers/index.js';
 import { homeOf } from './common.js';
 import { emit } from './output.js';
@@ -41,8 +41,9 @@ export function registerImport(program: Command): void {
     .description(`import results in another layout as a campaign (importers: ${importers.map((i) => i.id).join(', ')})`)
     .option('--campaign <id>', "campaign id (default: the importer's, e.g. cmpmlbindings); an existing campaign with this id is replaced")
     .option('--option <name=value>', `an importer's choice, repeatable (${importers.flatMap((i) => (i.options ?? []).map((x) => `${i.id}: ${x.name}=${x.values.join('|')}`)).join('; ') || 'none'})`, (v: string, all: string[] = []) => [...all, v])
+    .option('--allow-partial', 'exit 0 even when some files could not be read (the readable runs are imported either way)')
     .option('--json', 'print the outcome as JSON')
-    .action((importerId: string, dir: string, o: { campaign?: string; json?: boolean; option?: string[] }, cmd: Command) => {
+    .action((importerId: string, dir: string, o: { campaign?: string; json?: boolean; option?: string[]; allowPartial?: boolean }, cmd: Command) => {
       const importer = importerById(importerId);
       const folder = resolve(dir);
       if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new BadInputError(`${dir} is not a folder`);
@@ -51,5 +52,10 @@ export function registerImport(program: Command): void {
       const imported = importer.read(folder, campaign, importerOptions(importer, o.option ?? []));
       const outcome = writeImportedCampaign(homeOf(cmd).store, campaign, imported);
       emit({ data: outcome, text: renderOutcome(outcome) }, o.json);
+      // Files the source itself left out are expected; any other file that could not be used makes a partial import.
+      const damaged = outcome.unparsed.filter((u) => !u.excluded);
+      if (damaged.length && !o.allowPartial) {
+        throw new CampaignFailedError(`the import of ${dir} is partial: ${damaged.length} file(s) could not be used (listed above; the runs they belong to are left out). Repair them and import again, or pass --allow-partial to accept the partial campaign`);
+      }
     });
 }

@@ -28,6 +28,8 @@ export interface UnparsedFile {
   /** Relative to the imported folder. */
   file: string;
   reason: string;
+  /** Left out on purpose, as the source's own analysis did; absent: damaged or not understood. */
+  excluded?: boolean;
 }
 
 export interface ImportedCampaign {

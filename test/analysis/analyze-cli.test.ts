@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { registerAnalyze } from '../../src/cli/analyze.js';
 import { registerImport } from '../../src/cli/import.js';
-import { BadInputError } from '../../src/base/errors.js';
+import { BadInputError, CampaignFailedError } from '../../src/base/errors.js';
 import { tempHome } from '../fixtures/temp-home.js';
 import { miniStudy } from '../importers/mini-study.js';
 
@@ -44,10 +44,12 @@ test('import refuses a folder that is not in the importer\'s layout, and an unkn
 
 test('import then analyze: unparsed files are listed, the Markdown is printed and both report files are written', async () => {
   const home = tempHome().root;
-  const printed = await bindbench(home, ['import', 'cmpmlbindings', miniStudy(), '--campaign', 'mini']);
+  // The mini study has a damaged run: without --allow-partial the import is written but ends with exit 1.
+  await assert.rejects(bindbench(home, ['import', 'cmpmlbindings', miniStudy(), '--campaign', 'mini']), (e: Error) => e instanceof CampaignFailedError && /is partial: 4 file\(s\) could not be used .*--allow-partial/.test(e.message));
+  const printed = await bindbench(home, ['import', 'cmpmlbindings', miniStudy(), '--campaign', 'mini', '--allow-partial']);
   assert.match(printed, /imported 3 training runs and 4 inference runs into campaign 'mini'/);
   assert.match(printed, /4 file\(s\) could not be imported:\n  data\/pytorch\/lenet1\/rs\/testing_errors_1.txt: run 1 is left out/);
-  const imported = JSON.parse(await bindbench(home, ['import', 'cmpmlbindings', miniStudy(), '--campaign', 'mini', '--json']));
+  const imported = JSON.parse(await bindbench(home, ['import', 'cmpmlbindings', miniStudy(), '--campaign', 'mini', '--json', '--allow-partial']));
   assert.equal(imported.replaced, true);
   assert.equal(imported.unparsed.length, 4);
   const out = join(home, 'report');

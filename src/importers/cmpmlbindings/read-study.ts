@@ -344,6 +344,7 @@ function readInferenceRuns(ctx: Context, framework: StudyFramework, model: strin
     if (!decoded.scripted && scriptedModes.has(`${decoded.device}|${decoded.loadMode}`)) {
       ctx.unparsed.push({
         file: rel,
+        excluded: true,
         reason: `left out as the study's notebook did: the ${decoded.studyMode}_scripted file of this binding loads the TorchScript models Python saved (the ones its other files load); this one evaluated other models`,
       });
       continue;
