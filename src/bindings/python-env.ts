@@ -2,7 +2,7 @@
  * The Python virtual environments the Python runners (and the native libraries other bindings link against) live
  * in: one per framework under the state folder, installed from the pinned requirements in runners/python/.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { execFile, execFileSync } from 'node:child_process';
@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import type { Home } from '../base/home.js';
 import { packageRoot } from '../base/home.js';
 import type { BindingDescriptor, LaunchCommand, ProbeResult, SetupContext } from './binding.js';
-import type { VersionSupport } from './versions.js';
+import { installedVersionsIn, type VersionSupport } from './versions.js';
 
 type Framework = 'pytorch' | 'tensorflow';
 
@@ -160,11 +160,7 @@ export function pythonBindingEdges(framework: Framework): Pick<BindingDescriptor
 
 /** Python environments of other versions of `pkg` found under the state folder (`<framework>@<version>`). */
 export function installedPythonVersions(home: Home, framework: Framework): string[] {
-  if (!existsSync(home.envs)) return [];
-  return readdirSync(home.envs)
-    .filter((d) => d.startsWith(`${framework}@`) && existsSync(join(home.envs, d, 'bin', 'python')))
-    .map((d) => d.slice(framework.length + 1))
-    .sort();
+  return installedVersionsIn(home.envs, framework, (v) => existsSync(join(home.envs, `${framework}@${v}`, 'bin', 'python')));
 }
 
 /**

@@ -3,13 +3,13 @@
  * builds the zoo model from tch::nn layers whose VarStore names are the canonical names, and links the libtorch
  * of the pytorch environment's torch wheel (tch 0.24.0 pins libtorch 2.11.0), found through an rpath.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Home } from '../base/home.js';
 import type { BindingDescriptor } from './binding.js';
 import { cargoBuild, cargoBuildVersioned, probeRunner, runnerBinary, rustWorkspace } from './cargo-build.js';
 import { ensurePythonEnv, pythonEnv } from './python-env.js';
-import type { VersionSupport } from './versions.js';
+import { installedVersionsIn, type VersionSupport } from './versions.js';
 
 const SETUP = 'run `bindbench setup --bindings pytorch/rust` (needs cargo and the pytorch Python environment)';
 
@@ -40,7 +40,7 @@ const tchVersions: VersionSupport = {
   get pinned() {
     return /^tch = "=([^"]+)"$/m.exec(readFileSync(join(rustWorkspace, 'pytorch-runner', 'Cargo.toml'), 'utf8'))?.[1] ?? 'unknown';
   },
-  installed: (home) => (existsSync(home.build) ? readdirSync(home.build).filter((d) => d.startsWith('rust-tch@') && existsSync(versionBinary(home, d.slice('rust-tch@'.length)))).map((d) => d.slice('rust-tch@'.length)).sort() : []),
+  installed: (home) => installedVersionsIn(home.build, 'rust-tch', (v) => existsSync(versionBinary(home, v))),
   variant(version) {
     const id = `${pytorchRust.id}@${version}`;
     const hint = `run \`bindbench setup --bindings ${id}\``;

@@ -4,13 +4,13 @@
  * libtensorflow (see tfjs-node-build.ts); this is the CPU build, CUDA would need @tensorflow/tfjs-node-gpu.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Home } from '../base/home.js';
 import type { BindingDescriptor, ProbeResult } from './binding.js';
 import { ensurePythonEnv } from './python-env.js';
 import { buildTfjsNode, builtAddon, compileRunner, installedVersions, installRunnerPackages, installVersionedPackages, linkRunner, pinnedVersions, runnerEntry } from './tfjs-node-build.js';
-import type { VersionSupport } from './versions.js';
+import { installedVersionsIn, type VersionSupport } from './versions.js';
 
 const SETUP = 'run `bindbench setup --bindings tensorflow/js` (needs tensorflow/python: the addon links its libtensorflow)';
 
@@ -61,7 +61,7 @@ const tfjsVersions: VersionSupport = {
   get pinned() {
     return pinnedVersions()['@tensorflow/tfjs-node']!;
   },
-  installed: (home) => (existsSync(home.envs) ? readdirSync(home.envs).filter((d) => d.startsWith('tensorflow-js@') && builtAddon(join(home.envs, d, 'node_modules'))).map((d) => d.slice('tensorflow-js@'.length)).sort() : []),
+  installed: (home) => installedVersionsIn(home.envs, 'tensorflow-js', (v) => builtAddon(join(versionDir(home, v), 'node_modules')) !== null),
   variant(version) {
     const id = `${tensorflowJs.id}@${version}`;
     const hint = `run \`bindbench setup --bindings ${id}\``;

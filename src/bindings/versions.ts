@@ -5,6 +5,7 @@
  * stays the framework's reference; a versioned binding is another member of its framework's family, compared with
  * that reference like any other binding. Only descriptors with `versions` can be versioned.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { BadInputError } from '../base/errors.js';
 import type { BindingDescriptor } from './binding.js';
 
@@ -20,6 +21,16 @@ export interface VersionSupport {
   variant(version: string): BindingDescriptor;
   /** The versions installed here (found on disk, nothing started). */
   installed(home: import('../base/home.js').Home): string[];
+}
+
+/** The versions installed as `<dir>/<prefix>@<version>` folders that `isInstalled` accepts, sorted (nothing started). */
+export function installedVersionsIn(dir: string, prefix: string, isInstalled: (version: string) => boolean): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((d) => d.startsWith(`${prefix}@`))
+    .map((d) => d.slice(prefix.length + 1))
+    .filter(isInstalled)
+    .sort();
 }
 
 /** A version as registries write them: digits and dots, optionally a pre-release or local suffix. */
