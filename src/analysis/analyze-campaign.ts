@@ -10,6 +10,8 @@ import { analyzeRq2, type Rq2Row } from './rq2-reproduction.js';
 import { analyzeRq3 } from './rq3-training-time.js';
 import { analyzeRq4 } from './rq4-inference-time.js';
 import type { TimingFamily } from './timing-families.js';
+import { analyzeMemory } from './memory.js';
+import { analyzeTimePhases, type PhaseRow } from './time-phases.js';
 
 export interface CampaignAnalysis {
   campaign: string;
@@ -20,6 +22,12 @@ export interface CampaignAnalysis {
   rq2: Rq2Row[];
   rq3: TimingFamily[];
   rq4: TimingFamily[];
+  /** Peak resident memory (MiB) per training run, compared with the reference as training time is. */
+  memory: TimingFamily[];
+  /** Peak device memory (MiB), where the runners reported one. */
+  deviceMemory: TimingFamily[];
+  /** Where each binding's cell time goes (medians per phase). */
+  phases: PhaseRow[];
   /** The binding API's own cost: idiomatic over minimal training time per binding × model × device. */
   apiCost: ApiCostRow[];
   /** Why bindings differ: the attribution ladder's verdict per difference, when `bindbench explain` ran it. */
@@ -64,6 +72,7 @@ export function analyzeCampaign(data: CampaignData, options: Partial<AnalysisOpt
   const rq2 = analyzeRq2(data, opts);
   const rq3 = analyzeRq3(data, opts);
   const rq4 = analyzeRq4(data, opts);
+  const memory = analyzeMemory(data, opts);
   if (rq4.families.length === 0 && rq2.rows.length > 0) {
     warnings.push({ code: 'no-inference-times', scope: 'RQ4', message: 'inference runs exist but none recorded a time', action: 'check the infer runs with `bindbench runs show`' });
   }
@@ -78,8 +87,11 @@ export function analyzeCampaign(data: CampaignData, options: Partial<AnalysisOpt
     rq2: rq2.rows,
     rq3: rq3.families,
     rq4: rq4.families,
+    memory: memory.families,
+    deviceMemory: memory.device,
+    phases: analyzeTimePhases(data.runs),
     apiCost: analyzeApiCost(data.runs),
     ladder: data.ladder ? explainDifferences(differencesToExplain({ rq1: rq1.groups, rq3: rq3.families }), data.ladder, opts.alpha) : [],
-    warnings: [...warnings, ...rq1.warnings, ...rq2.warnings, ...rq3.warnings, ...rq4.warnings],
+    warnings: [...warnings, ...rq1.warnings, ...rq2.warnings, ...rq3.warnings, ...rq4.warnings, ...memory.warnings],
   };
 }

@@ -13,6 +13,8 @@ export interface ApiCostRow {
   binding: string;
   model: string;
   device: string;
+  /** The schedule both styles ran on (`serial`, or how many cells at once on how many cores). */
+  schedule: string;
   /** Seeds trained in both styles: one ratio each. */
   pairs: number;
   /** idiomatic / minimal training time, one per seed, in seed order. */
@@ -30,19 +32,21 @@ const BOOTSTRAP_SEED = 20261205;
 export function analyzeApiCost(runs: readonly RunRecord[]): ApiCostRow[] {
   const timed = runs.filter((r) => r.mode === 'train' && r.status === 'ok' && r.trainSeconds !== null && r.trainSeconds > 0);
   const rows: ApiCostRow[] = [];
-  for (const group of groupBy(timed, (r) => [r.binding, r.model, r.device])) {
+  // Both styles of a pair ran on one schedule: a parallel idiomatic run over a serial minimal one would price the schedule.
+  for (const group of groupBy(timed, (r) => [r.binding, r.model, r.device, r.schedule])) {
     const bySeed = (style: string) => new Map(group.filter((r) => r.style === style).map((r) => [r.seed, r.trainSeconds!]));
     const idiomatic = bySeed('idiomatic');
     const minimal = bySeed('minimal');
     const seeds = [...idiomatic.keys()].filter((s) => minimal.has(s)).sort((a, b) => a - b);
     if (seeds.length === 0) continue;
     const ratios = seeds.map((s) => idiomatic.get(s)! / minimal.get(s)!);
-    const { framework, binding, model, device } = group[0]!;
+    const { framework, binding, model, device, schedule } = group[0]!;
     rows.push({
       framework,
       binding,
       model,
       device,
+      schedule,
       pairs: seeds.length,
       ratios,
       medianRatio: median(ratios),

@@ -26,6 +26,11 @@ export interface GateOptions {
   alpha: number;
   /** A slowdown (candidate / baseline median − 1) no larger than this is `no change` even when significant. */
   maxSlowdown: number;
+  /**
+   * Compare times measured on different schedules (serial against parallel cells, or other core counts). Off by
+   * default: such a row is `inconclusive`, saying why; on, it is judged and its reason says the schedules differ.
+   */
+  allowMixedSchedules?: boolean;
 }
 
 export const defaultGateOptions: GateOptions = { alpha: 0.05, maxSlowdown: 0.05 };
@@ -65,6 +70,8 @@ export interface GateRow {
   verdict: GateVerdict;
   /** Why: the numbers behind the verdict, in words. */
   reason: string;
+  /** Times judged although the sides ran on different schedules (allowMixedSchedules): which. */
+  scheduleFlag?: string;
 }
 
 export interface GateResult {
@@ -157,13 +164,21 @@ export function compareSides(baseline: GateSide, candidate: GateSide, options: P
     }
     const b = base.filter((e) => e.value !== null);
     const c = cand.filter((e) => e.value !== null);
+    const schedules = (xs: Keyed[]) => [...new Set(xs.map((e) => e.run.schedule))].sort().join('; ');
+    const mixed = quantity !== 'final test accuracy' && schedules(b) !== schedules(c) ? `${baseline.label} ran ${schedules(b) || 'nothing'}, ${candidate.label} ran ${schedules(c) || 'nothing'}` : null;
     row.baseline = summarize(b.map((e) => e.value!));
     row.candidate = summarize(c.map((e) => e.value!));
     row.ratio = row.baseline.median ? (row.candidate.median ?? 0) / row.baseline.median : null;
     if (b.length >= 2 && c.length >= 2) row.cliffsDelta = cliffsDelta(c.map((e) => e.value!), b.map((e) => e.value!)).delta;
     if (quantity !== 'final test accuracy') row.interval = pairedInterval(b, c);
+    if (mixed && !opts.allowMixedSchedules) {
+      row.reason = `times measured on different schedules are not compared (${mixed}); rerun one side on the other's schedule, or pass --allow-mixed-schedules`;
+      rows.push(row);
+      continue;
+    }
     if (b.length >= MIN_SAMPLE && c.length >= MIN_SAMPLE) row.pvalue = mannWhitneyU(c.map((e) => e.value!), b.map((e) => e.value!)).pvalue;
     else row.reason = `${c.length} vs ${b.length} runs: at least ${MIN_SAMPLE} a side are needed for a verdict`;
+    if (mixed) row.scheduleFlag = mixed;
     rows.push(row);
   }
   judge(rows, opts);
@@ -265,6 +280,7 @@ function judge(rows: GateRow[], opts: GateOptions): void {
       r.reason = `${numbers}: ${ratio >= 1 ? `${pct(ratio - 1)} slower` : `${pct(1 - ratio)} faster`}${beyond ? '' : `, within the ${pct(opts.maxSlowdown)} threshold`}`;
     }
   }
+  for (const r of rows) if (r.scheduleFlag) r.reason = `${r.reason} [flagged: different schedules, ${r.scheduleFlag}]`;
   for (const r of rows) {
     if (r.quantity === 'reproduction' || r.quantity === 'curve distance' || r.reason.startsWith('only the')) continue;
     if (r.pvalue === null) r.verdict = 'inconclusive';

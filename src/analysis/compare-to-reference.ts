@@ -23,8 +23,8 @@ export function summarize(values: readonly number[]): SampleSummary {
   return { n: values.length, median: median(values), mean: mean(values), min: Math.min(...values), max: Math.max(...values) };
 }
 
-/** How the direction of a difference reads: times are faster/slower, accuracies higher/lower. */
-export type Direction = 'time' | 'accuracy';
+/** How the direction of a difference reads: times are faster/slower, accuracies and memory higher/lower. */
+export type Direction = 'time' | 'accuracy' | 'memory';
 
 export type Verdict = 'slower' | 'faster' | 'higher' | 'lower' | 'no significant difference' | 'too few samples' | 'no reference';
 
@@ -35,7 +35,7 @@ export interface Comparison {
   referenceSample: SampleSummary;
   /** median(binding) / median(reference); null without both medians or with a zero reference median. */
   ratio: number | null;
-  /** `2.41x slower`, `1.18x faster` (times only; the larger median over the smaller). */
+  /** `2.41x slower`, `1.18x faster` (times; memory: `1.30x more`, `1.10x less`; the larger median over the smaller). */
   ratioText: string | null;
   mannWhitney: { u: number; pvalue: number; method: 'exact' | 'asymptotic' } | null;
   /** p-value after the family's correction; null when no test ran. */
@@ -49,9 +49,10 @@ export interface Comparison {
   note: string | null;
 }
 
-export function ratioText(ratio: number | null): string | null {
+export function ratioText(ratio: number | null, direction: Direction = 'time'): string | null {
   if (ratio === null || !Number.isFinite(ratio) || ratio <= 0) return null;
-  return ratio >= 1 ? `${ratio.toFixed(2)}x slower` : `${(1 / ratio).toFixed(2)}x faster`;
+  const [more, less] = direction === 'memory' ? ['more', 'less'] : ['slower', 'faster'];
+  return ratio >= 1 ? `${ratio.toFixed(2)}x ${more}` : `${(1 / ratio).toFixed(2)}x ${less}`;
 }
 
 /** The smallest two-sided p the test can give for these sample sizes (complete separation, no ties). */
@@ -78,7 +79,7 @@ export function compareToReference(reference: string, referenceValues: readonly 
       sample,
       referenceSample,
       ratio,
-      ratioText: direction === 'time' ? ratioText(ratio) : null,
+      ratioText: direction === 'accuracy' ? null : ratioText(ratio, direction),
       mannWhitney: null,
       adjustedP: null,
       significant: null,

@@ -17,3 +17,8 @@ export class RegressionError extends Error {
 export class CampaignFailedError extends Error {
   override name = 'CampaignFailedError';
 }
+
+/** The user stopped a campaign (Ctrl-C): exit code 130, what finished is kept and `--resume` goes on. */
+export class InterruptedError extends Error {
+  override name = 'InterruptedError';
+}

@@ -29,6 +29,17 @@ export const bindings: readonly BindingDescriptor[] = [
   tensorflowCsharp,
 ];
 
+/**
+ * The environment that sizes every framework's thread pools to `threads` cores, for the libraries a runner cannot
+ * size through an API of its own (OpenMP and MKL under libtorch, libtensorflow under tfjs-node and the Rust crate).
+ * The runners also apply the request's `threads` where their framework has a switch.
+ */
+export function threadEnvironment(threads: number | null): Record<string, string> {
+  if (threads === null) return {};
+  const n = String(threads);
+  return { OMP_NUM_THREADS: n, MKL_NUM_THREADS: n, TF_NUM_INTRAOP_THREADS: n, TF_NUM_INTEROP_THREADS: n };
+}
+
 export function bindingIds(list: readonly BindingDescriptor[] = bindings): string[] {
   return list.map((b) => b.id);
 }

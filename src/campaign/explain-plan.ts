@@ -45,6 +45,9 @@ export function planLadder(original: string, spec: CampaignSpec, differences: re
       ...(o.train_limit !== undefined ? { train_limit: o.train_limit } : {}),
       ...(spec.data_dir ? { data_dir: spec.data_dir } : {}),
       timeout_seconds: spec.timeout_seconds,
+      // The rungs' times are set against the original's: they run on the schedule it ran on.
+      ...(spec.parallel && spec.parallel > 1 ? { parallel: spec.parallel } : {}),
+      ...(spec.cores_per_cell ? { cores_per_cell: spec.cores_per_cell } : {}),
       // On the last rung nothing but the kernels differ: its step losses show where an accuracy gap starts.
       ...(accuracy && i === LADDER.length - 1 ? { record_step_losses: 50 } : {}),
       experiments: ['train'],

@@ -2,23 +2,22 @@
  * Runs a campaign: prepare inputs once, then each cell in its own process, persisting each result before the
  * next cell starts. Progress goes out as typed events; this module prints nothing.
  */
-import { join, relative } from 'node:path';
 import type { BindingDescriptor, ProbeResult } from '../bindings/binding.js';
 import { datasetTools } from '../bindings/index.js';
-import { prepareDataset, type CachedFile, type PreparedDataset } from '../data/cache.js';
-import { prepareNaturalOrder, prepareSharedOrder } from '../data/shared-order.js';
+import { availableCpus } from '../base/cpus.js';
+import { prepareDataset, type PreparedDataset } from '../data/cache.js';
 import { BadInputError } from '../base/errors.js';
 import type { Home } from '../base/home.js';
-import type { InferenceEvent, RunnerEvent } from '../protocol/events.js';
+import type { RunnerEvent } from '../protocol/events.js';
 import { collectHostEnvironment } from '../store/environment.js';
 import { DamagedFileError } from '../store/json-file.js';
-import { ResultStore, type InferSourceResult, type RunResultFile, type RunStart, type StoredRun } from '../store/result-store.js';
-import { summarizeRun } from '../store/run-result.js';
-import { prepareSharedInit } from '../weights/shared-init.js';
+import { ResultStore, type RunResultFile, type StoredRun } from '../store/result-store.js';
 import { cellModel } from './cell-model.js';
-import { buildExportRequest, buildInferRequest, buildTrainRequest } from './build-request.js';
-import type { RunnerRequest } from '../protocol/request.js';
-import { LocalExecutor } from './executors/local.js';
+import { executeJob, finishJob, prepareCell, type PrepareContext } from './cell-job.js';
+import { LocalExecutor, pinningUnavailable } from './executors/local.js';
+import { planSlots, runSchedule, type Slot } from './schedule.js';
+import { runCellsOnSlurm } from './cluster/run-on-slurm.js';
+import { slurmUnavailable } from './cluster/slurm-commands.js';
 import type { Executor } from './executors/executor.js';
 import { planCampaign, type PlannedCell } from './plan.js';
 import type { CampaignSpec } from './spec.js';
@@ -98,9 +97,19 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignOutcom
       return run && run.result.status !== 'failed' && !run.damaged ? run.result : null;
     };
     const toRun = cells.filter((c) => !opts.resume || !complete(c));
+    const onSlurm = spec.executor === 'slurm';
+    // A schedule this machine cannot hold is refused before anything is written, even on a dry run. On Slurm the
+    // cluster places the cells: cores_per_cell is what each array task asks for.
+    const slots = onSlurm ? [] : planSlots({ parallel: spec.parallel ?? 1, coresPerCell: spec.cores_per_cell ?? null }, availableCpus());
+    const unpinnable = slots.some((s) => s.cpus) ? pinningUnavailable() : null;
+    if (unpinnable) throw new BadInputError(unpinnable);
     opts.onEvent?.({ type: 'planned', campaign: id, cells, toRun: toRun.length });
     if (opts.dryRun) return { id, dir, cells, results: [], failed: 0 };
     if (cells.length === 0) throw new BadInputError('the campaign has no cells: no binding is installed (run `bindbench setup`) or the spec selects none');
+    if (onSlurm) {
+      const why = await slurmUnavailable();
+      if (why) throw new BadInputError(why);
+    }
     // Every dataset a cell to run needs is prepared (and its checksums verified) before the campaign exists, so a
     // damaged data cache stops the run with nothing written rather than leaving an empty campaign behind.
     const tools = datasetTools(bindings);
@@ -114,7 +123,24 @@ export async function runCampaign(opts: CampaignOptions): Promise<CampaignOutcom
     const release = store.lockCampaign(id);
     try {
       store.createCampaign(id, spec);
-      const results = await runCells({ ...opts, store, id, cells, probes, complete, total: toRun.length, dataFor });
+      const results = onSlurm
+        ? await runCellsOnSlurm({
+            home,
+            store,
+            campaign: id,
+            spec,
+            host: collectHostEnvironment(),
+            dataFor,
+            settings: spec.slurm!,
+            cells,
+            bindings,
+            probes,
+            complete,
+            resume: Boolean(opts.resume),
+            onEvent: opts.onEvent,
+            coresPerCell: spec.cores_per_cell ?? null,
+          })
+        : await runCells({ ...opts, store, id, cells, probes, complete, total: toRun.length, dataFor, slots });
       return { id, dir, cells, results, failed: results.filter((r) => r.status === 'failed').length, unindexed: store.indexPending() };
     } finally {
       release();
@@ -132,152 +158,85 @@ interface CellsContext extends CampaignOptions {
   complete(cell: PlannedCell): RunResultFile | null;
   total: number;
   dataFor(datasetId: string): PreparedDataset;
+  slots: Slot[];
 }
 
-/** The campaign loop: each cell in turn, its result stored and indexed before the next one starts. */
+/** The cells a cell loads from (its source training run, and the conversion it goes through): they must end first. */
+function prerequisites(cell: PlannedCell): string[] {
+  return cell.source ? [cell.source.cellKey, ...(cell.source.via ? [cell.source.via] : [])] : [];
+}
+
+/**
+ * The campaign loop: each cell in a free slot as soon as the cells it loads from have ended, in plan order, each
+ * result stored and indexed as it ends. With one slot this is the plan order, one cell after another.
+ */
 async function runCells(opts: CellsContext): Promise<RunResultFile[]> {
-  const { home, spec, bindings, store, id, cells, probes, dataFor } = opts;
+  const { home, spec, bindings, store, id, cells, probes, dataFor, slots } = opts;
   const host = collectHostEnvironment();
   const executor = opts.executor ?? new LocalExecutor();
-  const results: RunResultFile[] = [];
-  let index = 0;
-  for (const cell of cells) {
+  const results: Array<RunResultFile | undefined> = new Array(cells.length);
+  const waiting: number[] = [];
+  cells.forEach((cell, i) => {
     const done = opts.resume ? opts.complete(cell) : null;
     if (done) {
-      results.push(done);
+      results[i] = done;
       opts.onEvent?.({ type: 'cell-skipped', cell, reason: 'complete' });
+    } else waiting.push(i);
+  });
+  const unfinished = new Set(waiting.map((i) => cells[i]!.key));
+  let index = 0;
+  let wake: () => void = () => {};
+  const free = [...slots];
+  const running = new Set<Promise<void>>();
+  let failure: { error: unknown } | null = null;
+  while ((waiting.length && !failure) || running.size) {
+    const next = free.length && !failure ? waiting.findIndex((i) => prerequisites(cells[i]!).every((k) => !unfinished.has(k))) : -1;
+    if (next < 0) {
+      // Nothing can start until a running cell ends (or none runs: a prerequisite outside the plan cannot be waited for).
+      if (!running.size) break;
+      await new Promise<void>((resolve) => (wake = resolve));
       continue;
     }
-    index++;
-    opts.onEvent?.({ type: 'cell-start', cell, index, total: opts.total });
+    const i = waiting.splice(next, 1)[0]!;
+    const cell = cells[i]!;
+    const slot = free.shift()!;
+    const n = ++index;
+    opts.onEvent?.({ type: 'cell-start', cell, index: n, total: opts.total });
     const binding = bindings.find((b) => b.id === cell.binding)!;
-    const result = await runCell({ home, store, campaign: id, cell, binding, probe: probes.get(binding.id)!, host, spec, executor, dataFor, onEvent: opts.onEvent });
-    results.push(result);
-    opts.onEvent?.({ type: 'cell-end', cell, result, index, total: opts.total });
+    const task = runCell({ home, store, campaign: id, cell, binding, probe: probes.get(binding.id)!, host, spec, executor, dataFor, slot, parallel: slots.length, onEvent: opts.onEvent }).then(
+      (result) => {
+        results[i] = result;
+        unfinished.delete(cell.key);
+        opts.onEvent?.({ type: 'cell-end', cell, result, index: n, total: opts.total });
+      },
+    );
+    const tracked: Promise<void> = task
+      .catch((error: unknown) => {
+        failure ??= { error };
+      })
+      .finally(() => {
+        running.delete(tracked);
+        free.push(slot);
+        free.sort((a, b) => a.index - b.index);
+        wake();
+      });
+    running.add(tracked);
   }
-  return results;
+  // A cell that threw (the store could not be written) ends the campaign as it always did, once the others have ended.
+  if (failure) throw (failure as { error: unknown }).error;
+  return results.filter((r): r is RunResultFile => r !== undefined);
 }
 
-interface CellContext {
-  home: Home;
-  store: ResultStore;
-  campaign: string;
-  cell: PlannedCell;
-  binding: BindingDescriptor;
-  probe: ProbeResult;
-  host: ReturnType<typeof collectHostEnvironment>;
-  spec: CampaignSpec;
+interface CellContext extends Omit<PrepareContext, 'schedule'> {
   executor: Executor;
-  dataFor(datasetId: string): PreparedDataset;
+  slot: Slot;
+  parallel: number;
   onEvent?: CampaignOptions['onEvent'];
 }
 
 async function runCell(ctx: CellContext): Promise<RunResultFile> {
-  const { home, store, campaign, cell, binding } = ctx;
-  const paths = store.beginRun(campaign, cell.key);
-  const runId = `${campaign}/${cell.key}`;
-  const model = cellModel(cell);
-  const { skip, ...plainCell } = cell;
-  const start: RunStart = { run_id: runId, campaign, cell: plainCell, framework: binding.framework, language: binding.language, started: new Date().toISOString(), data_source: '' };
-  const environment = { host: ctx.host, binding: { id: binding.id, library: binding.library, probe: ctx.probe } };
-  store.writeRunFile(paths, 'environment', environment);
-
-  if (skip) return store.finishRun(paths, start, skip);
-
-  const data = ctx.dataFor(model.dataset);
-  const n = cell.trainLimit ? Math.min(cell.trainLimit, data.train.n) : data.train.n;
-  const testN = cell.testLimit ? Math.min(cell.testLimit, data.test.n) : data.test.n;
-  let sourceRun: StoredRun | null = null;
-  let request: RunnerRequest;
-  if ((cell.mode === 'infer' || cell.mode === 'convert') && cell.source) {
-    sourceRun = store.readRun(campaign, cell.source.cellKey);
-    const loaded = loadedArtifact(store, campaign, cell, sourceRun);
-    if ('status' in loaded) return store.finishRun(paths, start, loaded);
-    request =
-      cell.mode === 'convert'
-        ? buildExportRequest(cell, { runId, model, data, outputDir: paths.artifacts, weights: loaded })
-        : buildInferRequest(cell, { runId, model, data, outputDir: paths.artifacts, weights: loaded, repetitions: ctx.spec.inference_repetitions });
-  } else {
-    request = buildTrainRequest(cell, {
-      runId,
-      model,
-      data,
-      order: orderFile(home, cell, n),
-      initWeights: cell.init === 'shared' ? prepareSharedInit(home, model, cell.seed) : null,
-      outputDir: paths.artifacts,
-      recordStepLosses: ctx.spec.record_step_losses,
-    });
-  }
-  store.writeRunFile(paths, 'request', request);
-  const outcome = await ctx.executor.execute({
-    launch: binding.launch(home, paths.request),
-    eventsFile: paths.events,
-    stderrFile: paths.stderr,
-    timeoutSeconds: ctx.spec.timeout_seconds,
-    onEvent: (event) => ctx.onEvent?.({ type: 'cell-event', cell, event }),
-  });
-  const summary = summarizeRun(outcome.events, outcome, { mode: request.mode, epochs: request.hyper.epochs, artifacts: request.artifacts, repetitions: request.inference.repetitions });
-  if (summary.start) store.writeRunFile(paths, 'environment', { ...environment, runner: summary.start });
-  return store.finishRun(paths, start, {
-    status: summary.status,
-    reason: summary.reason,
-    exit_code: outcome.exitCode,
-    signal: outcome.signal,
-    stderr_tail: summary.status === 'ok' ? '' : outcome.stderrTail,
-    final_train_accuracy: summary.finalTrainAccuracy,
-    final_test_accuracy: summary.finalTestAccuracy,
-    train_seconds: summary.trainSeconds,
-    wall_seconds: summary.wallSeconds,
-    process_seconds: outcome.processSeconds,
-    mean_inference_seconds: summary.meanInferenceSeconds,
-    artifacts: Object.fromEntries(summary.artifacts.map((a) => [a.format, relative(paths.dir, a.path)])),
-    data_source: `${data.source}${n < data.train.n ? `; first ${n} of ${data.train.n} training examples` : ''}${testN < data.test.n ? `; first ${testN} of ${data.test.n} test examples` : ''}`,
-    data_caveat: data.caveat,
-    source: sourceRun && cell.source && cell.mode === 'infer' ? inferSourceFacts(cell, sourceRun, summary.inferences, testN) : null,
-  });
+  const prepared = prepareCell({ ...ctx, schedule: runSchedule(ctx.slot, ctx.parallel, ctx.cell.device) });
+  if ('result' in prepared) return prepared.result;
+  const outcome = await executeJob(prepared.job, ctx.executor, (event) => ctx.onEvent?.({ type: 'cell-event', cell: ctx.cell, event }));
+  return finishJob(ctx.store, prepared.job, outcome);
 }
-
-/**
- * The artifact an infer or convert cell loads: the source run's own, or for a cross-framework serialization the one
- * a convert cell wrote (the source run is still what the load is judged against). When it is missing, why.
- */
-function loadedArtifact(store: ResultStore, campaign: string, cell: PlannedCell, sourceRun: StoredRun | null): { format: PlannedCell['artifacts'][number]; path: string } | { status: 'not_available' | 'not_supported'; reason: string } {
-  const src = cell.source!;
-  const holderKey = src.via ?? src.cellKey;
-  const holder = src.via ? store.readRun(campaign, src.via) : sourceRun;
-  const artifact = holder?.result.artifacts[src.format];
-  if (sourceRun && sourceRun.result.status === 'ok' && holder && holder.result.status === 'ok' && artifact) return { format: src.format, path: join(holder.paths.dir, artifact) };
-  const missing = !sourceRun || sourceRun.result.status !== 'ok' ? { key: src.cellKey, run: sourceRun } : !holder || holder.result.status !== 'ok' ? { key: holderKey, run: holder } : null;
-  if (!missing) return { status: 'not_supported', reason: `the run ${holderKey} wrote no ${src.format} artifact` };
-  const what = missing.key === src.via ? 'conversion' : 'source';
-  return { status: 'not_available', reason: `the ${what} run ${missing.key} has no complete result (${missing.run?.result.status ?? 'missing'}${missing.run?.result.reason ? `: ${missing.run.result.reason}` : ''})` };
-}
-
-/** What an infer cell loaded and what it and its source scored; the analysis judges reproduction from these. */
-function inferSourceFacts(cell: PlannedCell, sourceRun: StoredRun, inferences: InferenceEvent[], testN: number): InferSourceResult {
-  const src = cell.source!;
-  const acc = sourceRun.result.final_test_accuracy;
-  const timed = inferences.filter((e) => e.split === 'test' && e.repetition >= 0);
-  return {
-    run_id: sourceRun.result.run_id,
-    binding: src.binding,
-    load_mode: src.loadMode,
-    format: src.format,
-    correct: acc === null ? null : Math.round(acc * testN),
-    target_correct: timed[0]?.correct ?? null,
-    train_correct: inferences.find((e) => e.split === 'train')?.correct ?? null,
-  };
-}
-
-/** The order file a training cell follows: none for the binding's own shuffle. */
-function orderFile(home: Home, cell: PlannedCell, n: number): CachedFile | null {
-  switch (cell.dataOrder) {
-    case 'shared':
-      return prepareSharedOrder(home, cell.seed, n, cell.hyper.epochs);
-    case 'natural':
-      return prepareNaturalOrder(home, n, cell.hyper.epochs);
-    case 'native':
-      return null;
-  }
-}
-

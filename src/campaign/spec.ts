@@ -41,6 +41,30 @@ export const writtenSpecSchema = z
     learning_rate: z.number().positive().optional(),
     train_limit: z.number().int().positive().nullable().optional(),
     // Node's timers cannot hold more than 2^31 - 1 ms: a longer timeout would kill every cell at once.
+    /** Cells run at once, each pinned to its own cores (default 1: one cell at a time with every core, as the study timed). */
+    parallel: z.number().int().positive().optional(),
+    /** Cores each cell is pinned to, its frameworks' thread pools sized to them (default: every core when serial, an equal share when parallel). */
+    cores_per_cell: z.number().int().positive().optional(),
+    /** Where cells run: `local` (default: this machine) or `slurm` (one job array per wave of cells; see docs/cluster.md). */
+    executor: z.enum(['local', 'slurm']).optional(),
+    slurm: z
+      .object({
+        partition: z.string().min(1).optional(),
+        account: z.string().min(1).optional(),
+        qos: z.string().min(1).optional(),
+        /** More `sbatch` arguments, passed as written (e.g. `--constraint=a100`). */
+        sbatch_args: z.array(z.string().min(1)).optional(),
+        /** Array tasks at once (`--array=...%N`; default 8). */
+        max_parallel: z.number().int().positive().optional(),
+        /** What a cuda cell asks for (default `gpu:1`). */
+        gres: z.string().min(1).optional(),
+        /** Let Slurm requeue a task whose node failed (`--requeue`), instead of failing its cell. */
+        requeue: z.boolean().optional(),
+        /** How often the orchestrator asks Slurm about the array (default 2 s). */
+        poll_seconds: z.number().positive().max(600).optional(),
+      })
+      .strict()
+      .optional(),
     timeout_seconds: z.number().positive().max(2147483, 'at most 2147483 seconds (about 24.8 days), the longest timer Node can hold').optional(),
     record_step_losses: z.number().int().nonnegative().optional(),
     /** `train` trains every cell; `infer` also loads each trained model in every other binding (RQ2, RQ4). */
@@ -80,6 +104,14 @@ export interface CampaignSpec {
   data_dir: string | null;
   overrides: { epochs?: number; batch_size?: number; learning_rate?: number; train_limit?: number | null };
   timeout_seconds: number;
+  /** Absent in campaigns planned before it existed: read as 1. */
+  parallel?: number;
+  /** Absent or null: every core when serial, an equal share of the CPUs when parallel. */
+  cores_per_cell?: number | null;
+  /** Absent in campaigns planned before it existed: read as `local`. */
+  executor?: 'local' | 'slurm';
+  /** The Slurm executor's settings (null: local). */
+  slurm?: SlurmSettings | null;
   record_step_losses: number;
   experiments: Array<'train' | 'infer'>;
   infer_sources: 'reference' | string[];
@@ -88,6 +120,17 @@ export interface CampaignSpec {
   inference_repetitions: number;
   /** Absent in campaigns planned before it existed: read as `untrained`. */
   infer_cross_framework?: 'untrained' | 'always' | 'never';
+}
+
+export interface SlurmSettings {
+  partition: string | null;
+  account: string | null;
+  qos: string | null;
+  sbatch_args: string[];
+  max_parallel: number;
+  gres: string;
+  requeue: boolean;
+  poll_seconds: number;
 }
 
 function issueText(issue: z.ZodIssue): string {
@@ -146,6 +189,10 @@ export function resolveSpec(written: unknown, knownBindings: string[]): Campaign
     data_dir: w.data_dir ?? null,
     overrides,
     timeout_seconds: w.timeout_seconds ?? preset.timeoutSeconds,
+    parallel: w.parallel ?? 1,
+    cores_per_cell: w.cores_per_cell ?? null,
+    executor: w.executor ?? 'local',
+    slurm: slurmSettings(w),
     record_step_losses: w.record_step_losses ?? 0,
     experiments: [...new Set(w.experiments ?? preset.defaults?.experiments ?? (['train'] as const))],
     infer_sources: w.infer_sources ?? 'reference',
@@ -153,6 +200,25 @@ export function resolveSpec(written: unknown, knownBindings: string[]): Campaign
     inference_repetitions: w.inference_repetitions ?? preset.defaults?.inference_repetitions ?? 5,
     infer_seeds: w.infer_seeds ?? 'all',
     infer_cross_framework: w.infer_cross_framework ?? 'untrained',
+  };
+}
+
+function slurmSettings(w: WrittenSpec): SlurmSettings | null {
+  if ((w.executor ?? 'local') !== 'slurm') {
+    if (w.slurm) throw new BadInputError('slurm: settings for the Slurm executor, but executor is local: add `executor: slurm` (--executor slurm) or drop them');
+    return null;
+  }
+  if ((w.parallel ?? 1) > 1) throw new BadInputError('parallel: the Slurm executor runs cells as array tasks: give slurm.max_parallel (--max-parallel) instead of parallel (--parallel)');
+  const s = w.slurm ?? {};
+  return {
+    partition: s.partition ?? null,
+    account: s.account ?? null,
+    qos: s.qos ?? null,
+    sbatch_args: s.sbatch_args ?? [],
+    max_parallel: s.max_parallel ?? 8,
+    gres: s.gres ?? 'gpu:1',
+    requeue: s.requeue ?? false,
+    poll_seconds: s.poll_seconds ?? 2,
   };
 }
 

@@ -29,6 +29,14 @@ export function positiveNumber(flag: string) {
   };
 }
 
+export function positiveInt(flag: string) {
+  return (value: string): number => {
+    const n = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(n) || n < 1) throw new BadInputError(`${flag}: '${value}' is not a whole number of at least 1 (decimal digits only)`);
+    return n;
+  };
+}
+
 /** `--alpha`: a family-wise significance level. */
 export function alphaOf(value: string): number {
   const a = Number(value);

@@ -18,6 +18,7 @@ export interface CompareFlags {
   out?: string;
   alpha?: number;
   maxSlowdown?: number;
+  allowMixedSchedules?: boolean;
 }
 
 export async function compareCommand(home: Home, campaigns: string[], o: CompareFlags): Promise<CommandResult> {
@@ -49,7 +50,7 @@ export async function compareCommand(home: Home, campaigns: string[], o: Compare
     }
     return [{ label: o.baseline!, runs, binding: o.baseline!, curves }, { label: o.candidate!, runs, binding: o.candidate!, curves }] as const;
   });
-  const result = compareSides(sides[0], sides[1], { ...(o.alpha !== undefined ? { alpha: o.alpha } : {}), ...(o.maxSlowdown !== undefined ? { maxSlowdown: o.maxSlowdown } : {}) });
+  const result = compareSides(sides[0], sides[1], { ...(o.alpha !== undefined ? { alpha: o.alpha } : {}), ...(o.maxSlowdown !== undefined ? { maxSlowdown: o.maxSlowdown } : {}), allowMixedSchedules: Boolean(o.allowMixedSchedules) });
   if (result.rows.every((r) => r.reason.startsWith('only the'))) {
     throw new BadInputError(`nothing in common to compare: ${result.rows.length ? 'every model × device × style × binding was run on one side only' : 'neither side has a finished run'}; run the same models, devices, styles and bindings on both sides`);
   }
@@ -73,6 +74,7 @@ export function registerCompare(program: Command): void {
     .option('--out <file>', 'write the report here instead of printing it')
     .option('--alpha <x>', 'family-wise significance level, Holm over every tested row (default 0.05)', alphaOf)
     .option('--max-slowdown <fraction>', 'a significant slowdown up to this fraction is no change (default 0.05)', slowdownOf)
+    .option('--allow-mixed-schedules', 'also judge times whose sides ran on different schedules (serial against --parallel cells); each such row is flagged')
     .action(async (campaigns: string[], o: CompareFlags, cmd: Command) => {
       const out = await compareCommand(homeOf(cmd), campaigns, o);
       emit(out, false);

@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { BadInputError, CampaignFailedError, RegressionError } from '../base/errors.js';
+import { BadInputError, CampaignFailedError, InterruptedError, RegressionError } from '../base/errors.js';
 
 type Register = (program: Command) => void;
 
@@ -16,6 +16,7 @@ type Register = (program: Command) => void;
  */
 const COMMANDS: Record<string, () => Promise<Register>> = {
   run: async () => (await import('./run.js')).registerRun,
+  'run-cell': async () => (await import('./run-cell.js')).registerRunCell,
   runs: async () => (await import('./runs.js')).registerRuns,
   doctor: async () => (await import('./doctor.js')).registerDoctor,
   setup: async () => (await import('./setup.js')).registerSetup,
@@ -66,6 +67,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof BadInputError) {
       process.stderr.write(`bindbench: ${e.message}\n`);
       return 2;
+    }
+    if (e instanceof InterruptedError) {
+      process.stderr.write(`bindbench: ${e.message}\n`);
+      return 130;
     }
     if (e instanceof CampaignFailedError || e instanceof RegressionError) {
       process.stderr.write(`bindbench: ${e.message}\n`);

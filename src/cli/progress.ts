@@ -7,12 +7,19 @@ function duration(seconds: number): string {
   return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
+/** One cell in words: cells may run side by side, so each line names its own. */
+function cellLabel(e: { index: number; total: number; cell: Extract<CampaignEvent, { type: 'cell-start' }>['cell'] }): string {
+  const c = e.cell;
+  return `[${e.index}/${e.total}] ${c.model} ${c.binding} seed ${c.seed} ${c.device}${c.mode === 'convert' && c.source ? ` converting from ${c.source.binding}` : c.source ? ` ${c.source.loadMode} from ${c.source.binding}` : ''}`;
+}
+
 export function progressPrinter(out: NodeJS.WritableStream = process.stderr): (e: CampaignEvent) => void {
   const tty = (out as NodeJS.WriteStream).isTTY === true;
   const began = Date.now();
   let finished = 0;
   let total = 0;
   let status = '';
+  const labels = new Map<string, string>();
   const eta = () => (finished ? duration((((Date.now() - began) / 1000) / finished) * (total - finished)) : '?');
   const show = (line: string, final = false) => {
     if (tty) out.write(`\r\x1b[K${line}${final ? '\n' : ''}`);
@@ -27,13 +34,14 @@ export function progressPrinter(out: NodeJS.WritableStream = process.stderr): (e
       case 'cell-skipped':
         break;
       case 'cell-start':
-        status = `[${e.index}/${e.total}] ${e.cell.model} ${e.cell.binding} seed ${e.cell.seed} ${e.cell.device}${e.cell.mode === 'convert' && e.cell.source ? ` converting from ${e.cell.source.binding}` : e.cell.source ? ` ${e.cell.source.loadMode} from ${e.cell.source.binding}` : ''}`;
+        status = cellLabel(e);
+        labels.set(e.cell.key, status);
         show(`${status} starting  (eta ${eta()})`);
         if (!tty) out.write(`${status} ...\n`);
         break;
       case 'cell-event':
         if (e.event.type === 'epoch') {
-          show(`${status} epoch ${e.event.epoch}/${e.cell.hyper.epochs} test acc ${e.event.test_accuracy.toFixed(4)}  (eta ${eta()})`);
+          show(`${labels.get(e.cell.key) ?? status} epoch ${e.event.epoch}/${e.cell.hyper.epochs} test acc ${e.event.test_accuracy.toFixed(4)}  (eta ${eta()})`);
         }
         break;
       case 'cell-end': {
@@ -48,7 +56,8 @@ export function progressPrinter(out: NodeJS.WritableStream = process.stderr): (e
               ? // Raw counts only: whether the load reproduced its source is the analysis' verdict, in the table at the end.
                 `ok  correct ${r.source.target_correct ?? '—'} (source ${r.source.correct ?? '—'})  ${r.mean_inference_seconds?.toFixed(4) ?? '—'} s/pass`
               : `ok  test acc ${r.final_test_accuracy?.toFixed(4) ?? '—'}  train ${r.train_seconds?.toFixed(2) ?? '—'} s`;
-        show(`${status} ${what}`, true);
+        show(`${cellLabel(e)} ${what}`, true);
+        labels.delete(e.cell.key);
         break;
       }
     }

@@ -25,10 +25,11 @@ export interface ReportPaths {
 }
 
 export async function reportCommand(home: Home, o: ReportFlags): Promise<CommandResult<ReportPaths>> {
-  const [{ join, resolve }, { writeFigureFiles }, { loadCampaignReport }, { renderReportPage }, { writeFileAtomic }, { ResultStore }, { defaultCampaigns }, { analysisSettings, reportFolder, writeAnalysisFiles }] =
+  const [{ join, resolve }, { writeFigureFiles }, { isDrawn }, { loadCampaignReport }, { renderReportPage }, { writeFileAtomic }, { ResultStore }, { defaultCampaigns }, { analysisSettings, reportFolder, writeAnalysisFiles }] =
     await Promise.all([
       import('node:path'),
       import('../report/figures/write-figures.js'),
+      import('../report/figures/figure.js'),
       import('../report/html/campaign-report.js'),
       import('../report/html/report-page.js'),
       import('../base/atomic-file.js'),
@@ -50,7 +51,7 @@ export async function reportCommand(home: Home, o: ReportFlags): Promise<Command
   const written = writeAnalysisFiles(out, reports.map((r) => r.analysis));
   const paths = { report: join(out, 'report.html'), ...written.paths };
   writeFileAtomic(paths.report, renderReportPage(reports, { generated: new Date().toISOString(), filterMode: 'client' }));
-  const figures = o.figures ? await writeFigureFiles(resolve(o.figures), reports.flatMap((r) => r.figures)) : null;
+  const figures = o.figures ? await writeFigureFiles(resolve(o.figures), reports.flatMap((r) => r.figures.filter(isDrawn))) : null;
   return { data: { ...paths, figures }, text: `${paths.report}\n` };
 }
 

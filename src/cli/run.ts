@@ -7,12 +7,15 @@ import { CampaignFailedError } from '../base/errors.js';
 import { summarizeInference, summarizeTraining } from '../analysis/campaign-summary.js';
 import { renderCampaignSummary, renderInferenceSummary } from '../report/campaign-summary.js';
 import { ResultStore } from '../store/result-store.js';
-import { commaList, homeOf, intList, positiveNumber } from './common.js';
+import { commaList, homeOf, intList, positiveInt, positiveNumber } from './common.js';
 import { emit } from './output.js';
 import { progressPrinter } from './progress.js';
 
+/** Flags that are fields of the spec's `slurm` settings, by the flag's camel-case name. */
+const SLURM_FLAGS: Record<string, string> = { partition: 'partition', account: 'account', qos: 'qos', sbatchArg: 'sbatch_args', maxParallel: 'max_parallel', gres: 'gres', requeue: 'requeue' };
+
 /** Flags of the command itself, not fields of the spec. */
-const RUN_ONLY_FLAGS = new Set(['spec', 'resume', 'dryRun', 'json']);
+const RUN_ONLY_FLAGS = new Set(['spec', 'resume', 'dryRun', 'json', ...Object.keys(SLURM_FLAGS)]);
 
 /** A comma list, or the one word that stands for a whole set (`installed`, `reference`). */
 const listOr = (word: string) => (value: string) => (value === word ? word : commaList(value));
@@ -40,6 +43,16 @@ export function registerRun(program: Command): void {
     .option('--learning-rate <x>', 'override the preset\'s learning rate', positiveNumber('--learning-rate'))
     .option('--train-limit <n>', 'use the first n training examples', positiveNumber('--train-limit'))
     .option('--timeout <seconds>', 'per-cell timeout', positiveNumber('--timeout'))
+    .option('--parallel <n>', 'cells to run at once, each pinned to its own cores with its thread pools sized to them (default 1: one at a time with every core, as the study timed; times of different schedules are never compared)', positiveInt('--parallel'))
+    .option('--cores-per-cell <n>', 'cores each cell is pinned to (default: an equal share of the CPUs when --parallel is above 1, else every core unpinned)', positiveInt('--cores-per-cell'))
+    .option('--executor <where>', 'local (default: this machine) or slurm (each wave of cells as one Slurm job array; docs/cluster.md)')
+    .option('--partition <name>', 'slurm: the partition to submit to')
+    .option('--account <name>', 'slurm: the account to charge')
+    .option('--qos <name>', 'slurm: the quality of service')
+    .option('--sbatch-arg <arg>', 'slurm: one more sbatch argument, as written (repeatable), e.g. --sbatch-arg=--constraint=a100', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--max-parallel <n>', 'slurm: array tasks at once (default 8)', positiveInt('--max-parallel'))
+    .option('--gres <gres>', 'slurm: what a cuda cell asks for (default gpu:1)')
+    .option('--requeue', 'slurm: let Slurm requeue a task whose node failed, instead of failing its cell')
     .option('--record-step-losses <n>', 'record the loss of the first n optimiser steps', positiveNumber('--record-step-losses'))
     .option('--experiments <list>', "train and/or infer: load every trained source model in every binding (default: the preset's, else train)", commaList)
     .option('--infer-sources <ids>', "bindings whose models the infer experiment loads: 'reference' (default, the Python ones) or ids", listOr('reference'))
@@ -62,6 +75,9 @@ export function registerRun(program: Command): void {
         for (const [key, value] of Object.entries(o)) {
           if (value === undefined || RUN_ONLY_FLAGS.has(key)) continue;
           written[key === 'timeout' ? 'timeout_seconds' : key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = value;
+        }
+        for (const [flag, field] of Object.entries(SLURM_FLAGS)) {
+          if (o[flag] !== undefined) written.slurm = { ...(written.slurm as object | undefined), [field]: o[flag] };
         }
         spec = resolveSpec(written, ids);
       }

@@ -1,7 +1,9 @@
 /** `bindbench runs`: list, show and export stored runs; rebuild and verify the index. */
 import type { Command } from 'commander';
 import { BadInputError } from '../base/errors.js';
-import { ResultStore, type ExportRow, type StoredRun } from '../store/result-store.js';
+import { ResultStore, scheduleLabel, type ExportRow, type StoredRun } from '../store/result-store.js';
+import { formatCpuList } from '../base/cpus.js';
+import { formatMiB, phasesText } from '../report/format.js';
 import { renderTextTable } from '../report/text-table.js';
 import type { Home } from '../base/home.js';
 import { collect, homeOf } from './common.js';
@@ -28,11 +30,17 @@ export function listCommand(home: Home, campaign?: string): CommandResult {
       reason: r.reason,
       final_test_accuracy: r.finalTestAccuracy,
       train_seconds: r.trainSeconds,
+      peak_rss_mib: r.peakRssBytes === null ? null : r.peakRssBytes / (1024 * 1024),
+      schedule: r.schedule,
     }));
     if (rows.length === 0) throw new BadInputError(`no runs for campaign '${campaign}': \`bindbench runs list\` shows the campaigns`);
     return {
       data: rows,
-      text: renderTextTable(['run', 'status', 'test acc', 'train s'], rows.map((r) => [r.id, r.status, r.final_test_accuracy?.toFixed(4) ?? '—', r.train_seconds?.toFixed(2) ?? '—'])) + '\n',
+      text:
+        renderTextTable(
+          ['run', 'status', 'test acc', 'train s', 'peak MiB', ...(rows.some((r) => r.schedule !== 'serial') ? ['schedule'] : [])],
+          rows.map((r) => [r.id, r.status, r.final_test_accuracy?.toFixed(4) ?? '—', r.train_seconds?.toFixed(2) ?? '—', r.peak_rss_mib?.toFixed(1) ?? '—', ...(rows.some((x) => x.schedule !== 'serial') ? [r.schedule] : [])]),
+        ) + '\n',
     };
   });
 }
@@ -47,6 +55,9 @@ function showText(run: StoredRun): string {
     `data      ${r.data_source}`,
     `accuracy  train ${r.final_train_accuracy ?? '—'}, test ${r.final_test_accuracy ?? '—'}`,
     `time      training ${r.train_seconds ?? '—'} s (evaluation excluded), runner wall ${r.wall_seconds ?? '—'} s, process ${r.process_seconds.toFixed(2)} s`,
+    `phases    ${phasesText(r.phases)}`,
+    `memory    peak resident ${formatMiB(r.peak_rss_bytes)} MiB (process tree)${r.peak_device_bytes != null ? `, peak device ${formatMiB(r.peak_device_bytes)} MiB` : ''}`,
+    `schedule  ${scheduleLabel(r.schedule)}${r.schedule?.cpus ? ` (CPUs ${formatCpuList(r.schedule.cpus)}, ${r.schedule.threads} threads)` : ''}${r.schedule?.gpu != null ? `, GPU ${r.schedule.gpu}` : ''}`,
     `dir       ${run.paths.dir}`,
     '',
   ].join('\n');

@@ -55,6 +55,8 @@ export const endEventSchema = z.object({
   /** Sum of per-epoch training seconds (train mode), else 0. */
   train_seconds: seconds,
   wall_seconds: seconds,
+  /** Optional: the framework's own peak device (GPU) memory in bytes over the run, where it keeps one (torch.cuda.max_memory_allocated, TensorFlow's get_memory_info peak). */
+  peak_device_bytes: z.number().int().nonnegative().optional(),
 });
 
 export const errorEventSchema = z.object({

@@ -85,6 +85,14 @@ export const requestSchema = z.object({
    * it and reports what it does in `start.settings`.
    */
   deterministic: z.boolean().optional(),
+  /**
+   * Intra- and inter-op threads the framework should use (optional within protocol 2): set when the orchestrator
+   * pins the cell to that many cores. Absent or null: the framework's own default (every core). A runner applies it
+   * with its framework's switch where there is one (the orchestrator also sets OMP_NUM_THREADS and
+   * TF_NUM_INTRAOP_THREADS/TF_NUM_INTEROP_THREADS for those without) and reports in `start.settings` what it got,
+   * with `cpu_affinity`, the CPUs it may run on.
+   */
+  threads: z.number().int().positive().nullable().optional(),
   init_weights: tensorFileSchema.nullable(),
   /** Directory the runner writes artifacts into (it exists). */
   output_dir: z.string(),

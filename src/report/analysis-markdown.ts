@@ -3,7 +3,7 @@
  * headings and explanations around them. The JSON report is the same objects serialised; see analysis-json.ts.
  */
 import type { CampaignAnalysis } from '../analysis/analyze-campaign.js';
-import { API_COST_NOTE, apiCostTable, rq1AccuracyTable, rq1CurveTable, rq2Table, timingTable } from './analysis-tables.js';
+import { API_COST_NOTE, apiCostTable, MEMORY_NOTE, memoryTable, PHASES_NOTE, phasesTable, rq1AccuracyTable, rq1CurveTable, rq2Table, timingTable } from './analysis-tables.js';
 import { correctionName, DASH } from './format.js';
 import { renderLadderBlocks } from './ladder-report.js';
 import { LADDER_NOTE } from './ladder-tables.js';
@@ -62,6 +62,9 @@ function timingSections(a: CampaignAnalysis): string[] {
       renderMarkdownTable(timingTable(a, a.rq4, 'models')),
     ),
     section("The binding API's own cost", API_COST_NOTE, renderMarkdownTable(apiCostTable(a))),
+    section('Memory: peak resident memory in training', MEMORY_NOTE, renderMarkdownTable(memoryTable(a, a.memory))),
+    ...(a.deviceMemory.length ? [section('Memory: peak device memory in training', "The framework's own peak device (GPU) memory, as the runner reported it (torch.cuda.max_memory_allocated, TensorFlow's get_memory_info peak). Same tests.", renderMarkdownTable(memoryTable(a, a.deviceMemory)))] : []),
+    section("Where a cell's time goes", PHASES_NOTE, renderMarkdownTable(phasesTable(a))),
   ];
 }
 

@@ -7,6 +7,7 @@ import type { CampaignAnalysis } from '../analysis/analyze-campaign.js';
 import type { Comparison } from '../analysis/compare-to-reference.js';
 import type { TimingFamily } from '../analysis/timing-families.js';
 import { correctionName, countText, DASH, formatP, formatSeconds } from './format.js';
+import { TIME_PHASES } from '../store/run-result.js';
 import { BINDING_ROW_COLUMNS, FAMILY_COLUMNS, numberCell, type CellValue, type Column, type Row, type Table } from './table-model.js';
 
 const fixed = (digits: number) => (x: number) => x.toFixed(digits);
@@ -141,29 +142,89 @@ export function rq2Table(a: CampaignAnalysis): Table {
   };
 }
 
-/** RQ3 and RQ4: per family, each binding's median time against the reference. */
-export function timingTable(a: CampaignAnalysis, families: readonly TimingFamily[], unit: string): Table {
+/** A family's style, with its schedule where the runs did not have the machine to themselves one at a time. */
+const withSchedule = (f: TimingFamily): TimingFamily => (f.schedule === 'serial' ? f : { ...f, style: `${f.style}, ${f.schedule}` });
+
+/** How a quantity compared with the reference reads: its unit and how a ratio is worded. */
+interface QuantityWords {
+  median: string;
+  ratio: string;
+  direction: string;
+  delta: string;
+  format(x: number): string;
+  empty: string;
+}
+
+const TIME_WORDS: QuantityWords = { median: 'median s', ratio: 'time / reference', direction: 'speed vs reference', delta: 'binding over reference (positive: slower)', format: formatSeconds, empty: 'No timed runs.' };
+const MEMORY_WORDS: QuantityWords = {
+  median: 'median peak MiB',
+  ratio: 'memory / reference',
+  direction: 'memory vs reference',
+  delta: 'binding over reference (positive: more memory)',
+  format: (x) => x.toFixed(1),
+  empty: 'No run recorded its peak memory (imported runs and runs made before bindbench measured it have none).',
+};
+
+function referenceTable(a: CampaignAnalysis, families: readonly TimingFamily[], unit: string, words: QuantityWords): Table {
   return {
     columns: [
       ...BINDING_ROW_COLUMNS,
       { label: unit, numeric: true },
-      { label: 'median s', numeric: true },
-      { label: 'time / reference', numeric: true },
-      { label: 'speed vs reference' },
-      ...comparisonColumns(a, 'binding over reference (positive: slower)'),
+      { label: words.median, numeric: true },
+      { label: words.ratio, numeric: true },
+      { label: words.direction },
+      ...comparisonColumns(a, words.delta),
       { label: 'verdict' },
     ],
-    rows: families.flatMap((f) =>
+    rows: families.map(withSchedule).flatMap((f) =>
       f.samples.map((s) =>
         bindingRow(f, s.binding, f.comparisons, (c) => [
           numberCell(s.summary.n, String),
-          numberCell(s.summary.median, formatSeconds, { title: s.summary.min !== null ? `min ${formatSeconds(s.summary.min)} s, max ${formatSeconds(s.summary.max)} s` : undefined }),
+          numberCell(s.summary.median, words.format, { title: s.summary.min !== null ? `min ${words.format(s.summary.min)}, max ${words.format(s.summary.max!)}` : undefined }),
           c ? numberCell(c.ratio, (x) => `${x.toFixed(2)}x`) : { text: '1.00x', sort: 1 },
           { text: c?.ratioText ?? DASH },
         ]),
       ),
     ),
-    empty: 'No timed runs.',
+    empty: words.empty,
+  };
+}
+
+/** RQ3 and RQ4: per family, each binding's median time against the reference. */
+export function timingTable(a: CampaignAnalysis, families: readonly TimingFamily[], unit: string): Table {
+  return referenceTable(a, families, unit, TIME_WORDS);
+}
+
+/** Peak memory: per family, each binding's median peak against the reference, with the same tests as the times. */
+export function memoryTable(a: CampaignAnalysis, families: readonly TimingFamily[]): Table {
+  return referenceTable(a, families, 'runs', MEMORY_WORDS);
+}
+
+/** What the memory table holds, said above it in both reports. */
+export const MEMORY_NOTE =
+  "One value per training run: the peak resident memory (MiB) of the runner's whole process tree, the larger of its summed RSS sampled every 250 ms and any one process's kernel high-water mark (VmHWM). Same tests as RQ3, corrected within each framework × model × device × training style.";
+
+/** What the phase table holds. */
+export const PHASES_NOTE =
+  "Median seconds per binding of each part of a cell's process time: start-up (spawn to the runner's start event: interpreter, framework import, device set-up), loading (data loading and model building, up to the first epoch or pass), training and evaluation (the runner's own per-epoch and per-pass times), export (the last epoch or pass to the last artifact written), other (the rest: between-epoch work, shutdown). Descriptive: no test.";
+
+export function phasesTable(a: CampaignAnalysis): Table {
+  return {
+    columns: [
+      { label: 'mode' },
+      { label: 'model' },
+      { label: 'device' },
+      { label: 'style' },
+      { label: 'binding' },
+      { label: 'runs', numeric: true },
+      ...TIME_PHASES.map((p) => ({ label: `${p} s`, numeric: true })),
+      { label: 'total s', numeric: true, title: 'median of the runs\' process seconds' },
+    ],
+    rows: a.phases.map((r) => ({
+      cells: [r.mode, r.model, r.device, r.schedule === 'serial' ? r.style : `${r.style}, ${r.schedule}`, r.binding, numberCell(r.runs, String), ...TIME_PHASES.map((p) => numberCell(r.median[p], formatSeconds)), numberCell(r.medianTotal, formatSeconds)],
+      tags: { model: r.model, binding: r.binding, device: r.device },
+    })),
+    empty: 'No run recorded where its time went (imported runs and runs made before bindbench recorded it have none).',
   };
 }
 

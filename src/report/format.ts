@@ -24,3 +24,16 @@ export function countText(part: number, whole: number, unknown: number): string 
 export function correctionName(correction: 'holm' | 'bonferroni'): string {
   return correction === 'holm' ? 'Holm' : 'Bonferroni';
 }
+
+/** Bytes as MiB with one decimal; a dash when not observed. */
+export function formatMiB(bytes: number | null | undefined): string {
+  return bytes === null || bytes === undefined ? DASH : (bytes / (1024 * 1024)).toFixed(1);
+}
+
+/** Where a run's process time went, in one line (`startup 1.20 s, loading 0.40 s, ...`). */
+export function phasesText(phases: object | null | undefined): string {
+  if (!phases) return 'not recorded';
+  return Object.entries(phases as Record<string, number>)
+    .map(([name, s]) => `${name} ${formatSeconds(s)} s`)
+    .join(', ');
+}

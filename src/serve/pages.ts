@@ -41,7 +41,10 @@ export async function pageFor(route: Route, store: ResultStore, opts: PageOption
       return html(renderCampaignListPage(store.listCampaigns(), store.dir));
     case 'campaign': {
       if (!store.campaign(route.id)) return page(404, 'No such campaign', `The store has no campaign '${route.id}'.`);
-      const report = await loadCampaignReport(store, route.id, { analysis: opts.analysis, filter: route.filter });
+      // Figures by reference: the page stays small and the browser fetches each one (with this filter) as it shows.
+      const query = new URLSearchParams(Object.entries(route.filter).filter((e): e is [string, string] => Boolean(e[1]))).toString();
+      const figureHref = (f: { id: string }) => hrefOf('campaigns', route.id, 'figures', `${f.id}.svg`) + (query ? `?${query}` : '');
+      const report = await loadCampaignReport(store, route.id, { analysis: opts.analysis, filter: route.filter, figureSrc: figureHref });
       return html(
         renderReportPage([report], {
           generated: new Date().toISOString(),
@@ -49,7 +52,7 @@ export async function pageFor(route: Route, store: ResultStore, opts: PageOption
           title: `Campaign ${route.id}`,
           nav: [{ href: '/', label: 'all campaigns' }],
           runHref: (r) => hrefOf('campaigns', r.campaign, 'runs', r.cellKey),
-          figureLink: (f) => hrefOf('campaigns', route.id, 'figures', `${f.id}.svg`),
+          figureLink: figureHref,
         }),
       );
     }
@@ -58,7 +61,7 @@ export async function pageFor(route: Route, store: ResultStore, opts: PageOption
       return input ? html(renderRunPage(input)) : page(404, 'No such run', `The store has no complete run '${route.id}/${route.key}'.`);
     }
     case 'figure': {
-      const runs = loadCampaignRuns(store, route.id, {}, { ...defaultAnalysisOptions, ...opts.analysis });
+      const runs = loadCampaignRuns(store, route.id, route.filter, { ...defaultAnalysisOptions, ...opts.analysis });
       const def = runs ? campaignFigures(runs).find((f) => f.id === route.figure) : undefined;
       if (!def) return page(404, 'No such figure', `Campaign '${route.id}' has no figure '${route.figure}'.`);
       const [figure] = await renderFigures([def]);

@@ -4,15 +4,22 @@
  *   /                                   campaigns
  *   /campaigns/<id>[?model=&binding=&device=]   a campaign's report, filtered
  *   /campaigns/<id>/runs/<cell key>     one run
- *   /campaigns/<id>/figures/<figure id>.svg     one figure as an SVG file
+ *   /campaigns/<id>/figures/<figure id>.svg[?model=&binding=&device=]   one figure as an SVG file, drawn from
+ *                                       the filtered runs (a filtered campaign page fetches its figures so)
  *   /compare?a=<id>&b=<id>              two campaigns side by side
  *   /store/<path>                       a raw file of the store
  */
+export interface RouteFilter {
+  model?: string;
+  binding?: string;
+  device?: string;
+}
+
 export type Route =
   | { kind: 'home' }
-  | { kind: 'campaign'; id: string; filter: { model?: string; binding?: string; device?: string } }
+  | { kind: 'campaign'; id: string; filter: RouteFilter }
   | { kind: 'run'; id: string; key: string }
-  | { kind: 'figure'; id: string; figure: string }
+  | { kind: 'figure'; id: string; figure: string; filter: RouteFilter }
   | { kind: 'compare'; a: string | null; b: string | null }
   | { kind: 'file'; segments: string[] }
   | { kind: 'not-found' }
@@ -40,8 +47,9 @@ export function matchRoute(rawUrl: string): Route {
   const param = (name: string) => query.get(name) || undefined;
   if (p.length === 1 && p[0] === '') return { kind: 'home' };
   if (p[0] === 'compare' && p.length === 1) return { kind: 'compare', a: query.get('a'), b: query.get('b') };
-  if (p[0] === 'campaigns' && p.length === 2 && p[1]) return { kind: 'campaign', id: p[1], filter: { model: param('model'), binding: param('binding'), device: param('device') } };
+  const filter = { model: param('model'), binding: param('binding'), device: param('device') };
+  if (p[0] === 'campaigns' && p.length === 2 && p[1]) return { kind: 'campaign', id: p[1], filter };
   if (p[0] === 'campaigns' && p.length === 4 && p[2] === 'runs' && p[1] && p[3]) return { kind: 'run', id: p[1], key: p[3] };
-  if (p[0] === 'campaigns' && p.length === 4 && p[2] === 'figures' && p[1] && p[3]?.endsWith('.svg')) return { kind: 'figure', id: p[1], figure: p[3].slice(0, -4) };
+  if (p[0] === 'campaigns' && p.length === 4 && p[2] === 'figures' && p[1] && p[3]?.endsWith('.svg')) return { kind: 'figure', id: p[1], figure: p[3].slice(0, -4), filter };
   return { kind: 'not-found' };
 }

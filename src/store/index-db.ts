@@ -7,10 +7,10 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DamagedFileError } from './json-file.js';
 import { readCampaignFile } from './campaign-file.js';
-import { listCampaignIds, listRunKeys, readRunDir, runPaths, type StoredRun } from './run-dir.js';
+import { listCampaignIds, listRunKeys, readRunDir, runPaths, scheduleLabel, type StoredRun } from './run-dir.js';
 
 /** Bump when the tables change: an index of another version is rebuilt from the directories. */
-const SCHEMA_VERSION = 4;
+const SCHEMA_VERSION = 5;
 
 const SCHEMA = `
 CREATE TABLE campaigns (id TEXT PRIMARY KEY, created TEXT, spec TEXT);
@@ -21,7 +21,8 @@ CREATE TABLE runs (
   mean_inference_seconds REAL, data_order TEXT, style TEXT, init TEXT, data_source TEXT, data_caveat TEXT, epochs_planned INTEGER,
   source_run TEXT, source_binding TEXT, load_mode TEXT, source_correct INTEGER, target_correct INTEGER,
   reproduced INTEGER, stable INTEGER, recorded_verdicts INTEGER, max_abs_logit_diff REAL,
-  started TEXT, finished TEXT, path TEXT
+  started TEXT, finished TEXT, path TEXT,
+  schedule TEXT, peak_rss_bytes REAL, peak_device_bytes REAL, phases TEXT
 );
 CREATE INDEX runs_by_campaign ON runs (campaign, model, binding);
 CREATE TABLE epochs (
@@ -79,7 +80,8 @@ export function indexRun(db: IndexDb, run: StoredRun): void {
       `INSERT INTO runs VALUES (@id, @campaign, @cell_key, @model, @binding, @framework, @language, @seed, @device, @mode,
         @status, @reason, @final_train_accuracy, @final_test_accuracy, @train_seconds, @wall_seconds, @process_seconds,
         @mean_inference_seconds, @data_order, @style, @init, @data_source, @data_caveat, @epochs_planned, @source_run, @source_binding,
-        @load_mode, @source_correct, @target_correct, @reproduced, @stable, @recorded_verdicts, @max_abs_logit_diff, @started, @finished, @path)`,
+        @load_mode, @source_correct, @target_correct, @reproduced, @stable, @recorded_verdicts, @max_abs_logit_diff, @started, @finished, @path,
+        @schedule, @peak_rss_bytes, @peak_device_bytes, @phases)`,
     ).run({
       id: r.run_id,
       campaign: r.campaign,
@@ -121,6 +123,10 @@ export function indexRun(db: IndexDb, run: StoredRun): void {
       started: r.started,
       finished: r.finished,
       path: run.paths.dir,
+      schedule: scheduleLabel(r.schedule),
+      peak_rss_bytes: r.peak_rss_bytes ?? null,
+      peak_device_bytes: r.peak_device_bytes ?? null,
+      phases: r.phases ? JSON.stringify(r.phases) : null,
     });
     const ep = db.prepare('INSERT INTO epochs VALUES (?, ?, ?, ?, ?, ?, ?)');
     const inf = db.prepare('INSERT INTO inferences VALUES (?, ?, ?, ?, ?, ?, ?)');

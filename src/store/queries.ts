@@ -3,6 +3,7 @@
  * the analysis, the report, the CLI and the server call these (through `ResultStore`).
  */
 import type { IndexDb } from './index-db.js';
+import type { TimePhases } from './run-result.js';
 
 /** A run as every reader sees it: the facts the index holds, nothing computed from other runs. */
 export interface RunRecord {
@@ -54,6 +55,14 @@ export interface RunRecord {
   dataCaveat: string | null;
   started: string;
   finished: string;
+  /** How the campaign scheduled the run (scheduleLabel): `serial`, or e.g. `2 parallel on 1 core each`. Times are compared only within one. */
+  schedule: string;
+  /** Peak resident memory of the runner's process tree; null where it was not observed (imports, older runs). */
+  peakRssBytes: number | null;
+  /** The framework's peak device memory (GPU runs whose runner reports it). */
+  peakDeviceBytes: number | null;
+  /** Where the run's process time went; null for imports and older runs. */
+  phases: TimePhases | null;
 }
 
 export interface TimedPass {
@@ -97,7 +106,8 @@ const RUN_COLUMNS = `runs.id AS id, runs.campaign AS campaign, runs.cell_key AS 
   runs.source_correct AS sourceCorrect, runs.target_correct AS targetCorrect, runs.reproduced AS reproduced,
   runs.stable AS stable, runs.recorded_verdicts AS recordedVerdicts, runs.max_abs_logit_diff AS maxAbsLogitDiff,
   runs.data_order AS dataOrder, runs.style AS style, runs.init AS init, runs.data_source AS dataSource, runs.data_caveat AS dataCaveat, runs.started AS started,
-  runs.finished AS finished`;
+  runs.finished AS finished, runs.schedule AS schedule, runs.peak_rss_bytes AS peakRssBytes, runs.peak_device_bytes AS peakDeviceBytes,
+  runs.phases AS phases`;
 
 type Flag = number | boolean | null;
 const flag = (v: Flag): boolean | null => (v === null ? null : Boolean(v));
@@ -128,7 +138,7 @@ export function campaignRow(db: IndexDb, id: string): CampaignRow | null {
 /** A campaign's runs in one stable order (model, binding, seed, device, id). */
 export function campaignRunRecords(db: IndexDb, campaign: string): RunRecord[] {
   const rows = db.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE campaign = ? ORDER BY model, binding, seed, device, id`).all(campaign) as Array<
-    Omit<RunRecord, 'reproduced' | 'stable' | 'recordedVerdicts' | 'timedPasses'> & { reproduced: Flag; stable: Flag; recordedVerdicts: Flag }
+    Omit<RunRecord, 'reproduced' | 'stable' | 'recordedVerdicts' | 'timedPasses' | 'phases'> & { reproduced: Flag; stable: Flag; recordedVerdicts: Flag; phases: string | null }
   >;
   const passes = new Map<string, TimedPass[]>();
   const passRows = db
@@ -148,6 +158,7 @@ export function campaignRunRecords(db: IndexDb, campaign: string): RunRecord[] {
     stable: flag(r.stable),
     recordedVerdicts: Boolean(r.recordedVerdicts),
     timedPasses: passes.get(r.id) ?? [],
+    phases: r.phases ? (JSON.parse(r.phases) as TimePhases) : null,
   }));
 }
 

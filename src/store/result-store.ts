@@ -3,7 +3,7 @@
  * Campaigns, importers, the analysis, the report, the server and the CLI hold a `ResultStore`; none of them builds a
  * store path or writes SQL.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { BadInputError } from '../base/errors.js';
 import { writeJsonAtomic } from '../base/atomic-file.js';
@@ -14,6 +14,8 @@ import { indexCampaign, indexChangeStamp, indexRun, openIndex, rebuildIndex, ver
 import { campaignEpochs, campaignRow, campaignRunRecords, listCampaigns, type CampaignListing, type CampaignRow, type EpochPoint, type RunRecord } from './queries.js';
 import { exportRows, type ExportRow } from './export-rows.js';
 import { lockCampaign } from './campaign-lock.js';
+import { readJsonFile } from './json-file.js';
+import { checkStoreName } from './store-ids.js';
 import { readCalibrationFiles, writeCalibrationFile, type CalibrationKey } from './calibration-files.js';
 import { importCampaign, type CampaignToImport, type ImportOutcome, type RunToImport } from './import-campaign.js';
 import { beginRunDir, listRunKeys, readRunDir, readRunEnvironment, runPaths, runResult, writeResult, type RunOutcome, type RunPaths, type RunResultFile, type RunStart, type StoredRun } from './run-dir.js';
@@ -87,6 +89,29 @@ export class ResultStore {
     return lockCampaign(campaignDir(this.dir, id), id);
   }
 
+  /**
+   * A folder of the executor's own in the campaign (the Slurm executor's waves, job ids and task logs): hidden, so
+   * it is never read as a run; created on first use.
+   */
+  executorDir(campaign: string): string {
+    const dir = join(campaignDir(this.dir, campaign), '.executor');
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
+  /** Writes `<campaign>/.executor/<name>.json` atomically; returns its path (a cluster task reads it from there). */
+  writeExecutorFile(campaign: string, name: string, value: unknown): string {
+    const path = join(this.executorDir(campaign), `${checkStoreName('run', name)}.json`);
+    writeJsonAtomic(path, value);
+    return path;
+  }
+
+  /** An executor file, or null when there is none; a damaged one is an error naming it. */
+  readExecutorFile<T>(campaign: string, name: string): T | null {
+    const path = join(campaignDir(this.dir, campaign), '.executor', `${checkStoreName('run', name)}.json`);
+    return existsSync(path) ? readJsonFile<T>(path, 'delete it, then resume the campaign') : null;
+  }
+
   // Calibrations of the regression gate
 
   /** Stores an A/A calibration, replacing the one of the same binding × model × device × style; returns its path. */
@@ -133,15 +158,23 @@ export class ResultStore {
    * directories: when another process holds it locked (a `runs reindex`, a long query) the run is complete all the
    * same, and is indexed later (`indexPending`) instead of ending the campaign.
    */
-  finishRun(paths: RunPaths, start: RunStart, outcome: RunOutcome): RunResultFile {
+  finishRun(paths: RunPaths, start: RunStart, outcome: RunOutcome, opts: { index?: boolean } = {}): RunResultFile {
     const result = runResult(start, outcome);
     writeResult(paths, result);
+    if (opts.index ?? true) this.indexRunDir(paths);
+    return result;
+  }
+
+  /**
+   * Indexes a run another process finished (a cluster node writes its run directory; the orchestrator, which owns
+   * the index, adds it when the node's task has ended).
+   */
+  indexRunDir(paths: RunPaths): void {
     this.pending.push(() => {
       const run = readRunDir(paths);
       if (run) indexRun(this.db, run);
     });
     this.indexPending();
-    return result;
   }
 
   /** Index writes (campaigns, complete runs) not yet done because another process held the index locked. */
@@ -241,5 +274,7 @@ export class ResultStore {
   }
 }
 
-export type { InferSourceResult } from './run-dir.js';
+export type { InferSourceResult, RunSchedule } from './run-dir.js';
+export { scheduleLabel } from './run-dir.js';
+export { TIME_PHASES, type TimePhases } from './run-result.js';
 export type { CampaignToImport, ImportOutcome, RunToImport, CampaignFile, CampaignListing, CampaignRow, EpochPoint, ExportRow, IndexDisagreement, RunOutcome, RunPaths, RunRecord, RunResultFile, RunStart, StoredRun };

@@ -13,7 +13,7 @@ import { writeJsonAtomic } from '../base/atomic-file.js';
 import { readJsonFile } from './json-file.js';
 import { checkStoreName } from './store-ids.js';
 import { campaignDir } from './campaign-file.js';
-import type { RunStatus } from './run-result.js';
+import type { RunStatus, TimePhases } from './run-result.js';
 import type { Cell } from '../protocol/cell.js';
 
 export const RESULT_FILE = 'result.json';
@@ -47,6 +47,40 @@ export interface RunResultFile {
   data_caveat?: string | null;
   /** For cross-binding inference: the run whose model was loaded, how, and what it scored. */
   source?: InferSourceResult | null;
+  /** How the campaign scheduled the cell; absent (runs made before it was recorded) or null: serial, every core. */
+  schedule?: RunSchedule | null;
+  /** Peak resident memory of the runner's whole process tree, in bytes; null where it could not be observed. */
+  peak_rss_bytes?: number | null;
+  /** The framework's own peak device (GPU) memory, in bytes, as the runner reported it; null on the CPU. */
+  peak_device_bytes?: number | null;
+  /** Where the process time went (see TimePhases); null when the runner never started. */
+  phases?: TimePhases | null;
+}
+
+/** What a run's timing depended on besides the binding: how many cells ran beside it, and on which CPUs. */
+export interface RunSchedule {
+  /** How many cells the campaign ran at once. */
+  parallel: number;
+  /** The CPUs the runner's process tree was pinned to; null: not pinned (every core, as the study timed). */
+  cpus: number[] | null;
+  /** Intra- and inter-op threads the framework was asked to use; null: its default. */
+  threads: number | null;
+  /** CUDA_VISIBLE_DEVICES given to a cuda cell that ran beside others; null otherwise. */
+  gpu: string | null;
+  /** The cluster scheduler that placed the cell (`slurm`: `parallel` is the array's limit); absent: this machine. */
+  cluster?: string | null;
+}
+
+/**
+ * The schedule as one comparable label: runs with different labels are never timed against each other. Which GPU a
+ * cell got is not part of it (the devices of one machine are alike); the number of cores is.
+ */
+export function scheduleLabel(s: RunSchedule | null | undefined): string {
+  // Cluster nodes are other machines: their times are never compared with this machine's.
+  if (s?.cluster) return `${s.cluster}, up to ${s.parallel} at once${s.threads ? ` on ${s.threads} core${s.threads === 1 ? '' : 's'} each` : ''}`;
+  if (!s || (s.parallel <= 1 && !s.cpus)) return 'serial';
+  const cores = s.cpus ? `${s.cpus.length} core${s.cpus.length === 1 ? '' : 's'}` : 'unpinned';
+  return s.parallel <= 1 ? `serial on ${cores}` : `${s.parallel} parallel on ${cores} each`;
 }
 
 /**

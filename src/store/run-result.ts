@@ -36,6 +36,8 @@ export interface RunSummary {
   wallSeconds: number | null;
   /** Mean of the timed test-set repetitions (the study's per-model inference time). */
   meanInferenceSeconds: number | null;
+  /** The framework's peak device memory, from the end event, where the runner reported one. */
+  peakDeviceBytes: number | null;
 }
 
 /** What the request asked of the runner: a run that ends cleanly without all of it did not finish its conversation. */
@@ -122,5 +124,57 @@ export function summarizeRun(events: RunnerEvent[], end: ProcessEnd, expected?: 
     trainSeconds: epochs.length ? epochs.reduce((s, e) => s + e.train_seconds, 0) : null,
     wallSeconds: endEvent?.type === 'end' ? endEvent.wall_seconds : null,
     meanInferenceSeconds: timed.length ? timed.reduce((s, e) => s + e.seconds, 0) / timed.length : null,
+    peakDeviceBytes: endEvent?.type === 'end' ? (endEvent.peak_device_bytes ?? null) : null,
   };
+}
+
+/**
+ * Where a run's process time went, in seconds. The runner measures training and evaluation itself; the rest is read
+ * from when its events reached the orchestrator, so every runner is broken down the same way without reporting more:
+ * - startup: spawn to the `start` event (interpreter or runtime, framework import, device set-up);
+ * - loading: `start` to the first piece of work (data loading and model building), less that work's own time;
+ * - training and evaluation: the runner's per-epoch training and evaluation seconds, and its inference passes;
+ * - export: the last epoch or pass to the last artifact (exports written after training);
+ * - other: what is left of the process time (between-epoch overhead, shutdown).
+ */
+export interface TimePhases {
+  startup: number;
+  loading: number;
+  training: number;
+  evaluation: number;
+  export: number;
+  other: number;
+}
+
+export const TIME_PHASES: ReadonlyArray<keyof TimePhases> = ['startup', 'loading', 'training', 'evaluation', 'export', 'other'];
+
+const nonNegative = (x: number) => Math.max(0, x);
+
+/** Null when the runner never started (nothing to break down) or the arrival times do not match the events. */
+export function timePhases(events: readonly RunnerEvent[], eventTimes: readonly number[], processSeconds: number): TimePhases | null {
+  if (events.length !== eventTimes.length) return null;
+  const startAt = events.findIndex((e) => e.type === 'start');
+  if (startAt < 0) return null;
+  const startup = eventTimes[startAt]!;
+  const workSeconds = (e: RunnerEvent) => (e.type === 'epoch' ? e.train_seconds + e.eval_seconds : e.type === 'inference' ? e.seconds : 0);
+  const firstWork = events.findIndex((e) => e.type === 'epoch' || e.type === 'inference');
+  let lastWork = -1;
+  events.forEach((e, i) => {
+    if (e.type === 'epoch' || e.type === 'inference') lastWork = i;
+  });
+  let lastArtifact = -1;
+  events.forEach((e, i) => {
+    if (e.type === 'artifact') lastArtifact = i;
+  });
+  const firstArtifact = events.findIndex((e) => e.type === 'artifact');
+  // Without epochs or passes (an export), loading runs up to the first artifact's start: the export is what follows.
+  const loadingEnd = firstWork >= 0 ? eventTimes[firstWork]! - workSeconds(events[firstWork]!) : firstArtifact >= 0 ? eventTimes[firstArtifact]! : startup;
+  const loading = nonNegative(loadingEnd - startup);
+  const training = events.reduce((s, e) => s + (e.type === 'epoch' ? e.train_seconds : 0), 0);
+  const evaluation = events.reduce((s, e) => s + (e.type === 'epoch' ? e.eval_seconds : e.type === 'inference' ? e.seconds : 0), 0);
+  const exportFrom = lastWork >= 0 ? eventTimes[lastWork]! : loadingEnd;
+  const exported = lastArtifact >= 0 ? nonNegative(eventTimes[lastArtifact]! - exportFrom) : 0;
+  const other = nonNegative(processSeconds - startup - loading - training - evaluation - exported);
+  const round = (x: number) => Math.round(x * 1e6) / 1e6;
+  return { startup: round(startup), loading: round(loading), training: round(training), evaluation: round(evaluation), export: round(exported), other: round(other) };
 }

@@ -36,6 +36,10 @@ export function run(p: Partial<RunRecord> & Pick<RunRecord, 'binding' | 'seed'>)
     finalTrainAccuracy: null,
     started: '',
     finished: '',
+    schedule: 'serial',
+    peakRssBytes: null,
+    peakDeviceBytes: null,
+    phases: null,
     ...p,
   };
 }

@@ -36,6 +36,13 @@ const CASES: Array<{ args: string[]; says: RegExp }> = [
   { args: ['compare', 'nope-a', 'nope-b'], says: /no campaign 'nope-a'/ },
   { args: ['run', '--resume', 'imported', '--dry-run'], says: /campaign imported was imported by a test: there is nothing to resume/ },
   { args: ['explain', '--campaign', 'nope'], says: /no campaign 'nope'/ },
+  { args: ['run', '--parallel', '0', '--dry-run'], says: /--parallel: '0' is not a whole number of at least 1/ },
+  { args: ['run', '--parallel', '100000', '--dry-run'], says: /100000 cell\(s\) at once .* need 100000 CPUs, but this process may use \d+ .*: lower --parallel or --cores-per-cell/ },
+  { args: ['compare', 'nope-a', 'nope-b', '--allow-mixed-schedules'], says: /no campaign 'nope-a'/ },
+  { args: ['run', '--executor', 'nowhere', '--dry-run'], says: /executor: 'nowhere' is not allowed; allowed values: local, slurm/ },
+  { args: ['run', '--partition', 'gpu', '--dry-run'], says: /slurm: settings for the Slurm executor, but executor is local: add `executor: slurm`/ },
+  { args: ['run', '--executor', 'slurm', '--parallel', '2', '--dry-run'], says: /parallel: the Slurm executor runs cells as array tasks: give slurm.max_parallel \(--max-parallel\)/ },
+  { args: ['run', '--executor', 'slurm', '--max-parallel', '0', '--dry-run'], says: /--max-parallel: '0' is not a whole number of at least 1/ },
 ];
 
 for (const c of CASES) {

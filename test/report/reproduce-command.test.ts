@@ -89,3 +89,12 @@ test('shell quoting leaves plain words alone and quotes the rest safely', () => 
   assert.equal(shellQuote("it's"), `'it'\\''s'`);
   assert.equal(shellQuote('$(rm -rf /)'), "'$(rm -rf /)'");
 });
+
+test('a cell a Slurm cluster ran: the command runs it here, with its cores, and the note says where it ran', () => {
+  const spec = resolveSpec({ name: 'c1', models: ['lenet5'], bindings: ['pytorch/rust'], seeds: [7], executor: 'slurm', cores_per_cell: 4, slurm: { partition: 'gpu' } }, BINDINGS);
+  const { command, note } = reproduceCommand(spec, trainCell);
+  const flags = parseRunFlags(command!);
+  assert.equal(flags.coresPerCell, '4');
+  assert.equal(flags.executor, undefined, 'runs here unless the user asks for the cluster');
+  assert.match(note!, /ran on a Slurm cluster; this command runs the cell on this machine \(add --executor slurm/);
+});

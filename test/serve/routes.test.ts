@@ -7,7 +7,9 @@ test('routes: pages by path, filters and comparisons by query', () => {
   assert.deepEqual(matchRoute('/campaigns/quick-2026'), { kind: 'campaign', id: 'quick-2026', filter: { model: undefined, binding: undefined, device: undefined } });
   assert.deepEqual(matchRoute('/campaigns/c1/?model=lenet5&binding=pytorch%2Frust'), { kind: 'campaign', id: 'c1', filter: { model: 'lenet5', binding: 'pytorch/rust', device: undefined } });
   assert.deepEqual(matchRoute('/campaigns/c1/runs/lenet1--pytorch-rust--s1--cpu'), { kind: 'run', id: 'c1', key: 'lenet1--pytorch-rust--s1--cpu' });
-  assert.deepEqual(matchRoute('/campaigns/c1/figures/c1--reproduction--cpu.svg'), { kind: 'figure', id: 'c1', figure: 'c1--reproduction--cpu' });
+  const none = { model: undefined, binding: undefined, device: undefined };
+  assert.deepEqual(matchRoute('/campaigns/c1/figures/c1--reproduction--cpu.svg'), { kind: 'figure', id: 'c1', figure: 'c1--reproduction--cpu', filter: none });
+  assert.deepEqual(matchRoute('/campaigns/c1/figures/f.svg?binding=pytorch%2Frust'), { kind: 'figure', id: 'c1', figure: 'f', filter: { ...none, binding: 'pytorch/rust' } });
   assert.deepEqual(matchRoute('/compare?a=x&b=y'), { kind: 'compare', a: 'x', b: 'y' });
   assert.deepEqual(matchRoute('/compare'), { kind: 'compare', a: null, b: null });
 });

@@ -4,6 +4,15 @@ import { startStoreServer } from '../../src/serve/server.js';
 import { tempHome } from '../fixtures/temp-home.js';
 import { browserMissing, launchChromium, saveScreenshot, watchErrors } from '../report/browser.js';
 import { buildFixtureCampaign } from '../report/fixture-store.js';
+import type { Page } from 'playwright-core';
+
+/** Scrolls every shown figure into view and waits until each has been fetched and drawn in. */
+async function showEveryFigure(page: Page): Promise<void> {
+  const shown = page.locator('figure[data-src]:visible');
+  for (const f of await shown.all()) await f.scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('figure[data-src]')].filter((f) => f.offsetParent !== null).every((f) => f.getAttribute('data-state') === 'loaded'));
+  assert.equal(await page.locator('figure[data-state="failed"]').count(), 0);
+}
 
 test('the run browser in Chromium: campaigns, a filtered campaign, a run and a comparison, without console errors', async (t) => {
   const missing = browserMissing();
@@ -21,12 +30,20 @@ test('the run browser in Chromium: campaigns, a filtered campaign, a run and a c
 
     await page.locator('a', { hasText: 'base' }).first().click();
     await page.waitForURL(/\/campaigns\/base$/);
+    // Figures arrive as they near the viewport: scroll through them, then every shown one is drawn in; the other
+    // accuracy-curve variant is fetched once the switch shows it.
+    const placeholders = await page.locator('figure[data-src]').count();
+    assert.equal(placeholders, 16);
+    await showEveryFigure(page);
+    await page.locator('input[name="curves"][value="band"]').check();
+    await showEveryFigure(page);
     assert.equal(await page.locator('figure.figure svg').count(), 16);
     assert.ok((await page.locator('figure[data-kind="reproduction"] svg .role-mark').count()) > 0);
 
     // A filter reloads the page with the filter in the query; the server redraws the figures from those runs only.
     await Promise.all([page.waitForURL(/binding=pytorch%2Frust/), page.selectOption('.filters select[name="binding"]', 'pytorch/rust')]);
     await page.waitForLoadState('load');
+    await showEveryFigure(page);
     assert.equal(await page.locator('.filters select[name="binding"]').inputValue(), 'pytorch/rust');
     const legend = await page.locator('figure[data-kind="accuracy-best"][data-framework="pytorch"] svg').first().textContent();
     assert.match(legend!, /pytorch\/rust/);

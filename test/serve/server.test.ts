@@ -71,7 +71,11 @@ test('the front page lists the campaigns and offers a comparison', async () => {
 test('a campaign page is the report, with figures redrawn from the filtered runs and links to each run', async () => {
   const all = await get(server, '/campaigns/one');
   assert.equal(all.status, 200);
-  assert.equal((all.body.match(/<svg/g) ?? []).length, 16);
+  // The figures are fetched by the page, not drawn into it: 16 placeholders, no SVG.
+  assert.equal((all.body.match(/<svg/g) ?? []).length, 0);
+  const sources = [...all.body.matchAll(/<figure [^>]*data-src="([^"]+)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&'));
+  assert.equal(sources.length, 16);
+  assert.match(String(all.headers['content-security-policy']), /connect-src 'self'/, 'the page may fetch its figures');
   assert.match(all.body, /data-filter-mode="server"/);
   assert.match(all.body, new RegExp(`<a href="/campaigns/one/runs/${one.keys.ok[0]}">`));
   const some = await get(server, '/campaigns/one?model=lenet5&binding=pytorch%2Frust');
@@ -79,6 +83,16 @@ test('a campaign page is the report, with figures redrawn from the filtered runs
   const figureTags = [...some.body.matchAll(/<figure [^>]*>/g)].map((m) => m[0]);
   assert.ok(figureTags.length > 0);
   assert.ok(figureTags.every((f) => /data-model="lenet5"/.test(f)), 'only lenet5 figures');
+  // Each figure of a filtered page is fetched with the page's filter, so it is drawn from those runs only.
+  const curves = some.body.match(/<figure [^>]*data-kind="accuracy-best"[^>]*data-src="([^"]+)"[^>]*data-framework="pytorch"/);
+  assert.ok(curves, 'an accuracy figure placeholder');
+  const src = curves[1]!.replaceAll('&amp;', '&');
+  assert.match(src, /\?model=lenet5&binding=pytorch%2Frust$/);
+  const drawn = await get(server, src);
+  assert.equal(drawn.status, 200);
+  assert.match(drawn.body, /^<svg/);
+  assert.match(drawn.body, /pytorch\/rust/);
+  assert.doesNotMatch(drawn.body, /pytorch\/python/, 'drawn from the filtered runs only');
   assert.match(some.body, /<option value="pytorch\/rust" selected>/);
   assert.equal((await get(server, '/campaigns/nope')).status, 404);
 });

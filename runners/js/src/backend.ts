@@ -62,7 +62,8 @@ async function loadNode(): Promise<Backend> {
     // libtensorflow picks its own intra-/inter-op thread pools; tfjs-node exposes no switch for them or for determinism.
     settings: {
       backend: 'tensorflow',
-      threads: 'libtensorflow default',
+      // libtensorflow reads TF_NUM_INTRAOP_THREADS/TF_NUM_INTEROP_THREADS when it makes its pools (main.ts sets them).
+      threads: process.env.TF_NUM_INTRAOP_THREADS ? `TF_NUM_INTRAOP_THREADS=${process.env.TF_NUM_INTRAOP_THREADS}` : 'libtensorflow default',
       // libtensorflow 2.21 on x86 runs oneDNN kernels unless TF_ENABLE_ONEDNN_OPTS=0; they may reorder float sums.
       onednn: process.env.TF_ENABLE_ONEDNN_OPTS ?? 'default',
       deterministic_ops: null,

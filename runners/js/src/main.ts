@@ -10,6 +10,7 @@ import { exportModel, infer } from './infer.js';
 import { loadOnnxRuntime, ONNX_BINDING, serveOnnx } from './onnx-backend.js';
 import { emit, PROTOCOL_VERSION, readRequest, RunnerError, type ErrorKind, type RunnerRequest } from './protocol.js';
 import { train } from './train.js';
+import { readFileSync } from 'node:fs';
 
 const started = process.hrtime.bigint();
 
@@ -78,9 +79,35 @@ function loadHint(binding: string): string {
   return '';
 }
 
+/** The CPUs this process may run on, as the kernel lists them (`0-3`); null where it does not say. */
+function cpuAffinity(): string | null {
+  try {
+    return /^Cpus_allowed_list:\s*(\S+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The request's thread count for the libraries without a switch of their own: libtensorflow under tfjs-node reads
+ * these when it creates its pools, so they are set before the backend loads (the orchestrator sets them too).
+ */
+function threadSettings(req: RunnerRequest): Record<string, string | number | null> {
+  if (req.threads) {
+    process.env.TF_NUM_INTRAOP_THREADS = String(req.threads);
+    process.env.TF_NUM_INTEROP_THREADS = String(req.threads);
+    process.env.OMP_NUM_THREADS = String(req.threads);
+  }
+  return { threads_requested: req.threads ?? null, TF_NUM_INTRAOP_THREADS: process.env.TF_NUM_INTRAOP_THREADS ?? null, cpu_affinity: cpuAffinity() };
+}
+
 async function main(): Promise<number> {
   try {
     const req = readRequest(process.argv[2]);
+    if (req.threads !== undefined && req.threads !== null && !(Number.isInteger(req.threads) && req.threads >= 1)) {
+      throw new RunnerError('bad_request', `request field threads must be a whole number of at least 1 or null, got ${JSON.stringify(req.threads)}`);
+    }
+    const threads = threadSettings(req);
     let runtime: Runtime;
     try {
       runtime = await openRuntime(req.binding);
@@ -97,7 +124,7 @@ async function main(): Promise<number> {
       versions: runtime.versions,
       device: { kind: 'cpu', name: deviceName() },
       // The request's training style (protocol 2), so each run's manifest records it whatever the mode.
-      settings: { ...runtime.settings, style: req.style },
+      settings: { ...runtime.settings, ...threads, style: req.style },
     });
     const trainSeconds = await runtime.run(req);
     emit({ type: 'end', train_seconds: trainSeconds, wall_seconds: Number(process.hrtime.bigint() - started) / 1e9 });

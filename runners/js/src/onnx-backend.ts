@@ -164,7 +164,8 @@ export async function serveOnnx(rt: OnnxRuntime, req: RunnerRequest): Promise<vo
   }
   if (!existsSync(weights.path)) throw new RunnerError('bad_request', `weights ${weights.path} do not exist`);
   const path = statSync(weights.path).isDirectory() ? join(weights.path, 'model.onnx') : resolve(weights.path);
-  const session = await rt.ort.InferenceSession.create(path, { executionProviders: ['cpu'] });
+  // Pinned to n cores, its pools get n threads (the orchestrator's `threads`); otherwise onnxruntime's default.
+  const session = await rt.ort.InferenceSession.create(path, { executionProviders: ['cpu'], ...(req.threads ? { intraOpNumThreads: req.threads, interOpNumThreads: req.threads } : {}) });
   try {
     const input = pickName(session.inputNames, 'x', 'input', path);
     const output = pickName(session.outputNames, 'logits', 'output', path);

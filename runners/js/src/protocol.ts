@@ -72,6 +72,8 @@ export interface RunnerRequest {
   weights: { format: ArtifactFormat; path: string } | null;
   inference: { warmup: number; repetitions: number; batch_size: number; include_train: boolean };
   record_step_losses: number;
+  /** Threads the framework's pools should use (the cores the cell is pinned to); absent or null: its default. */
+  threads?: number | null;
 }
 
 export type ErrorKind = 'not_supported' | 'nan_loss' | 'bad_request' | 'failed';

@@ -74,12 +74,17 @@ class Backend(ABC):
     def versions(self) -> dict: ...
 
     @abstractmethod
-    def configure(self, seed: int, device: str, deterministic: bool = True) -> tuple:
-        """Seeds every RNG, applies the determinism switches (or leaves them off) and picks the device.
+    def configure(self, seed: int, device: str, deterministic: bool = True, threads: int = None) -> tuple:
+        """Seeds every RNG, applies the determinism switches (or leaves them off), sizes the framework's thread pools
+        to `threads` (None: its default) and picks the device.
         Returns ({kind, name} of the device, settings applied); raises not_supported for a missing device."""
 
     @abstractmethod
     def synchronize(self) -> None: ...
+
+    def peak_device_bytes(self):
+        """The framework's own peak device (GPU) memory over the run in bytes; None on the CPU or where it keeps none."""
+        return None
 
     # --- the native model ---
     @abstractmethod

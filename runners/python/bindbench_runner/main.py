@@ -20,13 +20,15 @@ def run(argv: list, events: EventWriter, started: float) -> None:
         raise bad_request("usage: python -m bindbench_runner <request.json>")
     request = read_request(argv[0])
     backend = create_backend(request["binding"])
-    device, settings = backend.configure(request["seed"], request["device"], request.get("deterministic", True))
+    device, settings = backend.configure(request["seed"], request["device"], request.get("deterministic", True), request.get("threads"))
     settings["style"] = request["style"]
     events.emit("start", protocol=PROTOCOL_VERSION, binding=request["binding"], language="python",
                 framework=backend.framework, versions=backend.versions(), device=device, settings=settings)
     print(f"bindbench runner: run {request['run_id']}, {request['binding']}, mode {request['mode']}", file=sys.stderr)
     train_seconds = MODES[request["mode"]](backend, request, events)
-    events.emit("end", train_seconds=train_seconds or 0.0, wall_seconds=time.perf_counter() - started)
+    peak = backend.peak_device_bytes()
+    events.emit("end", train_seconds=train_seconds or 0.0, wall_seconds=time.perf_counter() - started,
+                **({"peak_device_bytes": int(peak)} if peak is not None else {}))
 
 
 def main(argv: list, started: float = None) -> int:

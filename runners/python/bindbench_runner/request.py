@@ -145,6 +145,9 @@ def validate(request: Any) -> dict:
         raise bad_request("data_order is shared but the request has no order file")
     if not isinstance(request.get("deterministic", True), bool):
         raise bad_request(f"request field deterministic must be true or false, got {request['deterministic']!r}")
+    threads = request.get("threads")
+    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
+        raise bad_request(f"request field threads must be a whole number of at least 1 or null, got {threads!r}")
     init = _enum(request, "init", "", ("shared", "native"))
     if _file(request, "init_weights", "", nullable=True) is None and init == "shared" and mode == "train":
         raise bad_request("init is shared but the request has no init_weights file")

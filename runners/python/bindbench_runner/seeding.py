@@ -11,7 +11,24 @@ def seed_python_and_numpy(seed: int) -> dict:
     return {"python_random_seed": seed, "numpy_seed": seed % 2**32, "cpu_count": os.cpu_count(),
             # Other work on the machine distorts timings badly (PyTorch's OpenMP threads slow down many times over
             # when another process holds a core), so the load the run started under is kept with it.
-            "load_average_1m_at_start": round(os.getloadavg()[0], 2)}
+            "load_average_1m_at_start": round(os.getloadavg()[0], 2),
+            # The CPUs the process may run on: the orchestrator pins parallel cells to their own cores.
+            "cpu_affinity": cpu_affinity()}
+
+
+def cpu_affinity():
+    """The CPUs this process may run on, as a kernel CPU list (`0-3`); None where the OS does not say."""
+    if not hasattr(os, "sched_getaffinity"):
+        return None
+    cpus = sorted(os.sched_getaffinity(0))
+    parts, i = [], 0
+    while i < len(cpus):
+        j = i
+        while j + 1 < len(cpus) and cpus[j + 1] == cpus[j] + 1:
+            j += 1
+        parts.append(str(cpus[i]) if i == j else f"{cpus[i]}-{cpus[j]}")
+        i = j + 1
+    return ",".join(parts)
 
 
 def cpu_name() -> str:

@@ -84,8 +84,15 @@ class TfBackend(Backend):
         return {"python": sys.version.split()[0], "tensorflow": tf.__version__, "keras": keras.__version__, "numpy": np.__version__,
                 **installed_versions("safetensors", "tf2onnx", "onnx")}
 
-    def configure(self, seed: int, device: str, deterministic: bool = True) -> tuple:
+    def configure(self, seed: int, device: str, deterministic: bool = True, threads: int = None) -> tuple:
         settings = seed_python_and_numpy(seed)
+        settings["threads_requested"] = threads
+        if threads is not None:
+            try:
+                tf.config.threading.set_intra_op_parallelism_threads(threads)
+                tf.config.threading.set_inter_op_parallelism_threads(threads)
+            except RuntimeError as e:  # only before TensorFlow's runtime starts; say so rather than fail the run
+                settings["tf_threads_error"] = str(e)
         # Seeds Python's random, NumPy and TensorFlow's global seed together.
         keras.utils.set_random_seed(seed)
         # There is no switch back: each cell is its own process, so off simply means never turned on.
@@ -106,6 +113,11 @@ class TfBackend(Backend):
                                     f"(tf.config.list_physical_devices('GPU') is empty; built with CUDA: {tf.test.is_built_with_cuda()})")
             return {"kind": "cuda", "name": gpus[0].name}, settings
         return {"kind": "cpu", "name": cpu_name()}, settings
+
+    def peak_device_bytes(self):
+        if not tf.config.list_logical_devices("GPU"):
+            return None
+        return tf.config.experimental.get_memory_info("GPU:0")["peak"]
 
     def synchronize(self) -> None:
         # Eager TF on the CPU runs each op before returning; timed regions also end by reading a value back.

@@ -74,8 +74,15 @@ class TorchBackend(Backend):
         return {"python": sys.version.split()[0], "torch": torch.__version__, "numpy": np.__version__,
                 **installed_versions("safetensors", "onnx", "onnxscript", "onnxruntime")}
 
-    def configure(self, seed: int, device: str, deterministic: bool = True) -> tuple:
+    def configure(self, seed: int, device: str, deterministic: bool = True, threads: int = None) -> tuple:
         settings = seed_python_and_numpy(seed)
+        settings["threads_requested"] = threads
+        if threads is not None:
+            torch.set_num_threads(threads)
+            try:
+                torch.set_num_interop_threads(threads)
+            except RuntimeError as e:  # only before any inter-op work has started; say so rather than fail the run
+                settings["torch_inter_op_threads_error"] = str(e)
         torch.manual_seed(seed)
         torch.use_deterministic_algorithms(deterministic)
         torch.backends.cudnn.deterministic = deterministic
@@ -103,6 +110,9 @@ class TorchBackend(Backend):
     def synchronize(self) -> None:
         if self.device.type == "cuda":
             torch.cuda.synchronize()
+
+    def peak_device_bytes(self):
+        return torch.cuda.max_memory_allocated() if self.device.type == "cuda" else None
 
     # --- the native model ---
     def build(self, model: dict) -> None:

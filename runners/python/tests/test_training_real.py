@@ -286,3 +286,28 @@ def test_one_lenet5_epoch_on_cuda(binding, real_inputs, tmp_path):
     assert result.events[0]["device"]["kind"] == "cuda"
     epoch = result.of("epoch")[0]
     assert epoch["train_seconds"] > 0 and epoch["test_accuracy"] > 0.3
+
+
+# --- threads: the orchestrator pins a parallel cell to n cores and asks for n threads (docs/protocol.md) ---
+
+@pytest.mark.parametrize("threads", [1, None])
+def test_requested_threads_reach_the_framework_and_the_start_event(binding, real_inputs, tmp_path, threads):
+    inputs = real_inputs.get()
+    request = make_request(binding, ZOO["lenet1"], inputs["mnist"], tmp_path, seed=SEED, data={"train_limit": 256}, artifacts=[], threads=threads)
+    result = run_runner(request, tmp_path)
+    assert result.returncode == 0, result.stderr
+    settings = result.events[0]["settings"]
+    assert settings["threads_requested"] == threads
+    assert settings["cpu_affinity"]
+    key = {"pytorch/python": "torch_intra_op_threads", "tensorflow/python": "tf_intra_op_threads"}[binding]
+    if threads is not None:
+        assert settings[key] == threads
+        assert settings.get("torch_inter_op_threads", settings.get("tf_inter_op_threads")) == threads
+
+
+def test_a_bad_thread_count_is_a_bad_request(binding, real_inputs, tmp_path):
+    inputs = real_inputs.get()
+    request = make_request(binding, ZOO["lenet1"], inputs["mnist"], tmp_path, threads=0)
+    result = run_runner(request, tmp_path)
+    assert result.returncode == 1
+    assert result.events[-1]["kind"] == "bad_request" and "threads" in result.events[-1]["message"]

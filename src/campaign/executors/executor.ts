@@ -5,6 +5,7 @@
 import type { LaunchCommand } from '../../bindings/binding.js';
 import type { RunnerEvent } from '../../protocol/events.js';
 import type { ProcessEnd } from '../../store/run-result.js';
+import type { MemoryPeak } from './memory-sampler.js';
 
 export interface ExecuteOptions {
   launch: LaunchCommand;
@@ -18,11 +19,19 @@ export interface ExecuteOptions {
   maxLineBytes?: number;
   /** How long output may stay open after the runner exits (default 5 s). */
   outputGraceMs?: number;
+  /** CPUs the runner's whole process tree is pinned to; absent or null: wherever the kernel puts it. */
+  cpus?: readonly number[] | null;
+  /** How often the process tree's memory is sampled (default 250 ms). */
+  memorySampleMs?: number;
 }
 
 export interface ExecuteOutcome extends ProcessEnd {
   events: RunnerEvent[];
+  /** When each of `events` arrived, in seconds from the spawn (where the run's time went is read from these). */
+  eventTimes: number[];
   processSeconds: number;
+  /** The process tree's peak resident memory; null where it could not be observed. */
+  memory: MemoryPeak | null;
 }
 
 export interface Executor {

@@ -8,6 +8,8 @@ import { LineSplitter } from './line-splitter.js';
 import { parseEventLine, ProtocolError } from '../../protocol/read-events.js';
 import type { RunnerEvent } from '../../protocol/events.js';
 import type { ExecuteOptions, ExecuteOutcome, Executor } from './executor.js';
+import { formatCpuList } from '../../base/cpus.js';
+import { DEFAULT_SAMPLE_INTERVAL_MS, memorySamplingAvailable, TreeMemorySampler } from './memory-sampler.js';
 
 const STDERR_TAIL_CHARS = 4000;
 /** After SIGTERM on timeout, how long a runner gets to exit before SIGKILL. */
@@ -24,10 +26,23 @@ export const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
  * dies (even by SIGKILL), so a killed campaign leaves no runner training beside the one a resume starts.
  */
 const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => process.platform === 'linux' && existsSync(p));
+/** util-linux's taskset pins a process before it runs; its children inherit the affinity, so the whole tree stays pinned. */
+const TASKSET = ['/usr/bin/taskset', '/bin/taskset'].find((p) => process.platform === 'linux' && existsSync(p));
 
-/** The launch as spawned: behind setpriv where it exists (see SETPRIV). */
-export function guardedLaunch(command: string, args: readonly string[]): { command: string; args: string[] } {
-  return SETPRIV ? { command: SETPRIV, args: ['--pdeathsig', 'KILL', '--', command, ...args] } : { command, args: [...args] };
+/** Whether cells can be pinned to CPUs here, and if not, why. */
+export function pinningUnavailable(): string | null {
+  return TASKSET ? null : 'pinning cells to CPUs needs util-linux\'s taskset (Linux), which is not on this machine: install util-linux, or run without --parallel/--cores-per-cell';
+}
+
+/** The launch as spawned: pinned by taskset when CPUs are given, behind setpriv where it exists (see SETPRIV). */
+export function guardedLaunch(command: string, args: readonly string[], cpus?: readonly number[] | null): { command: string; args: string[] } {
+  let launch = { command, args: [...args] };
+  if (cpus?.length) {
+    const why = pinningUnavailable();
+    if (why) throw new Error(why);
+    launch = { command: TASKSET!, args: ['-c', formatCpuList(cpus), command, ...args] };
+  }
+  return SETPRIV ? { command: SETPRIV, args: ['--pdeathsig', 'KILL', '--', launch.command, ...launch.args] } : launch;
 }
 
 export class LocalExecutor implements Executor {
@@ -36,19 +51,23 @@ export class LocalExecutor implements Executor {
     const eventsFd = openSync(opts.eventsFile, 'a');
     const stderrFd = openSync(opts.stderrFile, 'a');
     const events: RunnerEvent[] = [];
+    const eventTimes: number[] = [];
+    const sinceSpawn = () => Number(process.hrtime.bigint() - started) / 1e9;
     let stderrTail = '';
     let protocolError: string | undefined;
     let timedOut = false;
     let lineNo = 0;
 
     // A process group of its own, so a timeout kills the runner's children too.
-    const launched = guardedLaunch(opts.launch.command, opts.launch.args);
+    const launched = guardedLaunch(opts.launch.command, opts.launch.args, opts.cpus);
     const child = spawn(launched.command, launched.args, {
       cwd: opts.launch.cwd,
       env: { ...process.env, ...opts.launch.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
+
+    const sampler = child.pid && memorySamplingAvailable() ? new TreeMemorySampler(child.pid, opts.memorySampleMs ?? DEFAULT_SAMPLE_INTERVAL_MS).start() : null;
 
     const killGroup = (signal: NodeJS.Signals): void => {
       try {
@@ -75,6 +94,8 @@ export class LocalExecutor implements Executor {
             const event = parseEventLine(line, lineNo);
             if (event) {
               events.push(event);
+              eventTimes.push(sinceSpawn());
+              sampler?.nudge();
               opts.onEvent?.(event);
             }
           } catch (e) {
@@ -106,6 +127,7 @@ export class LocalExecutor implements Executor {
       child.on('exit', (code, signal) => resolve({ code, signal }));
     });
     clearTimeout(timer);
+    const memory = sampler?.stop() ?? null;
     const drained = await Promise.race([stdoutDone.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), opts.outputGraceMs ?? OUTPUT_GRACE_MS).unref())]);
     if (!drained) {
       child.stdout?.destroy();
@@ -123,7 +145,9 @@ export class LocalExecutor implements Executor {
       spawnError: exit.spawnError,
       stderrTail,
       events,
+      eventTimes,
       processSeconds: Number(process.hrtime.bigint() - started) / 1e9,
+      memory,
     };
   }
 }

@@ -3,7 +3,7 @@ import { accuracyBandSpec, accuracyBestSpec, accuracyGroups } from './accuracy-c
 import { slug, type FigureDef } from './figure.js';
 import type { CampaignRuns, ReportRun } from '../campaign-runs.js';
 import { reproductionCells, reproductionSpec } from './reproduction-matrix.js';
-import { inferenceTimeGroups, inferenceTimeSpec, trainingTimeGroups, trainingTimeSpec } from './time-boxplots.js';
+import { inferenceTimeGroups, inferenceTimeSpec, memoryGroups, memorySpec, trainingTimeGroups, trainingTimeSpec } from './time-boxplots.js';
 
 /**
  * The campaign's bindings in one fixed order (per framework, its reference first, then alphabetically): the colour
@@ -34,6 +34,10 @@ export function campaignFigures(c: CampaignRuns): FigureDef[] {
   for (const g of trainingTimeGroups(c.runs, order)) {
     const device = g.devices[0]!;
     out.push({ id: slug(c.id, 'training-time', g.framework, g.model, device, ...styleSlug(g.style)), kind: 'training-time', title: `${g.framework} ${g.model} (${device}, ${g.style}): training time`, tags: { framework: g.framework, model: g.model, device }, spec: trainingTimeSpec(g, order) });
+  }
+  for (const g of memoryGroups(c.runs, order)) {
+    const device = g.devices[0]!;
+    out.push({ id: slug(c.id, 'memory', g.model, device, ...styleSlug(g.style)), kind: 'memory', title: `${g.model} (${device}, ${g.style}): peak memory in training`, tags: { model: g.model, device }, spec: memorySpec(g, order) });
   }
   for (const g of inferenceTimeGroups(c.runs, order)) {
     out.push({ id: slug(c.id, 'inference-time', g.framework, g.model, ...styleSlug(g.style)), kind: 'inference-time', title: `${g.framework} ${g.model} (models trained ${g.style}): inference time`, tags: { framework: g.framework, model: g.model }, spec: inferenceTimeSpec(g, order) });

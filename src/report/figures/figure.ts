@@ -4,7 +4,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 
-export type FigureKind = 'accuracy-best' | 'accuracy-band' | 'reproduction' | 'training-time' | 'inference-time' | 'comparison-time' | 'ladder';
+export type FigureKind = 'accuracy-best' | 'accuracy-band' | 'reproduction' | 'training-time' | 'inference-time' | 'comparison-time' | 'ladder' | 'memory';
 
 export interface FigureDef {
   /** Unique within a report, safe as a file name and an HTML id. */
@@ -18,6 +18,17 @@ export interface FigureDef {
 
 export interface RenderedFigure extends FigureDef {
   svg: string;
+}
+
+/**
+ * A figure as a page shows it: drawn into the page, or (the run browser's large pages) only named there and fetched
+ * by the page from `src` when it scrolls into view, so a campaign page stays small whatever the campaign's size.
+ */
+export type ShownFigure = RenderedFigure | (FigureDef & { src: string });
+
+/** The static report draws every figure; only the run browser's pages link them. */
+export function isDrawn(f: ShownFigure): f is RenderedFigure {
+  return 'svg' in f;
 }
 
 /** Look shared by every figure: system fonts only (the report is opened offline), quiet grid. */

@@ -22,7 +22,7 @@ export interface TimeRow {
 export interface TimeGroup {
   framework: string;
   model: string;
-  /** Training style of the runs (an infer run's: its source's). */
+  /** Training style of the runs (an infer run's: its source's), with the schedule where it was not serial. */
   style: string;
   /** Training figures are per device; inference figures hold every device. */
   devices: string[];
@@ -47,7 +47,7 @@ function groupTimes(runs: readonly ReportRun[], familyOf: (r: ReportRun) => stri
     .map((g): TimeGroup => ({
       framework: familyOf(g[0]!),
       model: g[0]!.model,
-      style: g[0]!.style,
+      style: g[0]!.schedule === 'serial' ? g[0]!.style : `${g[0]!.style}, ${g[0]!.schedule}`,
       devices: [...new Set(g.map((r) => r.device))].sort((a, b) => deviceRank(a) - deviceRank(b) || a.localeCompare(b)),
       bindings: [...new Set(g.map((r) => r.binding))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)),
       rows: g.map((r) => ({ binding: r.binding, run: r.id, seed: r.seed, device: r.device, loadMode: r.mode === 'infer' ? r.loadMode : null, seconds: secondsOf(r)! })),
@@ -59,10 +59,44 @@ export function trainingTimeGroups(runs: readonly ReportRun[], order: readonly s
   return groupTimes(
     runs.filter((r) => r.mode === 'train'),
     (r) => r.family.family,
-    (r) => [r.model, r.device, r.style],
+    // Times of different schedules never share a box (see timing-families.ts).
+    (r) => [r.model, r.device, r.style, r.schedule],
     (r) => r.trainSeconds,
     order,
   );
+}
+
+/**
+ * Peak resident memory of the training runs, in MiB, per model × device × style × schedule with every framework's
+ * bindings in one figure: a process's memory means the same whichever framework it runs.
+ */
+export function memoryGroups(runs: readonly ReportRun[], order: readonly string[]): TimeGroup[] {
+  return groupTimes(
+    runs.filter((r) => r.mode === 'train'),
+    () => 'every binding',
+    (r) => [r.model, r.device, r.style, r.schedule],
+    (r) => (r.peakRssBytes === null ? null : r.peakRssBytes / (1024 * 1024)),
+    order,
+  );
+}
+
+/** Figure: peak memory per binding (a linear axis from 0: memory differs by tens of percent, not by orders). */
+export function memorySpec(group: TimeGroup, palette: readonly string[]): TopLevelSpec {
+  const bindings = group.bindings;
+  const x = { field: 'binding', type: 'nominal' as const, title: null, sort: [...bindings], axis: { labelAngle: -30, labelLimit: 180 } };
+  const y = { field: 'mib', type: 'quantitative' as const, title: 'peak resident memory (MiB)', scale: { zero: true } };
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title: { text: `${group.model} (${group.devices.join(', ')}, ${group.style}): peak memory in training, every binding`, subtitle: "one point per run: the runner's whole process tree; box: quartiles, whiskers: min–max" },
+    data: { values: group.rows.map(({ seconds, ...row }) => ({ ...row, mib: seconds })) },
+    width: { step: 70 },
+    height: 220,
+    layer: [
+      { mark: { type: 'boxplot', extent: 'min-max', size: 26, median: { color: '#111' }, opacity: 0.55 }, encoding: { x, y, color: { ...bindingColor(palette, bindings), legend: null } } },
+      { mark: { type: 'point', filled: true, size: 30, opacity: 0.85, color: '#333' }, encoding: { x, y } },
+    ],
+    config: FIGURE_CONFIG,
+  };
 }
 
 export function inferenceTimeGroups(runs: readonly ReportRun[], order: readonly string[]): TimeGroup[] {

@@ -6,7 +6,7 @@
 import { analyzeCampaign, defaultAnalysisOptions, type AnalysisOptions, type CampaignAnalysis } from '../../analysis/index.js';
 import { BadInputError } from '../../base/errors.js';
 import type { ResultStore } from '../../store/result-store.js';
-import type { RenderedFigure } from '../figures/figure.js';
+import type { FigureDef, ShownFigure } from '../figures/figure.js';
 import { campaignFigures } from '../figures/figure-set.js';
 import { distinctValues, filterRuns, loadCampaignViews, type CampaignRuns, type RunFilter } from '../campaign-runs.js';
 import { renderFigures } from '../figures/render-svg.js';
@@ -21,13 +21,18 @@ export interface CampaignReport {
   filter: RunFilter;
   /** Always of the whole campaign: a filter hides rows, it never changes a test's family. */
   analysis: CampaignAnalysis;
-  figures: RenderedFigure[];
+  figures: ShownFigure[];
   environment: EnvironmentManifest;
 }
 
 export interface CampaignReportOptions {
   analysis?: Partial<AnalysisOptions>;
   filter?: RunFilter;
+  /**
+   * Where the page fetches each of the campaign's figures from, instead of drawing them into the page: a large
+   * campaign's figures are most of its page's bytes and time. The ladder's few figures are always drawn.
+   */
+  figureSrc?(figure: FigureDef): string;
 }
 
 export async function loadCampaignReport(store: ResultStore, campaign: string, opts: CampaignReportOptions = {}): Promise<CampaignReport> {
@@ -38,7 +43,11 @@ export async function loadCampaignReport(store: ResultStore, campaign: string, o
   const filter = opts.filter ?? {};
   const runs: CampaignRuns = { ...all, runs: filterRuns(all.runs, filter) };
   const analysis = analyzeCampaign(views.data, settings);
-  const figures = await renderFigures([...campaignFigures(runs), ...ladderFigures(campaign, analysis.ladder)]);
+  const defs = campaignFigures(runs);
+  const figures: ShownFigure[] = [
+    ...(opts.figureSrc ? defs.map((f) => ({ ...f, src: opts.figureSrc!(f) })) : await renderFigures(defs)),
+    ...(await renderFigures(ladderFigures(campaign, analysis.ladder))),
+  ];
   const environment = environmentManifest(
     runs.runs.map((r) => ({ runId: r.id, binding: r.binding, device: r.device, environment: store.runEnvironment(r.campaign, r.cellKey) })),
   );

@@ -6,7 +6,9 @@
  * - an element with class `filterable` is hidden when a filter is set and the element has that tag without the
  *   chosen value (tags are space-separated lists: an inference row belongs to its target and its source binding);
  * - with `data-filter-mode="server"` on the filter bar, a filter change reloads the page with the filter in its
- *   query string, so the server can redraw the figures from the filtered runs.
+ *   query string, so the server can redraw the figures from the filtered runs;
+ * - a `figure[data-src]` is a placeholder: its SVG is fetched and drawn in when it nears the viewport (all at once
+ *   where IntersectionObserver is missing), so a large campaign's page is small and shows its tables at once.
  */
 export const REPORT_SCRIPT = `
 (function () {
@@ -65,7 +67,35 @@ export const REPORT_SCRIPT = `
     var q = params.toString();
     return q ? '?' + q : window.location.pathname;
   }
+  function loadFigure(fig) {
+    if (fig.hasAttribute('data-state')) return;
+    fig.setAttribute('data-state', 'loading');
+    var holder = fig.querySelector('.figure-placeholder');
+    fetch(fig.getAttribute('data-src'))
+      .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.text(); })
+      .then(function (text) {
+        // Parsed as an SVG document, not HTML: nothing in it can run, and vega's markup stays as written.
+        var svg = new DOMParser().parseFromString(text, 'image/svg+xml').documentElement;
+        if (svg.nodeName !== 'svg') throw new Error('not an SVG');
+        fig.replaceChild(document.importNode(svg, true), holder);
+        fig.setAttribute('data-state', 'loaded');
+      })
+      .catch(function (e) {
+        fig.setAttribute('data-state', 'failed');
+        holder.lastChild.textContent = ' (could not load: ' + e.message + '; the link opens it)';
+      });
+  }
+  function loadFiguresLazily() {
+    var lazy = document.querySelectorAll('figure[data-src]');
+    if (!lazy.length) return;
+    if (!('IntersectionObserver' in window)) { lazy.forEach(loadFigure); return; }
+    var seen = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) { if (e.isIntersecting) { seen.unobserve(e.target); loadFigure(e.target); } });
+    }, { rootMargin: '600px 0px' });
+    lazy.forEach(function (f) { seen.observe(f); });
+  }
   document.addEventListener('DOMContentLoaded', function () {
+    loadFiguresLazily();
     document.querySelectorAll('table.data th button').forEach(function (b) {
       b.addEventListener('click', function () { sortTable(b.closest('th')); });
     });

@@ -1,5 +1,5 @@
 /** Figures (a)-(d) of one campaign: rendered SVGs inlined, grouped by kind, tagged for the page's filters. */
-import type { FigureKind, RenderedFigure } from '../figures/figure.js';
+import type { FigureKind, ShownFigure } from '../figures/figure.js';
 import { dataAttributes, escapeHtml } from './escape.js';
 
 interface FigureGroup {
@@ -30,14 +30,27 @@ const GROUPS: FigureGroup[] = [
     kinds: ['inference-time'],
     note: 'Mean time of one pass over the whole test set per loaded model, CPU and GPU side by side, log axis; dot shapes tell the load modes apart.',
   },
+  {
+    heading: 'Peak memory',
+    kinds: ['memory'],
+    note: "Peak resident memory of each training run's runner process tree (MiB, linear axis from 0): box from the first to the third quartile, line at the median, whiskers to the min and max, one dot per run.",
+  },
 ];
 
-/** The chart carries its own title; the caption holds only links (the run browser's SVG download). */
-export function renderFigure(f: RenderedFigure, links = ''): string {
-  return `<figure class="figure filterable" id="fig-${escapeHtml(f.id)}" data-kind="${f.kind}" aria-label="${escapeHtml(f.title)}"${dataAttributes(f.tags)}>${f.svg}${links ? `<figcaption>${links}</figcaption>` : ''}</figure>`;
+/**
+ * The chart carries its own title; the caption holds only links (the run browser's SVG download). A figure with a
+ * `src` is a placeholder the page script fills in when it nears the viewport (without a script, its link opens it).
+ */
+export function renderFigure(f: ShownFigure, links = ''): string {
+  const body =
+    'svg' in f
+      ? f.svg
+      : `<div class="figure-placeholder"><a href="${escapeHtml(f.src)}">${escapeHtml(f.title)}</a> <span class="note">(loading…)</span></div>`;
+  const lazy = 'svg' in f ? '' : ` data-src="${escapeHtml(f.src)}"`;
+  return `<figure class="figure filterable" id="fig-${escapeHtml(f.id)}" data-kind="${f.kind}" aria-label="${escapeHtml(f.title)}"${lazy}${dataAttributes(f.tags)}>${body}${links ? `<figcaption>${links}</figcaption>` : ''}</figure>`;
 }
 
-export function renderFiguresSection(figures: readonly RenderedFigure[], opts: { figureLink?(f: RenderedFigure): string } = {}): string {
+export function renderFiguresSection(figures: readonly ShownFigure[], opts: { figureLink?(f: ShownFigure): string } = {}): string {
   return GROUPS.map((g) => {
     const mine = figures.filter((f) => g.kinds.includes(f.kind));
     const body = mine.length

@@ -1,6 +1,6 @@
 /** "Why bindings differ": per explained difference, the ladder's figure, its table and the verdict. */
 import type { CampaignAnalysis } from '../../analysis/analyze-campaign.js';
-import type { RenderedFigure } from '../figures/figure.js';
+import type { ShownFigure } from '../figures/figure.js';
 import { ladderFigures } from '../figures/ladder-figure.js';
 import { ladderTable, ladderVerdict, LADDER_NOTE } from '../ladder-tables.js';
 import { renderDataTable } from './data-table.js';
@@ -8,7 +8,7 @@ import { escapeHtml } from './escape.js';
 import { renderFigure } from './figures-section.js';
 
 /** Empty when `bindbench explain` has not run the campaign's ladder. */
-export function renderLadderSection(a: CampaignAnalysis, figures: readonly RenderedFigure[]): string {
+export function renderLadderSection(a: CampaignAnalysis, figures: readonly ShownFigure[]): string {
   if (a.ladder.length === 0) return '';
   const defs = ladderFigures(a.campaign, a.ladder);
   const blocks = a.ladder.map((x, i) => {

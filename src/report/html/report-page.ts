@@ -3,7 +3,7 @@
  * manifest and the per-cell commands (f). Pure: a function of loaded campaign reports. The static report and the
  * run browser's campaign page are both this page; only the links and the filter mode differ.
  */
-import type { RenderedFigure } from '../figures/figure.js';
+import type { ShownFigure } from '../figures/figure.js';
 import { slug } from '../figures/figure.js';
 import type { ReportRun } from '../campaign-runs.js';
 import type { CampaignReport } from './campaign-report.js';
@@ -21,7 +21,7 @@ export interface ReportPageOptions {
   filterMode: 'client' | 'server';
   title?: string;
   runHref?(run: ReportRun): string;
-  figureLink?(figure: RenderedFigure): string;
+  figureLink?(figure: ShownFigure): string;
   /** Extra links in the header (the run browser's way back). */
   nav?: Array<{ href: string; label: string }>;
 }

@@ -68,6 +68,12 @@ export function reproduceCommand(spec: unknown, cell: CellToReproduce): Reproduc
   if (spec.data_dir) flags.push(['--data-dir', spec.data_dir]);
   if (spec.record_step_losses > 0) flags.push(['--record-step-losses', spec.record_step_losses]);
   if (spec.timeout_seconds !== presets[spec.preset]?.timeoutSeconds) flags.push(['--timeout', spec.timeout_seconds]);
+  // One cell alone has no neighbours: pinned to the cores it had, its time is comparable, not equal, to its parallel one.
+  if ((spec.parallel ?? 1) > 1 || spec.cores_per_cell) {
+    if (spec.cores_per_cell) flags.push(['--cores-per-cell', spec.cores_per_cell]);
+    if ((spec.parallel ?? 1) > 1) notes.push(`the campaign ran ${spec.parallel} cells at once${spec.cores_per_cell ? '' : ', each on an equal share of the CPUs'}; this cell alone runs without neighbours`);
+  }
+  if (spec.executor === 'slurm') notes.push('the campaign ran on a Slurm cluster; this command runs the cell on this machine (add --executor slurm and the cluster flags to run it there)');
   if (cell.mode !== 'train') {
     flags.push(['--experiments', 'train,infer'], ['--infer-sources', cell.sourceBinding!], ['--infer-modes', loadMode!], ['--infer-seeds', cell.seed], ['--inference-repetitions', spec.inference_repetitions]);
     if (cell.sourceBinding !== cell.binding) notes.push(`trains ${cell.sourceBinding} (the source model) and also ${cell.binding}, since a campaign trains every binding it names`);

@@ -1,6 +1,7 @@
 /** One run in the run browser: its outcome, curves, timings, environment, command and raw files. */
 import type { StoredRun } from '../../store/run-dir.js';
-import { formatSeconds } from '../format.js';
+import { formatMiB, formatSeconds, phasesText } from '../format.js';
+import { formatCpuList } from '../../base/cpus.js';
 import type { RenderedFigure } from '../figures/figure.js';
 import type { ReportRun } from '../campaign-runs.js';
 import { numberCell, renderDataTable, type Row } from './data-table.js';
@@ -35,6 +36,9 @@ function facts(r: ReportRun, stored: StoredRun): string {
     ['hyper-parameters', `${res.cell.hyper.epochs} epochs, batch ${res.cell.hyper.batch_size}, ${res.cell.hyper.optimizer.name} lr ${res.cell.hyper.optimizer.learning_rate}${res.cell.trainLimit ? `, first ${res.cell.trainLimit} training examples` : ''}${res.cell.testLimit ? `, first ${res.cell.testLimit} test examples` : ''}`],
     ['final accuracy', `train ${r.finalTrainAccuracy?.toFixed(4) ?? '—'}, test ${r.finalTestAccuracy?.toFixed(4) ?? '—'}`],
     ['time', `training ${formatSeconds(r.trainSeconds)} s (evaluation excluded), mean inference ${formatSeconds(r.meanInferenceSeconds)} s, runner wall ${formatSeconds(res.wall_seconds)} s, process ${formatSeconds(res.process_seconds)} s`],
+    ['where the process time went', phasesText(res.phases)],
+    ['peak memory', `resident ${formatMiB(res.peak_rss_bytes)} MiB (the runner's process tree)${res.peak_device_bytes != null ? `, device ${formatMiB(res.peak_device_bytes)} MiB` : ''}`],
+    ['schedule', `${r.schedule}${res.schedule?.cpus ? ` (CPUs ${formatCpuList(res.schedule.cpus)}, ${res.schedule.threads} threads)` : ''}`],
     ['started / finished', `${r.started} / ${r.finished}`],
   ];
   if (r.mode === 'infer') {

@@ -26,6 +26,7 @@ export function renderRunsTable(spec: unknown, runs: readonly ReportRun[], opts:
     { label: 'test acc', numeric: true },
     { label: 'train s', numeric: true },
     { label: 'infer s', numeric: true },
+    { label: 'peak MiB', numeric: true, title: "peak resident memory of the runner's process tree" },
     { label: 'source → mode' },
     { label: 'reproduced' },
     { label: 'command that reproduces the cell' },
@@ -48,6 +49,7 @@ export function renderRunsTable(spec: unknown, runs: readonly ReportRun[], opts:
         numberCell(r.finalTestAccuracy, (x) => x.toFixed(4)),
         numberCell(r.trainSeconds, formatSeconds),
         numberCell(r.meanInferenceSeconds, formatSeconds),
+        numberCell(r.peakRssBytes === null ? null : r.peakRssBytes / (1024 * 1024), (x) => x.toFixed(1)),
         r.mode === 'infer' ? `${r.sourceBinding ?? '?'} → ${r.loadMode ?? '?'}` : r.mode === 'convert' ? `${r.sourceBinding ?? '?'} → export` : '',
         r.reproduced === null ? '' : r.reproduced ? `yes (${r.targetCorrect}/${r.sourceCorrect})` : `no (${r.targetCorrect} vs ${r.sourceCorrect})`,
         {

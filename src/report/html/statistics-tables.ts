@@ -3,7 +3,7 @@
  * Markdown report prints) with the headings and notes of the page.
  */
 import type { CampaignAnalysis } from '../../analysis/analyze-campaign.js';
-import { API_COST_NOTE, apiCostTable, rq1AccuracyTable, rq1CurveTable, rq2Table, timingTable } from '../analysis-tables.js';
+import { API_COST_NOTE, apiCostTable, MEMORY_NOTE, memoryTable, PHASES_NOTE, phasesTable, rq1AccuracyTable, rq1CurveTable, rq2Table, timingTable } from '../analysis-tables.js';
 import { correctionName, DASH } from '../format.js';
 import type { Table } from '../table-model.js';
 import { renderDataTable } from './data-table.js';
@@ -55,9 +55,22 @@ export function renderApiCostTable(a: CampaignAnalysis): string {
   return ["<h3>The binding API's own cost</h3>", `<p class="note">${escapeHtml(API_COST_NOTE)}</p>`, html(apiCostTable(a))].join('\n');
 }
 
+export function renderMemoryTables(a: CampaignAnalysis): string {
+  return [
+    '<h3>Memory: peak resident memory in training</h3>',
+    `<p class="note">${escapeHtml(MEMORY_NOTE)}</p>`,
+    html(memoryTable(a, a.memory)),
+    ...(a.deviceMemory.length ? ['<h3>Memory: peak device memory in training</h3>', '<p class="note">The framework\'s own peak device (GPU) memory, as the runner reported it. Same tests.</p>', html(memoryTable(a, a.deviceMemory))] : []),
+  ].join('\n');
+}
+
+export function renderPhasesTable(a: CampaignAnalysis): string {
+  return ["<h3>Where a cell's time goes</h3>", `<p class="note">${escapeHtml(PHASES_NOTE)}</p>`, html(phasesTable(a))].join('\n');
+}
+
 /** All statistics of one campaign, warnings first. */
 export function renderStatistics(a: CampaignAnalysis): string {
   const references = Object.entries(a.settings.references).map(([fw, b]) => `${fw}: ${b}`).join(', ') || DASH;
   const settings = `Significance level ${a.settings.alpha}, ${correctionName(a.settings.correction)} correction. Reference bindings: ${references}. ${a.runs.train} training runs, ${a.runs.infer} inference runs${a.runs.notOk ? `, ${a.runs.notOk} not ok (left out of every sample)` : ''}.`;
-  return [`<p class="note">${escapeHtml(settings)}</p>`, renderWarnings(a), renderRq1Tables(a), renderRq2Table(a), renderRq3Table(a), renderRq4Table(a), renderApiCostTable(a)].filter(Boolean).join('\n');
+  return [`<p class="note">${escapeHtml(settings)}</p>`, renderWarnings(a), renderRq1Tables(a), renderRq2Table(a), renderRq3Table(a), renderRq4Table(a), renderApiCostTable(a), renderMemoryTables(a), renderPhasesTable(a)].filter(Boolean).join('\n');
 }

@@ -189,6 +189,10 @@ pub struct Request {
     pub weights: Option<Weights>,
     pub inference: InferenceSettings,
     pub record_step_losses: usize,
+    /// Threads the framework's pools should use: the cores the orchestrator pinned the cell to. Absent or null:
+    /// the framework's default.
+    #[serde(default)]
+    pub threads: Option<u32>,
 }
 
 fn check_protocol(protocol: i64) -> RunnerResult<()> {

@@ -15,6 +15,16 @@ pub fn seconds_since(since: Instant) -> f64 {
     since.elapsed().as_secs_f64()
 }
 
+/// The CPUs this process may run on, as the kernel lists them (`0-3`); None where it does not say. The
+/// orchestrator pins parallel cells to their own cores, and the manifest records what the runner got.
+pub fn cpu_affinity() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))
+        .map(|v| v.trim().to_string())
+}
+
 pub enum Invocation {
     /// Print the linked library versions as JSON and exit.
     Version,
@@ -48,6 +58,8 @@ impl Runner {
     /// added to the settings here, so every run's manifest records it the same way.
     pub fn start_event(&self, request: &Request, device: DeviceInfo, mut settings: Settings) -> StartEvent {
         settings.insert("style".into(), request.style.as_str().into());
+        settings.insert("threads_requested".into(), request.threads.map(i64::from).into());
+        settings.insert("cpu_affinity".into(), cpu_affinity().into());
         StartEvent {
             protocol: PROTOCOL_VERSION,
             binding: self.binding.to_string(),
@@ -215,8 +227,17 @@ mod tests {
         assert_eq!(events[0]["versions"]["lib"], "1.0");
         assert_eq!(events[0]["protocol"], 2);
         assert_eq!(events[0]["settings"]["style"], "minimal");
+        // No `threads` in the request: the framework's default, said as null; the CPUs the process may use, always.
+        assert_eq!(events[0]["settings"]["threads_requested"], serde_json::Value::Null);
+        assert!(events[0]["settings"]["cpu_affinity"].as_str().is_some_and(|s| !s.is_empty()));
         assert_eq!(events[1]["type"], "end");
         assert_eq!(events[1]["train_seconds"], 1.5);
+    }
+
+    #[test]
+    fn the_cpu_affinity_is_the_kernels_cpu_list() {
+        let list = cpu_affinity().expect("Linux says which CPUs a process may use");
+        assert!(list.chars().all(|c| c.is_ascii_digit() || c == '-' || c == ','), "{list}");
     }
 
     #[test]

@@ -31,6 +31,11 @@ fn versions() -> BTreeMap<String, String> {
 }
 
 fn settings(request: &Request) -> Settings {
+    // Pinned to n cores, libtorch's pools get n threads; inter-op can only be set before any inter-op work.
+    if let Some(n) = request.threads {
+        tch::set_num_threads(n as i32);
+        tch::set_num_interop_threads(n as i32);
+    }
     let mut s = Settings::new();
     s.insert("seed".into(), request.seed.into());
     s.insert("torch_threads".into(), tch::get_num_threads().into());

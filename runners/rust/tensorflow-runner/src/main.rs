@@ -49,9 +49,19 @@ fn run(request: &Request, events: &mut EventWriter<std::io::Stdout>) -> RunnerRe
         DeviceKind::Cuda => nvidia_gpu_model().unwrap_or_else(|| "cuda:0".to_string()),
     };
     let mut settings = Settings::new();
+    // The session options stay default; libtensorflow sizes its pools from TF_NUM_INTRAOP_THREADS and
+    // TF_NUM_INTEROP_THREADS when the orchestrator pinned the cell (set here too, for a request run by hand).
+    if let Some(n) = request.threads {
+        std::env::set_var("TF_NUM_INTRAOP_THREADS", n.to_string());
+        std::env::set_var("TF_NUM_INTEROP_THREADS", n.to_string());
+    }
     settings.insert(
         "session_options".into(),
-        "default (TensorFlow picks intra- and inter-op threads)".into(),
+        "default (TensorFlow picks intra- and inter-op threads, or TF_NUM_INTRAOP_THREADS)".into(),
+    );
+    settings.insert(
+        "TF_NUM_INTRAOP_THREADS".into(),
+        std::env::var("TF_NUM_INTRAOP_THREADS").ok().into(),
     );
     let libtensorflow = library_dir("libtensorflow_cc.so", env!("BINDBENCH_TENSORFLOW_LIB"));
     settings.insert("libtensorflow_dir".into(), libtensorflow.into());
