@@ -2,9 +2,9 @@
  * The `bindbench` command: a registry of subcommands and the only place errors become exit codes
  * (0 ok, 1 failures inside a campaign or a regression found by `compare`, 2 bad input).
  */
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { BadInputError, CampaignFailedError, InterruptedError, RegressionError } from '../base/errors.js';
 
@@ -99,6 +99,18 @@ export async function main(argv: string[]): Promise<number> {
  * Errors that come from the machine rather than from bindbench (a folder it may not write, a path that is a file, a
  * damaged index): said as bad input, naming the path and what to do, never as a stack trace.
  */
+/** Why the nearest existing folder above `path` cannot be written (its error), or null when it can. */
+function unwritableAncestor(path: string): NodeJS.ErrnoException | null {
+  let dir = dirname(path);
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  try {
+    accessSync(dir, constants.W_OK);
+    return null;
+  } catch (e) {
+    return e as NodeJS.ErrnoException;
+  }
+}
+
 function environmentProblem(e: unknown): string | null {
   const err = e as NodeJS.ErrnoException & { code?: string };
   const path = err.path ? ` ${err.path}` : '';
@@ -108,12 +120,21 @@ function environmentProblem(e: unknown): string | null {
       return `permission denied: cannot ${err.syscall ?? 'use'}${path}; choose a folder you may write (--home, --out) or fix its permissions`;
     case 'EROFS':
       return `read-only file system: cannot ${err.syscall ?? 'write'}${path}; choose a writable folder (--home, --out)`;
+    case 'ENOENT': {
+      // A recursive mkdir under a read-only or forbidden folder reports ENOENT: ask the nearest folder that exists.
+      if (err.syscall !== 'mkdir' || !err.path) return null;
+      const blocked = unwritableAncestor(err.path);
+      return blocked ? environmentProblem(Object.assign(blocked, { syscall: 'mkdir', path: err.path })) : null;
+    }
     case 'ENOTDIR':
       return `not a folder:${path || ' a path'} (or one of its parents) is a file; --home and --out must name folders`;
     case 'EISDIR':
       return `${path.trim() || 'the path'} is a folder where a file was expected`;
     case 'ENOSPC':
       return `no space left on the device${path ? ` writing${path}` : ''}; free some space and resume`;
+    case 'SQLITE_CANTOPEN':
+    case 'SQLITE_READONLY':
+      return 'the SQLite index (<home>/store/index.sqlite) cannot be written: its folder is read-only or not writable; choose a writable folder (--home) or fix its permissions';
     case 'SQLITE_CORRUPT':
     case 'SQLITE_NOTADB':
       return 'the SQLite index (<home>/store/index.sqlite) is damaged: delete it and run `bindbench runs reindex`, which rebuilds it from the run directories';

@@ -15,9 +15,9 @@ import { renderCampaignListPage } from '../report/html/campaign-list-page.js';
 import { renderComparisonPage } from '../report/html/comparison.js';
 import { escapeHtml, hrefOf } from '../report/html/escape.js';
 import { renderPage } from '../report/html/page.js';
-import { renderReportPage } from '../report/html/report-page.js';
+import { LAZY_SECTIONS, renderReportPage, renderSectionBody, type LazySection } from '../report/html/report-page.js';
 import { renderRunPage } from '../report/html/run-page.js';
-import type { Route } from './routes.js';
+import type { Route, RouteFilter } from './routes.js';
 
 export interface PageOptions {
   analysis?: Partial<AnalysisOptions>;
@@ -35,6 +35,14 @@ export function page(status: number, title: string, message: string): Reply {
 
 const html = (body: string): Reply => ({ status: 200, type: 'text/html; charset=utf-8', body });
 
+const runHref = (r: { campaign: string; cellKey: string }) => hrefOf('campaigns', r.campaign, 'runs', r.cellKey);
+
+/** `?model=..&binding=..` for the filter a page was asked with, so what it fetches is drawn from the same runs. */
+function filterQuery(filter: RouteFilter): string {
+  const q = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => Boolean(e[1]))).toString();
+  return q ? `?${q}` : '';
+}
+
 export async function pageFor(route: Route, store: ResultStore, opts: PageOptions): Promise<Reply> {
   switch (route.kind) {
     case 'home':
@@ -42,8 +50,8 @@ export async function pageFor(route: Route, store: ResultStore, opts: PageOption
     case 'campaign': {
       if (!store.campaign(route.id)) return page(404, 'No such campaign', `The store has no campaign '${route.id}'.`);
       // Figures by reference: the page stays small and the browser fetches each one (with this filter) as it shows.
-      const query = new URLSearchParams(Object.entries(route.filter).filter((e): e is [string, string] => Boolean(e[1]))).toString();
-      const figureHref = (f: { id: string }) => hrefOf('campaigns', route.id, 'figures', `${f.id}.svg`) + (query ? `?${query}` : '');
+      const query = filterQuery(route.filter);
+      const figureHref = (f: { id: string }) => hrefOf('campaigns', route.id, 'figures', `${f.id}.svg`) + query;
       const report = await loadCampaignReport(store, route.id, { analysis: opts.analysis, filter: route.filter, figureSrc: figureHref });
       return html(
         renderReportPage([report], {
@@ -51,10 +59,17 @@ export async function pageFor(route: Route, store: ResultStore, opts: PageOption
           filterMode: 'server',
           title: `Campaign ${route.id}`,
           nav: [{ href: '/', label: 'all campaigns' }],
-          runHref: (r) => hrefOf('campaigns', r.campaign, 'runs', r.cellKey),
+          runHref,
           figureLink: figureHref,
+          sectionSrc: (campaign, section) => hrefOf('campaigns', campaign, 'sections', section) + query,
         }),
       );
+    }
+    case 'section': {
+      if (!store.campaign(route.id)) return page(404, 'No such campaign', `The store has no campaign '${route.id}'.`);
+      if (!(LAZY_SECTIONS as readonly string[]).includes(route.section)) return page(404, 'No such section', `A campaign page has no section '${route.section}'; it has ${LAZY_SECTIONS.join(', ')}.`);
+      const report = await loadCampaignReport(store, route.id, { analysis: opts.analysis, filter: route.filter, figureSrc: () => '' });
+      return html(renderSectionBody(report, route.section as LazySection, { runHref }));
     }
     case 'run': {
       const input = await loadRunPage(store, route.id, route.key, opts.analysis);
@@ -82,4 +97,4 @@ export async function pageFor(route: Route, store: ResultStore, opts: PageOption
 
 
 /** Pages that load and render a campaign's data: worth a worker of their own. */
-export const HEAVY_ROUTES: ReadonlySet<Route['kind']> = new Set(['campaign', 'run', 'compare', 'figure']);
+export const HEAVY_ROUTES: ReadonlySet<Route['kind']> = new Set(['campaign', 'section', 'run', 'compare', 'figure']);

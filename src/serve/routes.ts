@@ -3,6 +3,8 @@
  * the file route as `..` and is refused there):
  *   /                                   campaigns
  *   /campaigns/<id>[?model=&binding=&device=]   a campaign's report, filtered
+ *   /campaigns/<id>/sections/<environment|runs>[?filter]   a section of the campaign page, as an HTML fragment
+ *                                       (the page fetches the sections that grow with its runs)
  *   /campaigns/<id>/runs/<cell key>     one run
  *   /campaigns/<id>/figures/<figure id>.svg[?model=&binding=&device=]   one figure as an SVG file, drawn from
  *                                       the filtered runs (a filtered campaign page fetches its figures so)
@@ -19,6 +21,7 @@ export type Route =
   | { kind: 'home' }
   | { kind: 'campaign'; id: string; filter: RouteFilter }
   | { kind: 'run'; id: string; key: string }
+  | { kind: 'section'; id: string; section: string; filter: RouteFilter }
   | { kind: 'figure'; id: string; figure: string; filter: RouteFilter }
   | { kind: 'compare'; a: string | null; b: string | null }
   | { kind: 'file'; segments: string[] }
@@ -50,6 +53,7 @@ export function matchRoute(rawUrl: string): Route {
   const filter = { model: param('model'), binding: param('binding'), device: param('device') };
   if (p[0] === 'campaigns' && p.length === 2 && p[1]) return { kind: 'campaign', id: p[1], filter };
   if (p[0] === 'campaigns' && p.length === 4 && p[2] === 'runs' && p[1] && p[3]) return { kind: 'run', id: p[1], key: p[3] };
+  if (p[0] === 'campaigns' && p.length === 4 && p[2] === 'sections' && p[1] && p[3]) return { kind: 'section', id: p[1], section: p[3], filter };
   if (p[0] === 'campaigns' && p.length === 4 && p[2] === 'figures' && p[1] && p[3]?.endsWith('.svg')) return { kind: 'figure', id: p[1], figure: p[3].slice(0, -4), filter };
   return { kind: 'not-found' };
 }

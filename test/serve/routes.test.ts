@@ -10,6 +10,7 @@ test('routes: pages by path, filters and comparisons by query', () => {
   const none = { model: undefined, binding: undefined, device: undefined };
   assert.deepEqual(matchRoute('/campaigns/c1/figures/c1--reproduction--cpu.svg'), { kind: 'figure', id: 'c1', figure: 'c1--reproduction--cpu', filter: none });
   assert.deepEqual(matchRoute('/campaigns/c1/figures/f.svg?binding=pytorch%2Frust'), { kind: 'figure', id: 'c1', figure: 'f', filter: { ...none, binding: 'pytorch/rust' } });
+  assert.deepEqual(matchRoute('/campaigns/c1/sections/runs?device=cpu'), { kind: 'section', id: 'c1', section: 'runs', filter: { ...none, device: 'cpu' } });
   assert.deepEqual(matchRoute('/compare?a=x&b=y'), { kind: 'compare', a: 'x', b: 'y' });
   assert.deepEqual(matchRoute('/compare'), { kind: 'compare', a: null, b: null });
 });

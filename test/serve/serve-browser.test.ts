@@ -49,6 +49,9 @@ test('the run browser in Chromium: campaigns, a filtered campaign, a run and a c
     assert.match(legend!, /pytorch\/rust/);
     assert.doesNotMatch(legend!, /pytorch\/python/, 'the other binding is no longer drawn');
     assert.equal(await page.locator('figure[data-framework="tensorflow"]').count(), 0);
+    // The runs table arrives as its section scrolls into view.
+    await page.locator('section[id$="-runs"]').scrollIntoViewIfNeeded();
+    await page.locator('section[id$="-runs"][data-state="loaded"]').waitFor();
     const visibleRuns = await page.locator('section[id$="-runs"] tbody tr:visible').count();
     assert.equal(visibleRuns, 6 + 9, '6 training runs and 9 inference runs loaded in pytorch/rust');
 

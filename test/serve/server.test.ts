@@ -77,7 +77,16 @@ test('a campaign page is the report, with figures redrawn from the filtered runs
   assert.equal(sources.length, 16);
   assert.match(String(all.headers['content-security-policy']), /connect-src 'self'/, 'the page may fetch its figures');
   assert.match(all.body, /data-filter-mode="server"/);
-  assert.match(all.body, new RegExp(`<a href="/campaigns/one/runs/${one.keys.ok[0]}">`));
+  // The sections that grow with the runs are fetched by the page too: the runs table comes as a fragment.
+  assert.match(all.body, /<section id="one-environment" data-fragment-src="\/campaigns\/one\/sections\/environment">/);
+  assert.match(all.body, /<section id="one-runs" data-fragment-src="\/campaigns\/one\/sections\/runs">/);
+  assert.doesNotMatch(all.body, /<table class="data runs">/);
+  const runsFragment = await get(server, '/campaigns/one/sections/runs');
+  assert.equal(runsFragment.status, 200);
+  assert.match(runsFragment.body, new RegExp(`<a href="/campaigns/one/runs/${one.keys.ok[0]}">`));
+  assert.doesNotMatch(runsFragment.body, /<html|<body/, 'a fragment, not a page');
+  assert.equal((await get(server, '/campaigns/one/sections/secrets')).status, 404);
+  assert.equal((await get(server, '/campaigns/nope/sections/runs')).status, 404);
   const some = await get(server, '/campaigns/one?model=lenet5&binding=pytorch%2Frust');
   assert.equal(some.status, 200);
   const figureTags = [...some.body.matchAll(/<figure [^>]*>/g)].map((m) => m[0]);
@@ -94,6 +103,11 @@ test('a campaign page is the report, with figures redrawn from the filtered runs
   assert.match(drawn.body, /pytorch\/rust/);
   assert.doesNotMatch(drawn.body, /pytorch\/python/, 'drawn from the filtered runs only');
   assert.match(some.body, /<option value="pytorch\/rust" selected>/);
+  // A filtered page's sections come filtered the same way.
+  const someRuns = await get(server, '/campaigns/one/sections/runs?model=lenet5&binding=pytorch%2Frust');
+  const rows = [...someRuns.body.matchAll(/<tr class="filterable" ([^>]*)>/g)].map((m) => m[1]!);
+  assert.ok(rows.length > 0);
+  assert.ok(rows.every((r) => /data-model="lenet5"/.test(r)), 'only lenet5 runs');
   assert.equal((await get(server, '/campaigns/nope')).status, 404);
 });
 

@@ -8,7 +8,8 @@
  * - with `data-filter-mode="server"` on the filter bar, a filter change reloads the page with the filter in its
  *   query string, so the server can redraw the figures from the filtered runs;
  * - a `figure[data-src]` is a placeholder: its SVG is fetched and drawn in when it nears the viewport (all at once
- *   where IntersectionObserver is missing), so a large campaign's page is small and shows its tables at once.
+ *   where IntersectionObserver is missing), and a `section[data-fragment-src]` likewise fetches its body (the
+ *   sections that grow with the runs), so a large campaign's page stays small and shows its statistics at once.
  */
 export const REPORT_SCRIPT = `
 (function () {
@@ -85,20 +86,45 @@ export const REPORT_SCRIPT = `
         holder.lastChild.textContent = ' (could not load: ' + e.message + '; the link opens it)';
       });
   }
-  function loadFiguresLazily() {
-    var lazy = document.querySelectorAll('figure[data-src]');
+  function loadFragment(section) {
+    if (section.hasAttribute('data-state')) return;
+    section.setAttribute('data-state', 'loading');
+    var holder = section.querySelector('.fragment-placeholder');
+    fetch(section.getAttribute('data-fragment-src'))
+      .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.text(); })
+      .then(function (html) {
+        // The server's own rendering of this section (escaped like the page itself): inserted, then made live.
+        var box = document.createElement('div');
+        box.innerHTML = html;
+        while (box.firstChild) section.insertBefore(box.firstChild, holder);
+        section.removeChild(holder);
+        wireTables(section);
+        applyFilters();
+        section.setAttribute('data-state', 'loaded');
+      })
+      .catch(function (e) {
+        section.setAttribute('data-state', 'failed');
+        holder.lastChild.textContent = ' (could not load: ' + e.message + '; the link opens it)';
+      });
+  }
+  function loadLazily() {
+    var lazy = document.querySelectorAll('figure[data-src], section[data-fragment-src]');
+    var load = function (el) { if (el.tagName === 'FIGURE') loadFigure(el); else loadFragment(el); };
     if (!lazy.length) return;
-    if (!('IntersectionObserver' in window)) { lazy.forEach(loadFigure); return; }
+    if (!('IntersectionObserver' in window)) { lazy.forEach(load); return; }
     var seen = new IntersectionObserver(function (entries) {
-      entries.forEach(function (e) { if (e.isIntersecting) { seen.unobserve(e.target); loadFigure(e.target); } });
+      entries.forEach(function (e) { if (e.isIntersecting) { seen.unobserve(e.target); load(e.target); } });
     }, { rootMargin: '600px 0px' });
     lazy.forEach(function (f) { seen.observe(f); });
   }
-  document.addEventListener('DOMContentLoaded', function () {
-    loadFiguresLazily();
-    document.querySelectorAll('table.data th button').forEach(function (b) {
+  function wireTables(root) {
+    root.querySelectorAll('table.data th button').forEach(function (b) {
       b.addEventListener('click', function () { sortTable(b.closest('th')); });
     });
+  }
+  document.addEventListener('DOMContentLoaded', function () {
+    loadLazily();
+    wireTables(document);
     var bar = document.querySelector('.filters');
     var serverMode = bar && bar.getAttribute('data-filter-mode') === 'server';
     var params = new URLSearchParams(window.location.search);

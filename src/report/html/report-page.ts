@@ -24,13 +24,42 @@ export interface ReportPageOptions {
   figureLink?(figure: ShownFigure): string;
   /** Extra links in the header (the run browser's way back). */
   nav?: Array<{ href: string; label: string }>;
+  /**
+   * Where the page fetches a section that grows with the number of runs (the run browser: a large campaign's page
+   * stays small); absent: the section is drawn into the page (the static report).
+   */
+  sectionSrc?(campaign: string, section: LazySection): string;
+}
+
+/** The sections whose size grows with the runs, which the run browser fetches as they scroll into view. */
+export const LAZY_SECTIONS = ['environment', 'runs'] as const;
+export type LazySection = (typeof LAZY_SECTIONS)[number];
+
+const SECTION_TITLES: Record<LazySection, string> = { environment: '(f) Environment', runs: 'Runs and the commands that reproduce them' };
+
+/** The body of a section that grows with the runs: the whole of it in the static report, a fragment in the browser. */
+export function renderSectionBody(r: CampaignReport, section: LazySection, opts: Pick<ReportPageOptions, 'runHref'>): string {
+  return section === 'environment'
+    ? renderEnvironmentManifest(r.environment)
+    : [
+        '<p class="note">Each command reruns one cell as a new campaign with the spec this campaign was run with; an inference cell trains its source model first.</p>',
+        renderRunsTable(r.runs.spec, r.runs.runs, { runHref: opts.runHref }),
+      ].join('\n');
+}
+
+function renderLazySection(r: CampaignReport, section: LazySection, opts: Pick<ReportPageOptions, 'runHref' | 'sectionSrc'>): string {
+  const id = `${slug(r.runs.id)}-${section}`;
+  const head = `<h2>${escapeHtml(SECTION_TITLES[section])}</h2>`;
+  if (!opts.sectionSrc) return `<section id="${escapeHtml(id)}">${head}${renderSectionBody(r, section, opts)}</section>`;
+  const src = opts.sectionSrc(r.runs.id, section);
+  return `<section id="${escapeHtml(id)}" data-fragment-src="${escapeHtml(src)}">${head}<div class="fragment-placeholder"><a href="${escapeHtml(src)}">${escapeHtml(SECTION_TITLES[section])}</a> <span class="note">(loading…)</span></div></section>`;
 }
 
 function union(lists: string[][]): string[] {
   return [...new Set(lists.flat())].sort();
 }
 
-export function renderCampaignSection(r: CampaignReport, opts: Pick<ReportPageOptions, 'runHref' | 'figureLink'>): string {
+export function renderCampaignSection(r: CampaignReport, opts: Pick<ReportPageOptions, 'runHref' | 'figureLink' | 'sectionSrc'>): string {
   const id = slug(r.runs.id);
   const filtered = Object.values(r.filter).some(Boolean);
   const filterNote = filtered
@@ -50,11 +79,8 @@ export function renderCampaignSection(r: CampaignReport, opts: Pick<ReportPageOp
     `<section id="${escapeHtml(id)}-figures"><h2>Figures</h2>${renderFiguresSection(r.figures, { figureLink: opts.figureLink })}</section>`,
     `<section id="${escapeHtml(id)}-statistics"><h2>(e) Statistics</h2>${renderStatistics(r.analysis)}</section>`,
     ((ladder) => (ladder ? `<section id="${escapeHtml(id)}-ladder"><h2>Why bindings differ</h2>${ladder}</section>` : ''))(renderLadderSection(r.analysis, r.figures)),
-    `<section id="${escapeHtml(id)}-environment"><h2>(f) Environment</h2>${renderEnvironmentManifest(r.environment)}</section>`,
-    `<section id="${escapeHtml(id)}-runs"><h2>Runs and the commands that reproduce them</h2>`,
-    '<p class="note">Each command reruns one cell as a new campaign with the spec this campaign was run with; an inference cell trains its source model first.</p>',
-    renderRunsTable(r.runs.spec, r.runs.runs, { runHref: opts.runHref }),
-    '</section>',
+    renderLazySection(r, 'environment', opts),
+    renderLazySection(r, 'runs', opts),
     '</section>',
   ].join('\n');
 }

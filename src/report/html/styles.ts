@@ -20,6 +20,7 @@ a { color: var(--accent); }
 .figure-grid { display: flex; flex-wrap: wrap; gap: 18px; align-items: flex-start; }
 figure.figure { margin: 0; padding: 8px; border: 1px solid var(--line); border-radius: 4px; background: white; max-width: 100%; overflow-x: auto; }
 figure.figure svg { display: block; max-width: none; height: auto; }
+section .fragment-placeholder { margin: 12px 0; }
 figure.figure .figure-placeholder { min-width: 320px; min-height: 240px; display: flex; align-items: center; justify-content: center; gap: 4px; }
 figure.figure figcaption { color: var(--muted); font-size: 12px; margin-top: 4px; }
 body[data-curves="best"] figure[data-kind="accuracy-band"], body[data-curves="band"] figure[data-kind="accuracy-best"] { display: none; }
