@@ -48,7 +48,7 @@ test-fast: install
 	node --test --test-concurrency=1 dist/test/
 
 clean:
-	rm -rf dist .bindbench runners/js/dist runners/rust/target
+	rm -rf dist .bindbench runners/js/dist runners/rust/target runners/java/*/target
 
 # Side-by-side timing of every installed binding (training epochs and the inference matrix), on an otherwise idle machine.
 bench: setup

@@ -44,6 +44,16 @@ else
   echo "== Rust runner tests skipped: cargo or $rust_env missing (run \`bindbench setup --bindings pytorch/rust,tensorflow/rust\`)"
 fi
 
+java_m2=.bindbench/build/java/m2
+if [ -f runners/java/pom.xml ] && command -v mvn >/dev/null && [ -d "$java_m2" ]; then
+  echo "== Java runner tests (mvn test, with the dependencies \`bindbench setup\` fetched)"
+  (cd runners/java && DJL_CACHE_DIR="$PWD/pytorch/target/djl-cache" mvn -B -Dmaven.repo.local="$PWD/../../$java_m2" test) 2>&1 | tee "$log/mvn.txt"; [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  # Surefire's per-module totals: "Tests run: N, Failures: F, Errors: E, Skipped: S" without " -- in".
+  while read -r r f e s; do add "$((r - f - e - s))" "$((f + e))" "$s"; done < <(grep -E '^\[(INFO|ERROR|WARNING)\] Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$' "$log/mvn.txt" | sed -E 's/.*Tests run: ([0-9]+), Failures: ([0-9]+), Errors: ([0-9]+), Skipped: ([0-9]+)$/\1 \2 \3 \4/')
+else
+  echo "== Java runner tests skipped: mvn or $java_m2 missing (run \`bindbench setup --bindings pytorch/java\`)"
+fi
+
 [ "$failed" -eq 0 ] || status=1
 echo "$skipped skipped"
 # The CI reads this exact shape on the last line.

@@ -8,6 +8,7 @@ import { bindingIdPatterns, bindingsFor } from './versions.js';
 export { descriptorFor, splitBindingId } from './versions.js';
 import { pytorchCsharp, tensorflowCsharp } from './dotnet-binding.js';
 import { onnxruntimeJs } from './onnxruntime-js.js';
+import { pytorchJava } from './pytorch-java.js';
 import { pytorchPython } from './pytorch-python.js';
 import { pytorchRust } from './pytorch-rust.js';
 import { tensorflowJs } from './tensorflow-js.js';
@@ -25,6 +26,7 @@ export const bindings: readonly BindingDescriptor[] = [
   tensorflowJs,
   tensorflowJsWasm,
   onnxruntimeJs,
+  pytorchJava,
   pytorchCsharp,
   tensorflowCsharp,
 ];
