@@ -18,6 +18,11 @@ export interface PlannedCell extends Cell {
  * cells come after every train cell, since they load what training wrote; a convert cell comes before the infer
  * cells that load its artifact.
  */
+/** The cells a cell loads from (its source training run, and the conversion it goes through): they must end first. */
+export function prerequisites(cell: PlannedCell): string[] {
+  return cell.source ? [cell.source.cellKey, ...(cell.source.via ? [cell.source.via] : [])] : [];
+}
+
 export function planCampaign(spec: CampaignSpec, bindings: BindingDescriptor[], installed: ReadonlySet<string>): PlannedCell[] {
   const chosen = spec.bindings === 'installed' ? bindings.filter((b) => installed.has(b.id)) : spec.bindings.map((id) => bindings.find((b) => b.id === id)!);
   const preset = presets[spec.preset]!;

@@ -19,7 +19,7 @@ import { planSlots, runSchedule, type Slot } from './schedule.js';
 import { runCellsOnSlurm } from './cluster/run-on-slurm.js';
 import { slurmUnavailable } from './cluster/slurm-commands.js';
 import type { Executor } from './executors/executor.js';
-import { planCampaign, type PlannedCell } from './plan.js';
+import { planCampaign, prerequisites, type PlannedCell } from './plan.js';
 import type { CampaignSpec } from './spec.js';
 
 export type CampaignEvent =
@@ -159,11 +159,6 @@ interface CellsContext extends CampaignOptions {
   total: number;
   dataFor(datasetId: string): PreparedDataset;
   slots: Slot[];
-}
-
-/** The cells a cell loads from (its source training run, and the conversion it goes through): they must end first. */
-function prerequisites(cell: PlannedCell): string[] {
-  return cell.source ? [cell.source.cellKey, ...(cell.source.via ? [cell.source.via] : [])] : [];
 }
 
 /**

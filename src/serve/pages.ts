@@ -10,7 +10,7 @@ import { campaignFigures } from '../report/figures/figure-set.js';
 import { loadCampaignRuns } from '../report/campaign-runs.js';
 import { renderFigures } from '../report/figures/render-svg.js';
 import { loadComparison, loadRunPage } from '../report/html/browser-data.js';
-import { loadCampaignReport } from '../report/html/campaign-report.js';
+import { loadCampaignReport, loadCampaignSections } from '../report/html/campaign-report.js';
 import { renderCampaignListPage } from '../report/html/campaign-list-page.js';
 import { renderComparisonPage } from '../report/html/comparison.js';
 import { escapeHtml, hrefOf } from '../report/html/escape.js';
@@ -52,7 +52,7 @@ export async function pageFor(route: Route, store: ResultStore, opts: PageOption
       // Figures by reference: the page stays small and the browser fetches each one (with this filter) as it shows.
       const query = filterQuery(route.filter);
       const figureHref = (f: { id: string }) => hrefOf('campaigns', route.id, 'figures', `${f.id}.svg`) + query;
-      const report = await loadCampaignReport(store, route.id, { analysis: opts.analysis, filter: route.filter, figureSrc: figureHref });
+      const report = await loadCampaignReport(store, route.id, { analysis: opts.analysis, filter: route.filter, figureSrc: figureHref, fetchSections: true });
       return html(
         renderReportPage([report], {
           generated: new Date().toISOString(),
@@ -68,8 +68,7 @@ export async function pageFor(route: Route, store: ResultStore, opts: PageOption
     case 'section': {
       if (!store.campaign(route.id)) return page(404, 'No such campaign', `The store has no campaign '${route.id}'.`);
       if (!(LAZY_SECTIONS as readonly string[]).includes(route.section)) return page(404, 'No such section', `A campaign page has no section '${route.section}'; it has ${LAZY_SECTIONS.join(', ')}.`);
-      const report = await loadCampaignReport(store, route.id, { analysis: opts.analysis, filter: route.filter, figureSrc: () => '' });
-      return html(renderSectionBody(report, route.section as LazySection, { runHref }));
+      return html(renderSectionBody(loadCampaignSections(store, route.id, { analysis: opts.analysis, filter: route.filter }), route.section as LazySection, { runHref }));
     }
     case 'run': {
       const input = await loadRunPage(store, route.id, route.key, opts.analysis);

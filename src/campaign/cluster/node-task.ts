@@ -61,12 +61,9 @@ export async function runClusterTask(waveFile: string, index: number, env: NodeJ
   const store = ResultStore.open(wave.store);
   // A requeued task starts its cell again: what the interrupted attempt said is not part of this run.
   for (const file of [job.paths.events, job.paths.stderr]) if (existsSync(file)) truncateSync(file);
-  const missing = jobUnrunnableHere(job, `node ${facts.node}`);
-  if (missing) {
-    store.writeRunFile(job.paths, 'environment', { ...job.environment, cluster: facts });
-    return store.finishRun(job.paths, job.start, { status: 'failed', reason: missing, ...job.known }, { index: false });
-  }
   store.writeRunFile(job.paths, 'environment', { ...job.environment, cluster: facts });
+  const missing = jobUnrunnableHere(job, `node ${facts.node}`);
+  if (missing) return store.finishRun(job.paths, job.start, { status: 'failed', reason: missing, ...job.known }, { index: false });
   const outcome = await executeJob(job, new LocalExecutor());
   // Slurm signals every process of a task at once: a runner killed by that signal may be noticed before this
   // process's own SIGTERM handler runs. A moment's wait lets the handler end the task without a result, so the

@@ -154,20 +154,15 @@ function endTask(ctx: SlurmContext, t: Tracked, task: SlurmTask | null): RunResu
   const { store, campaign } = ctx;
   const run = safeRead(ctx, t.cell);
   const slurm = task ? { state: task.state, ...(task.node ? { node: task.node } : {}) } : { state: 'UNKNOWN' };
-  if (run) {
-    const environment = (store.runEnvironment(campaign, t.cell.key) ?? t.job.environment) as Record<string, unknown>;
-    store.writeRunFile(t.job.paths, 'environment', { ...environment, cluster: { ...(environment.cluster as ClusterTaskFacts | undefined), ...slurm } });
-    // The node recorded its runner's death, but Slurm ended the task: Slurm's reason is the one a user can act on.
-    if (run.status === 'failed' && task && task.state !== 'COMPLETED') {
-      const { run_id, campaign: c, cell, framework, language, started, data_source, ...outcome } = run;
-      return store.finishRun(t.job.paths, { run_id, campaign: c, cell, framework, language, started, data_source }, { ...outcome, data_source, reason: `${slurmFailureReason(task)} (the node saw: ${run.reason})` });
-    }
-    store.indexRunDir(t.job.paths);
-    return run;
-  }
+  // What the node recorded of its task (absent when it never started), with Slurm's final word on it.
   const environment = (store.runEnvironment(campaign, t.cell.key) ?? t.job.environment) as Record<string, unknown>;
-  store.writeRunFile(t.job.paths, 'environment', { ...environment, cluster: { scheduler: 'slurm', job_id: task?.jobId ?? null, ...(environment.cluster as object | undefined), ...slurm } });
-  return store.finishRun(t.job.paths, t.job.start, { status: 'failed', reason: slurmFailureReason(task), ...t.job.known });
+  const noted = environment.cluster as Partial<ClusterTaskFacts> | undefined;
+  store.writeRunFile(t.job.paths, 'environment', { ...environment, cluster: { ...(noted ? {} : { scheduler: 'slurm', job_id: task?.jobId ?? null }), ...noted, ...slurm } });
+  if (!run) return store.finishRun(t.job.paths, t.job.start, { status: 'failed', reason: slurmFailureReason(task), ...t.job.known });
+  // The node recorded its runner's death, but Slurm ended the task: Slurm's reason is the one a user can act on.
+  if (run.status === 'failed' && task && task.state !== 'COMPLETED') return store.finishRun(t.job.paths, t.job.start, { ...run, reason: `${slurmFailureReason(task)} (the node saw: ${run.reason})` });
+  store.indexRunDir(t.job.paths);
+  return run;
 }
 
 function safeRead(ctx: SlurmContext, cell: PlannedCell): RunResultFile | null {

@@ -2,7 +2,7 @@
  * What the Slurm executor submits, as pure functions: the waves of cells (a cell runs in the wave after the cells it
  * loads from), each wave's `sbatch` arguments and the batch script every array task runs.
  */
-import type { PlannedCell } from '../plan.js';
+import { prerequisites, type PlannedCell } from '../plan.js';
 import type { SlurmSettings } from '../spec.js';
 import type { SlurmTask } from './slurm-commands.js';
 
@@ -16,8 +16,7 @@ export function planWaves(cells: readonly PlannedCell[]): PlannedCell[][] {
   const depthOf = (cell: PlannedCell): number => {
     const known = depth.get(cell.key);
     if (known !== undefined) return known;
-    const parents = cell.source ? [cell.source.cellKey, ...(cell.source.via ? [cell.source.via] : [])] : [];
-    const d = Math.max(-1, ...parents.map((k) => (byKey.has(k) ? depthOf(byKey.get(k)!) : -1))) + 1;
+    const d = Math.max(-1, ...prerequisites(cell).map((k) => (byKey.has(k) ? depthOf(byKey.get(k)!) : -1))) + 1;
     depth.set(cell.key, d);
     return d;
   };

@@ -68,48 +68,43 @@ export const REPORT_SCRIPT = `
     var q = params.toString();
     return q ? '?' + q : window.location.pathname;
   }
-  function loadFigure(fig) {
-    if (fig.hasAttribute('data-state')) return;
-    fig.setAttribute('data-state', 'loading');
-    var holder = fig.querySelector('.figure-placeholder');
-    fetch(fig.getAttribute('data-src'))
+  // Fetches what a placeholder names and hands the text to fill(el, text, holder); says so in place if it cannot.
+  function loadInto(el, src, holderSelector, fill) {
+    if (el.hasAttribute('data-state')) return;
+    el.setAttribute('data-state', 'loading');
+    var holder = el.querySelector(holderSelector);
+    fetch(el.getAttribute(src))
       .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.text(); })
       .then(function (text) {
-        // Parsed as an SVG document, not HTML: nothing in it can run, and vega's markup stays as written.
-        var svg = new DOMParser().parseFromString(text, 'image/svg+xml').documentElement;
-        if (svg.nodeName !== 'svg') throw new Error('not an SVG');
-        fig.replaceChild(document.importNode(svg, true), holder);
-        fig.setAttribute('data-state', 'loaded');
+        fill(el, text, holder);
+        el.setAttribute('data-state', 'loaded');
       })
       .catch(function (e) {
-        fig.setAttribute('data-state', 'failed');
+        el.setAttribute('data-state', 'failed');
         holder.lastChild.textContent = ' (could not load: ' + e.message + '; the link opens it)';
       });
   }
-  function loadFragment(section) {
-    if (section.hasAttribute('data-state')) return;
-    section.setAttribute('data-state', 'loading');
-    var holder = section.querySelector('.fragment-placeholder');
-    fetch(section.getAttribute('data-fragment-src'))
-      .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.text(); })
-      .then(function (html) {
-        // The server's own rendering of this section (escaped like the page itself): inserted, then made live.
-        var box = document.createElement('div');
-        box.innerHTML = html;
-        while (box.firstChild) section.insertBefore(box.firstChild, holder);
-        section.removeChild(holder);
-        wireTables(section);
-        applyFilters();
-        section.setAttribute('data-state', 'loaded');
-      })
-      .catch(function (e) {
-        section.setAttribute('data-state', 'failed');
-        holder.lastChild.textContent = ' (could not load: ' + e.message + '; the link opens it)';
-      });
+  function drawFigure(fig, text, holder) {
+    // Parsed as an SVG document, not HTML: nothing in it can run, and vega's markup stays as written.
+    var svg = new DOMParser().parseFromString(text, 'image/svg+xml').documentElement;
+    if (svg.nodeName !== 'svg') throw new Error('not an SVG');
+    fig.replaceChild(document.importNode(svg, true), holder);
+  }
+  function fillSection(section, html, holder) {
+    // The server's own rendering of this section (escaped like the page itself): inserted, then made live.
+    var box = document.createElement('div');
+    box.innerHTML = html;
+    while (box.firstChild) section.insertBefore(box.firstChild, holder);
+    section.removeChild(holder);
+    wireTables(section);
+    applyFilters();
   }
   function loadLazily() {
     var lazy = document.querySelectorAll('figure[data-src], section[data-fragment-src]');
-    var load = function (el) { if (el.tagName === 'FIGURE') loadFigure(el); else loadFragment(el); };
+    var load = function (el) {
+      if (el.tagName === 'FIGURE') loadInto(el, 'data-src', '.figure-placeholder', drawFigure);
+      else loadInto(el, 'data-fragment-src', '.fragment-placeholder', fillSection);
+    };
     if (!lazy.length) return;
     if (!('IntersectionObserver' in window)) { lazy.forEach(load); return; }
     var seen = new IntersectionObserver(function (entries) {

@@ -6,7 +6,7 @@
 import type { ShownFigure } from '../figures/figure.js';
 import { slug } from '../figures/figure.js';
 import type { ReportRun } from '../campaign-runs.js';
-import type { CampaignReport } from './campaign-report.js';
+import type { CampaignReport, CampaignSections } from './campaign-report.js';
 import { escapeHtml } from './escape.js';
 import { renderEnvironmentManifest } from './environment-manifest.js';
 import { renderFiguresSection } from './figures-section.js';
@@ -38,7 +38,7 @@ export type LazySection = (typeof LAZY_SECTIONS)[number];
 const SECTION_TITLES: Record<LazySection, string> = { environment: '(f) Environment', runs: 'Runs and the commands that reproduce them' };
 
 /** The body of a section that grows with the runs: the whole of it in the static report, a fragment in the browser. */
-export function renderSectionBody(r: CampaignReport, section: LazySection, opts: Pick<ReportPageOptions, 'runHref'>): string {
+export function renderSectionBody(r: CampaignSections, section: LazySection, opts: Pick<ReportPageOptions, 'runHref'>): string {
   return section === 'environment'
     ? renderEnvironmentManifest(r.environment)
     : [
@@ -50,7 +50,10 @@ export function renderSectionBody(r: CampaignReport, section: LazySection, opts:
 function renderLazySection(r: CampaignReport, section: LazySection, opts: Pick<ReportPageOptions, 'runHref' | 'sectionSrc'>): string {
   const id = `${slug(r.runs.id)}-${section}`;
   const head = `<h2>${escapeHtml(SECTION_TITLES[section])}</h2>`;
-  if (!opts.sectionSrc) return `<section id="${escapeHtml(id)}">${head}${renderSectionBody(r, section, opts)}</section>`;
+  if (!opts.sectionSrc) {
+    if (!r.environment) throw new Error(`campaign ${r.runs.id} was loaded for fetched sections (fetchSections) but its page draws them in`);
+    return `<section id="${escapeHtml(id)}">${head}${renderSectionBody({ runs: r.runs, environment: r.environment }, section, opts)}</section>`;
+  }
   const src = opts.sectionSrc(r.runs.id, section);
   return `<section id="${escapeHtml(id)}" data-fragment-src="${escapeHtml(src)}">${head}<div class="fragment-placeholder"><a href="${escapeHtml(src)}">${escapeHtml(SECTION_TITLES[section])}</a> <span class="note">(loading…)</span></div></section>`;
 }
