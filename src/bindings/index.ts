@@ -11,6 +11,7 @@ import { onnxruntimeJs } from './onnxruntime-js.js';
 import { pytorchJava } from './pytorch-java.js';
 import { pytorchPython } from './pytorch-python.js';
 import { pytorchRust } from './pytorch-rust.js';
+import { tensorflowJava } from './tensorflow-java.js';
 import { tensorflowJs } from './tensorflow-js.js';
 import { tensorflowJsWasm } from './tensorflow-js-wasm.js';
 import { tensorflowPython } from './tensorflow-python.js';
@@ -27,6 +28,7 @@ export const bindings: readonly BindingDescriptor[] = [
   tensorflowJsWasm,
   onnxruntimeJs,
   pytorchJava,
+  tensorflowJava,
   pytorchCsharp,
   tensorflowCsharp,
 ];

@@ -5,33 +5,27 @@
  * Maven jar and is unpacked into the home, never downloaded, and DJL runs offline (no telemetry, no model zoo).
  * Its libtorch is not pytorch/python's (2.11): each run's start event records the versions that ran.
  */
-import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot, type Home } from '../base/home.js';
+import type { Home } from '../base/home.js';
 import type { BindingDescriptor, ProbeResult } from './binding.js';
+import { buildJavaModule, jarVersion, javaModule } from './java-build.js';
 
 const SETUP = 'run `bindbench setup --bindings pytorch/java` (needs Java 17 and Maven: apt-get install openjdk-17-jdk-headless maven)';
-export const javaRunners = join(packageRoot, 'runners', 'java');
-const MODULE = join(javaRunners, 'pytorch');
-const MAIN_CLASS = join(MODULE, 'target', 'classes', 'bindbench', 'pytorch', 'Main.class');
-const LIB = join(MODULE, 'target', 'lib');
+const MODULE = javaModule('pytorch', 'bindbench.pytorch.Main');
 
 /**
- * What a Java runner's environment needs: DJL offline (no download, no telemetry), and its libtorch unpacked beside
+ * What the runner's environment needs: DJL offline (no download, no telemetry), and its libtorch unpacked beside
  * the build it came from (like the build, shared by every home: a home of its own would unpack 432 MB again).
  */
-export const DJL_CACHE = join(MODULE, 'target', 'djl-cache');
+export const DJL_CACHE = join(MODULE.dir, 'target', 'djl-cache');
 function djlEnvironment(): Record<string, string> {
   return { DJL_OFFLINE: 'true', OPT_OUT_TRACKING: 'true', DJL_CACHE_DIR: DJL_CACHE };
 }
 
-/** Versions read from the jars the build copied (`<artifact>-<version>.jar`), so a probe starts no JVM. */
 function jarVersions(): Record<string, string> {
-  const jars = existsSync(LIB) ? readdirSync(LIB) : [];
-  const find = (prefix: string, suffix = '') => jars.map((j) => new RegExp(`^${prefix}-(\\d[\\w.]*?)${suffix}\\.jar$`).exec(j)?.[1]).find(Boolean);
   const versions: Record<string, string> = {};
-  const djl = find('api');
-  const libtorch = find('pytorch-native-cpu', '-linux-x86_64');
+  const djl = jarVersion(MODULE.lib, 'api');
+  const libtorch = jarVersion(MODULE.lib, 'pytorch-native-cpu', '-linux-x86_64');
   if (djl) versions.djl = djl;
   if (libtorch) versions.libtorch = libtorch;
   return versions;
@@ -64,20 +58,18 @@ export const pytorchJava = {
 
   async probe(_home: Home): Promise<ProbeResult> {
     const versions = jarVersions();
-    if (!existsSync(MAIN_CLASS)) return { installed: false, versions, detail: `the runner is not built (${MAIN_CLASS} is missing): ${SETUP}` };
-    if (!versions.djl || !versions.libtorch) return { installed: false, versions, detail: `DJL or its libtorch jar is missing from ${LIB}: ${SETUP}` };
-    return { installed: true, versions, detail: `DJL ${versions.djl} on libtorch ${versions.libtorch} (CPU), runner in ${MODULE}` };
+    if (!MODULE.built) return { installed: false, versions, detail: `the runner is not built (no compiled bindbench.pytorch.Main in ${MODULE.dir}/target): ${SETUP}` };
+    if (!versions.djl || !versions.libtorch) return { installed: false, versions, detail: `DJL or its libtorch jar is missing from ${MODULE.lib}: ${SETUP}` };
+    return { installed: true, versions, detail: `DJL ${versions.djl} on libtorch ${versions.libtorch} (CPU), runner in ${MODULE.dir}` };
   },
 
   async setup(ctx) {
-    const maven = join(ctx.home.build, 'java', 'm2');
-    ctx.log(`building the Java runners with Maven (dependencies from Maven Central into ${maven}; the first time downloads about 260 MB)`);
-    await ctx.exec('mvn', ['-B', '-q', `-Dmaven.repo.local=${maven}`, 'package', '-DskipTests'], { cwd: javaRunners });
+    await buildJavaModule(ctx, 'pytorch', 'about 260 MB');
     ctx.log(`unpacking DJL's libtorch into ${DJL_CACHE} once, so no timed cell pays for it`);
-    await ctx.exec('java', ['-cp', `${join(MODULE, 'target', 'classes')}:${LIB}/*`, 'bindbench.pytorch.Warm'], { env: djlEnvironment() });
+    await ctx.exec('java', ['-cp', MODULE.classpath, 'bindbench.pytorch.Warm'], { env: djlEnvironment() });
   },
 
   launch(_home, requestPath) {
-    return { command: 'java', args: ['-cp', `${join(MODULE, 'target', 'classes')}:${LIB}/*`, 'bindbench.pytorch.Main', requestPath], env: djlEnvironment() };
+    return { command: 'java', args: ['-cp', MODULE.classpath, 'bindbench.pytorch.Main', requestPath], env: djlEnvironment() };
   },
 } satisfies BindingDescriptor;

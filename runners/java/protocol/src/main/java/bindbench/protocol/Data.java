@@ -14,10 +14,14 @@ import java.util.Map;
 public final class Data {
   private Data() {}
 
-  /** Images as float32 x/255 in NCHW (PyTorch's layout), labels as class indices. */
+  /** Images as float32 x/255 in NCHW (PyTorch's layout) or NHWC (TensorFlow's), labels as class indices. */
   public record ImageSplit(float[] x, long[] y, int n, int channels, int height, int width) {}
 
   public static ImageSplit images(Request request, String split) throws RunnerError {
+    return images(request, split, false);
+  }
+
+  public static ImageSplit images(Request request, String split, boolean channelsLast) throws RunnerError {
     JsonObject file = request.file("data", split);
     if (file == null) throw RunnerError.badRequest("the request names no " + split + " data");
     Path path = Path.of(file.get("path").getAsString());
@@ -34,7 +38,8 @@ public final class Data {
     float[] out = new float[n * c * h * w];
     var bytes = x.data().duplicate();
     // NHWC bytes -> NCHW floats: the one place the layout changes.
-    for (int i = 0; i < n; i++)
+    if (channelsLast) for (int i = 0; i < out.length; i++) out[i] = (bytes.get(i) & 0xff) / 255f;
+    else for (int i = 0; i < n; i++)
       for (int yy = 0; yy < h; yy++)
         for (int xx = 0; xx < w; xx++)
           for (int ch = 0; ch < c; ch++) {

@@ -25,18 +25,23 @@ public final class Inference {
 
     /** The pass's logits as row-major float32 [n, classes]. */
     float[] hostLogits(L logits) throws RunnerError;
+
+    /** Whether the framework takes images NHWC (TensorFlow) rather than NCHW (PyTorch). */
+    default boolean channelsLast() {
+      return false;
+    }
   }
 
   public static <B, L> void run(Request request, Backend<B, L> backend, int classes, Events events) throws RunnerError {
     JsonObject settings = request.inference();
     int batchSize = settings.get("batch_size").getAsInt();
-    Data.ImageSplit test = Data.images(request, "test");
+    Data.ImageSplit test = Data.images(request, "test", backend.channelsLast());
     B batches = backend.batches(test, batchSize);
     for (int i = 0; i < settings.get("warmup").getAsInt(); i++) backend.pass(batches);
     int repetitions = settings.get("repetitions").getAsInt();
     for (int r = 0; r < repetitions; r++) report(request, events, "test", r, backend.pass(batches), backend, test.n(), classes, r == 0);
     if (settings.has("include_train") && settings.get("include_train").getAsBoolean()) {
-      Data.ImageSplit train = Data.images(request, "train");
+      Data.ImageSplit train = Data.images(request, "train", backend.channelsLast());
       report(request, events, "train", -1, backend.pass(backend.batches(train, batchSize)), backend, train.n(), classes, true);
     }
   }
