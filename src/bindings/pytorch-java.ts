@@ -40,7 +40,7 @@ export const pytorchJava = {
   needs: [],
   capabilities: {
     train: { supported: true },
-    idiomaticTraining: { supported: false, reason: "the pytorch/java runner has only the minimal loop so far: DJL's own training API (EasyTrain.fit over a Dataset) is not wired in yet" },
+    idiomaticTraining: { supported: true, api: "DJL's EasyTrain.fit over an ArrayDataset with its batchifier and a BatchSampler, one fit call per epoch" },
     infer: { supported: true },
     devices: ['cpu'],
     models: ['lenet1', 'lenet5'],

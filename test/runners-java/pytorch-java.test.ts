@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { pytorchJava } from '../../src/bindings/pytorch-java.js';
 import { pytorchPython } from '../../src/bindings/pytorch-python.js';
 import { resolveHome } from '../../src/base/home.js';
+import { prepareSharedOrder } from '../../src/data/shared-order.js';
+import { prepareSharedInit } from '../../src/weights/shared-init.js';
 import { lenet1, lenet5 } from '../../src/zoo/models.js';
 import { launch, makeSandbox, ofType, pythonRunnerMissing, writeRequest, type Sandbox } from '../runners-rust/rust-harness.js';
 
@@ -44,6 +46,25 @@ test('pytorch/java trains LeNet-5 two epochs on 2,000 examples and writes canoni
   assert.equal(artifact?.format, 'safetensors');
   assert.ok(existsSync(artifact!.path));
   assert.equal(ofType(run.events, 'end').length, 1);
+});
+
+test("style idiomatic (DJL's EasyTrain.fit over an ArrayDataset) gives minimal's losses from the same order and init, and repeats itself with its own order", (t) => {
+  if (javaSkip) return t.skip(javaSkip);
+  const base = { binding: 'pytorch/java', model: lenet1, hyper: { epochs: 2, batch_size: 128, optimizer: { name: 'sgd' as const, learning_rate: 0.05 }, loss: 'sparse_categorical_crossentropy' as const }, init: 'shared' as const, init_weights: prepareSharedInit(box.home, lenet1, 1), record_step_losses: 16 };
+  const shared = { ...base, data_order: 'shared' as const, order: prepareSharedOrder(box.home, 1, 2000, 2) };
+  const losses = (name: string, overrides: object) => {
+    const run = launch(pytorchJava, writeRequest(box, name, overrides));
+    assert.equal(run.status, 0, run.stderr.slice(-2000));
+    assert.equal(ofType(run.events, 'start')[0]?.settings?.style, (overrides as { style: string }).style);
+    return { steps: ofType(run.events, 'step').map((s) => s.loss), epochs: ofType(run.events, 'epoch').map((e) => [e.loss, e.test_accuracy]) };
+  };
+  const minimal = losses('djl-minimal', { ...shared, style: 'minimal' });
+  const idiomatic = losses('djl-idiomatic', { ...shared, style: 'idiomatic' });
+  assert.equal(idiomatic.steps.length, 16);
+  idiomatic.steps.forEach((loss, i) => assert.ok(Math.abs(loss - minimal.steps[i]!) < 1e-5, `step ${i}: ${loss} idiomatic, ${minimal.steps[i]} minimal`));
+  assert.deepEqual(idiomatic.epochs.map(([, acc]) => acc), minimal.epochs.map(([, acc]) => acc));
+  const again = [1, 2].map((i) => losses(`djl-native-${i}`, { ...base, style: 'idiomatic', seed: 7 }));
+  assert.deepEqual(again[0], again[1], "DJL's RandomSampler, seeded through Engine.setRandomSeed, repeats its order");
 });
 
 test("pytorch/python's LeNet-1 loads in pytorch/java as states and as TorchScript with Python's correct count", (t) => {

@@ -9,6 +9,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.dataset.BatchSampler;
+import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.dataset.RandomSampler;
+import ai.djl.training.dataset.Sampler;
+import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
@@ -26,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -90,7 +98,7 @@ public final class Main implements Runner.Work {
   }
 
   private static double train(Request request, Events events) throws RunnerError {
-    if (!request.style.equals("minimal")) throw RunnerError.notSupported("style '" + request.style + "': the pytorch/java runner has only the minimal loop so far (DJL's EasyTrain is not wired yet)");
+    boolean idiomatic = request.style.equals("idiomatic");
     JsonObject hyper = request.hyper();
     if (!hyper.get("loss").getAsString().equals("sparse_categorical_crossentropy")) throw RunnerError.notSupported("loss " + hyper.get("loss").getAsString() + ": the pytorch/java runner trains softmax classifiers only so far");
     int epochs = hyper.get("epochs").getAsInt();
@@ -102,9 +110,11 @@ public final class Main implements Runner.Work {
     if (request.text("data_order").equals("shared") && order == null) throw RunnerError.badRequest("data_order shared needs an order file");
     int evalBatch = request.inference().get("batch_size").getAsInt();
     events.log("optimizer " + hyper.getAsJsonObject("optimizer") + ", loss sparse_categorical_crossentropy (DJL softmaxCrossEntropyLoss)");
+    BatchLosses losses = new BatchLosses();
     try (Model model = Model.newInstance(request.model.get("id").getAsString(), "PyTorch")) {
       model.setBlock(net.block);
       DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(optimizer(hyper.getAsJsonObject("optimizer"))).optDevices(new Device[] {Device.cpu()});
+      if (idiomatic) config.addTrainingListeners(losses);
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(new Shape(1, train.channels(), train.height(), train.width()));
         NDManager manager = trainer.getManager();
@@ -119,41 +129,53 @@ public final class Main implements Runner.Work {
         NDArray y = manager.create(train.y());
         NDArray testX = manager.create(test.x(), new Shape(test.n(), test.channels(), test.height(), test.width()));
         NDArray testY = manager.create(test.y());
-        events.log("training " + request.model.get("id").getAsString() + " on " + train.n() + " examples, " + epochs + " epochs, style minimal");
+        events.log("training " + request.model.get("id").getAsString() + " on " + train.n() + " examples, " + epochs + " epochs, style " + request.style);
+        Random native_ = new Random(request.seed);
+        // The idiomatic style's data path: DJL's ArrayDataset, its batchifier and a sampler, iterated by EasyTrain.fit.
+        EpochOrder epochOrder = new EpochOrder(order);
+        RandomAccessDataset dataset = idiomatic
+            ? new ArrayDataset.Builder().setData(x).optLabels(y).setSampling(order != null ? new BatchSampler(epochOrder, batchSize, false) : new BatchSampler(new RandomSampler(), batchSize, false)).build()
+            : null;
         int steps = 0;
         int record = request.recordStepLosses();
-        Random native_ = new Random(request.seed);
         double trainTotal = 0;
         for (int epoch = 1; epoch <= epochs; epoch++) {
-          int[] perm = order != null ? order[epoch - 1] : shuffled(train.n(), native_);
-          double lossSum = 0;
-          int batches = 0;
+          losses.clear();
           long t0 = System.nanoTime();
-          for (int start = 0; start < train.n(); start += batchSize) {
-            int end = Math.min(start + batchSize, train.n());
-            try (NDManager batch = manager.newSubManager()) {
-              NDArray idx = batch.create(Arrays.copyOfRange(perm, start, end));
-              NDArray xb = x.get(idx);
-              NDArray yb = y.get(idx);
-              xb.attach(batch);
-              yb.attach(batch);
-              float loss;
-              try (GradientCollector gc = trainer.newGradientCollector()) {
-                NDList logits = trainer.forward(new NDList(xb));
-                NDArray l = trainer.getLoss().evaluate(new NDList(yb), logits);
-                gc.backward(l);
-                loss = l.getFloat();
+          if (idiomatic) {
+            epochOrder.epoch = epoch;
+            try {
+              EasyTrain.fit(trainer, 1, dataset, null);
+            } catch (java.io.IOException | ai.djl.translate.TranslateException e) {
+              throw RunnerError.failed("EasyTrain.fit failed in epoch " + epoch + ": " + e.getMessage());
+            }
+          } else {
+            int[] perm = order != null ? order[epoch - 1] : shuffled(train.n(), native_);
+            for (int start = 0; start < train.n(); start += batchSize) {
+              int end = Math.min(start + batchSize, train.n());
+              try (NDManager batch = manager.newSubManager()) {
+                NDArray idx = batch.create(Arrays.copyOfRange(perm, start, end));
+                NDArray xb = x.get(idx);
+                NDArray yb = y.get(idx);
+                xb.attach(batch);
+                yb.attach(batch);
+                try (GradientCollector gc = trainer.newGradientCollector()) {
+                  NDList logits = trainer.forward(new NDList(xb));
+                  NDArray l = trainer.getLoss().evaluate(new NDList(yb), logits);
+                  gc.backward(l);
+                  losses.add(l.getFloat());
+                }
+                trainer.step();
               }
-              trainer.step();
-              if (steps < record) events.step(steps, loss);
-              steps++;
-              lossSum += loss;
-              batches++;
             }
           }
           double trainSeconds = (System.nanoTime() - t0) / 1e9;
           trainTotal += trainSeconds;
-          double meanLoss = lossSum / batches;
+          for (float loss : losses.values) {
+            if (steps < record) events.step(steps, loss);
+            steps++;
+          }
+          double meanLoss = losses.mean();
           if (!Double.isFinite(meanLoss)) throw RunnerError.nanLoss("epoch " + epoch + " loss is " + meanLoss);
           long e0 = System.nanoTime();
           double trainAcc = accuracy(net.block, manager, x, y, evalBatch);
@@ -168,6 +190,45 @@ public final class Main implements Runner.Work {
         }
         return trainTotal;
       }
+    }
+  }
+
+  /** Each optimiser step's loss in one epoch; in the idiomatic style DJL's trainer hands each batch to this listener. */
+  private static final class BatchLosses extends TrainingListenerAdapter {
+    final List<Float> values = new ArrayList<>();
+
+    void add(float loss) {
+      values.add(loss);
+    }
+
+    void clear() {
+      values.clear();
+    }
+
+    double mean() {
+      double sum = 0;
+      for (float v : values) sum += v;
+      return sum / values.size();
+    }
+
+    @Override
+    public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+      for (Device device : batchData.getLabels().keySet()) add(trainer.getLoss().evaluate(batchData.getLabels().get(device), batchData.getPredictions().get(device)).getFloat());
+    }
+  }
+
+  /** The shared order as a DJL sampler: epoch e's permutation, which BatchSampler cuts into batches (the last partial). */
+  private static final class EpochOrder implements Sampler.SubSampler {
+    private final int[][] order;
+    int epoch = 1;
+
+    EpochOrder(int[][] order) {
+      this.order = order;
+    }
+
+    @Override
+    public Iterator<Long> sample(RandomAccessDataset dataset) {
+      return Arrays.stream(order[epoch - 1]).mapToLong(i -> i).boxed().iterator();
     }
   }
 

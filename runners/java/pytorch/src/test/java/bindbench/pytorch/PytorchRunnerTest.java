@@ -3,23 +3,19 @@ package bindbench.pytorch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static bindbench.protocol.RunnerTesting.inferRequest;
+import static bindbench.protocol.RunnerTesting.ofType;
+import static bindbench.protocol.RunnerTesting.run;
+import static bindbench.protocol.RunnerTesting.trainRequest;
+
 import ai.djl.ndarray.NDManager;
-import bindbench.protocol.Events;
 import bindbench.protocol.Request;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,73 +50,20 @@ class PytorchRunnerTest {
 
   @Test
   void aShortTrainingRunLearnsAndItsStatesLoadReproducesTheCount(@TempDir Path dir) throws Exception {
-    // Class k lights a 7x7 block at one of 10 places: learnable in a few epochs, deterministic to generate.
-    Path train = split(dir.resolve("train.safetensors"), 400, 1);
-    Path test = split(dir.resolve("test.safetensors"), 200, 2);
-    Path out = Files.createDirectories(dir.resolve("out"));
-    String request = """
-        {"protocol": 2, "run_id": "t/lenet1", "binding": "pytorch/java", "mode": "train", "seed": 3, "device": "cpu", "style": "minimal",
-         "model": %s,
-         "hyper": {"epochs": 4, "batch_size": 32, "optimizer": {"name": "adam", "learning_rate": 0.01}, "loss": "sparse_categorical_crossentropy"},
-         "data": {"id": "synthetic", "train": {"path": "%s", "sha256": "%s"}, "test": {"path": "%s", "sha256": "%s"}, "train_limit": null},
-         "data_order": "native", "order": null, "init": "native", "init_weights": null, "artifacts": ["safetensors"], "output_dir": "%s",
-         "weights": null, "record_step_losses": 2, "inference": {"warmup": 1, "repetitions": 2, "batch_size": 64, "include_train": false}}
-        """.formatted(LENET1, train, sha(train), test, sha(test), out);
+    String request = trainRequest(dir, "pytorch/java", LENET1, "native", null);
     Main main = new Main();
-    Request trainRequest = Request.parse(request);
-    List<JsonObject> events = run(main, trainRequest);
-    List<JsonObject> epochs = events.stream().filter(e -> e.get("type").getAsString().equals("epoch")).toList();
+    List<JsonObject> events = run(main, Request.parse(request));
+    List<JsonObject> epochs = ofType(events, "epoch");
     assertEquals(4, epochs.size());
-    assertEquals(2, events.stream().filter(e -> e.get("type").getAsString().equals("step")).count());
+    assertEquals(2, ofType(events, "step").size());
     double accuracy = epochs.get(3).get("test_accuracy").getAsDouble();
     assertTrue(accuracy > 0.9, "learned the synthetic classes: " + accuracy);
-    Path model = out.resolve("model.safetensors");
+    Path model = dir.resolve("out").resolve("model.safetensors");
     assertTrue(Files.exists(model));
 
-    JsonObject infer = JsonParser.parseString(request).getAsJsonObject();
-    infer.addProperty("mode", "infer");
-    infer.add("artifacts", new com.google.gson.JsonArray());
-    JsonObject weights = new JsonObject();
-    weights.addProperty("format", "safetensors");
-    weights.addProperty("path", model.toString());
-    infer.add("weights", weights);
-    List<JsonObject> passes = run(main, Request.parse(infer.toString())).stream().filter(e -> e.get("type").getAsString().equals("inference")).toList();
+    List<JsonObject> passes = ofType(run(main, inferRequest(request, "safetensors", model)), "inference");
     assertEquals(2, passes.size());
     assertEquals(Math.round(accuracy * 200), passes.get(0).get("correct").getAsLong(), "the loaded model classifies as the trained one did");
     assertEquals(passes.get(0).get("logits_sha256"), passes.get(1).get("logits_sha256"), "repetitions are stable");
-  }
-
-  private static List<JsonObject> run(Main main, Request request) throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    Events events = new Events(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-    main.start(request);
-    main.run(request, events);
-    List<JsonObject> out = new ArrayList<>();
-    for (String line : bytes.toString(StandardCharsets.UTF_8).split("\n")) if (!line.isBlank()) out.add(JsonParser.parseString(line).getAsJsonObject());
-    return out;
-  }
-
-  /** n images [n, 28, 28, 1] U8 with labels I64, as the data cache writes them. */
-  private static Path split(Path path, int n, long seed) throws Exception {
-    Random random = new Random(seed);
-    byte[] x = new byte[n * 28 * 28];
-    long[] y = new long[n];
-    for (int i = 0; i < n; i++) {
-      int k = i % 10;
-      y[i] = k;
-      int top = (k / 5) * 14 + 3, left = (k % 5) * 5;
-      for (int r = 0; r < 7; r++) for (int c = 0; c < 5; c++) x[i * 784 + (top + r) * 28 + left + c] = (byte) (200 + random.nextInt(55));
-    }
-    String header = "{\"x\":{\"dtype\":\"U8\",\"shape\":[" + n + ",28,28,1],\"data_offsets\":[0," + x.length + "]},\"y\":{\"dtype\":\"I64\",\"shape\":[" + n + "],\"data_offsets\":[" + x.length + "," + (x.length + 8 * n) + "]}}";
-    byte[] h = header.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer buf = ByteBuffer.allocate(8 + h.length + x.length + 8 * n).order(ByteOrder.LITTLE_ENDIAN);
-    buf.putLong(h.length).put(h).put(x);
-    for (long v : y) buf.putLong(v);
-    Files.write(path, buf.array());
-    return path;
-  }
-
-  private static String sha(Path path) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(path)));
   }
 }

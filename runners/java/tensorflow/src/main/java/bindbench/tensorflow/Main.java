@@ -61,7 +61,8 @@ public final class Main implements Runner.Work {
         "intra_op_threads", config.getIntraOpParallelismThreads(),
         "inter_op_threads", config.getInterOpParallelismThreads(),
         // TensorFlow Java has no enable_op_determinism; TensorFlow's CPU kernels for these layers are deterministic.
-        "deterministic_switch", "none in TensorFlow Java");
+        "deterministic_switch", "none in TensorFlow Java",
+        "native_init", Net.NATIVE_INIT);
     return Events.ordered(
         "versions", Events.ordered("tensorflow_java", Versions.tensorflowJava(), "libtensorflow", tensorflow, "java", System.getProperty("java.version")),
         "device", Events.ordered("kind", "cpu", "name", System.getProperty("os.arch")),

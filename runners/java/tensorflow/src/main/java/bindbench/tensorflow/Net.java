@@ -138,9 +138,13 @@ final class Net {
     return y;
   }
 
+  static final String NATIVE_INIT = "tensorflow-framework Glorot(UNIFORM, seed) for kernels and zeros for biases, as shipped in 1.1.0: it draws from [0, limit) instead of [-limit, limit) and counts a conv kernel's input channels twice in its fans (docs/runners-java.md)";
+
   /**
-   * Ops that set every variable to TensorFlow Java's own default initial values: the framework's Glorot-uniform
-   * initialiser (Keras's default for kernels; the fans of an HWIO kernel are Keras's) and zero biases, seeded.
+   * Ops that set every variable to TensorFlow Java's own initial values: the framework's Glorot-uniform initialiser
+   * (what it offers as Keras's default for kernels) and zero biases, seeded. Used as shipped, since that is what a
+   * TensorFlow Java user gets: in 1.1.0 it draws only non-negative values and miscounts a conv kernel's fans
+   * (NATIVE_INIT), which the shared-init step of the attribution ladder exposes.
    */
   List<Op> nativeInitializers(long seed) {
     List<Op> ops = new ArrayList<>();
