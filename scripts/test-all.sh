@@ -51,7 +51,7 @@ if [ -f runners/java/pom.xml ] && command -v mvn >/dev/null && [ -d "$java_m2" ]
   # Surefire's per-module totals: "Tests run: N, Failures: F, Errors: E, Skipped: S" without " -- in".
   while read -r r f e s; do add "$((r - f - e - s))" "$((f + e))" "$s"; done < <(grep -E '^\[(INFO|ERROR|WARNING)\] Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$' "$log/mvn.txt" | sed -E 's/.*Tests run: ([0-9]+), Failures: ([0-9]+), Errors: ([0-9]+), Skipped: ([0-9]+)$/\1 \2 \3 \4/')
 else
-  echo "== Java runner tests skipped: mvn or $java_m2 missing (run \`bindbench setup --bindings pytorch/java\`)"
+  echo "== Java runner tests skipped: mvn or $java_m2 missing (run \`bindbench setup --bindings pytorch/java,tensorflow/java\`)"
 fi
 
 [ "$failed" -eq 0 ] || status=1

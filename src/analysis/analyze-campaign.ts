@@ -11,6 +11,8 @@ import { analyzeRq3 } from './rq3-training-time.js';
 import { analyzeRq4 } from './rq4-inference-time.js';
 import type { TimingFamily } from './timing-families.js';
 import { analyzeMemory } from './memory.js';
+import type { Comparison } from './compare-to-reference.js';
+import { coreVersionsByBinding, coreVersionWarnings, withCoreVersions } from './core-versions.js';
 import { analyzeTimePhases, type PhaseRow } from './time-phases.js';
 
 export interface CampaignAnalysis {
@@ -73,6 +75,15 @@ export function analyzeCampaign(data: CampaignData, options: Partial<AnalysisOpt
   const rq3 = analyzeRq3(data, opts);
   const rq4 = analyzeRq4(data, opts);
   const memory = analyzeMemory(data, opts);
+  const cores = coreVersionsByBinding(data.runs);
+  const withCores = <F extends { comparisons: Comparison[] }>(f: F): F => ({ ...f, comparisons: withCoreVersions(f.comparisons, cores) });
+  const rq1Groups = rq1.groups.map((g) => ({ ...g, finalTestAccuracy: withCoreVersions(g.finalTestAccuracy, cores) }));
+  const rq3Families = rq3.families.map(withCores);
+  const rq4Families = rq4.families.map(withCores);
+  const memoryFamilies = memory.families.map(withCores);
+  const deviceFamilies = memory.device.map(withCores);
+  const compared = [...rq1Groups.flatMap((g) => g.finalTestAccuracy), ...[...rq3Families, ...rq4Families, ...memoryFamilies].flatMap((f) => f.comparisons)];
+  warnings.push(...coreVersionWarnings(compared, cores));
   if (rq4.families.length === 0 && rq2.rows.length > 0) {
     warnings.push({ code: 'no-inference-times', scope: 'RQ4', message: 'inference runs exist but none recorded a time', action: 'check the infer runs with `bindbench runs show`' });
   }
@@ -83,15 +94,15 @@ export function analyzeCampaign(data: CampaignData, options: Partial<AnalysisOpt
     created: data.created,
     settings: { alpha: opts.alpha, correction: opts.correction, references: Object.fromEntries([...references].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) },
     runs: { train: data.runs.filter((r) => r.mode === 'train').length, infer: data.runs.filter((r) => r.mode === 'infer').length, notOk: notOk.length },
-    rq1: rq1.groups,
+    rq1: rq1Groups,
     rq2: rq2.rows,
-    rq3: rq3.families,
-    rq4: rq4.families,
-    memory: memory.families,
-    deviceMemory: memory.device,
+    rq3: rq3Families,
+    rq4: rq4Families,
+    memory: memoryFamilies,
+    deviceMemory: deviceFamilies,
     phases: analyzeTimePhases(data.runs),
     apiCost: analyzeApiCost(data.runs),
-    ladder: data.ladder ? explainDifferences(differencesToExplain({ rq1: rq1.groups, rq3: rq3.families }), data.ladder, opts.alpha) : [],
+    ladder: data.ladder ? explainDifferences(differencesToExplain({ rq1: rq1Groups, rq3: rq3Families }), data.ladder, opts.alpha) : [],
     warnings: [...warnings, ...rq1.warnings, ...rq2.warnings, ...rq3.warnings, ...rq4.warnings, ...memory.warnings],
   };
 }

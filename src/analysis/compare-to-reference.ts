@@ -47,6 +47,11 @@ export interface Comparison {
   verdict: Verdict;
   /** Why there is no verdict, or what limits it. */
   note: string | null;
+  /**
+   * The native core versions of the two sides when they differ (`libtorch 2.7.1` against `torch 2.11.0+cu130`): the
+   * verdict then measures the binding and the core's version together. Null when they match or are unknown.
+   */
+  coreVersions: { binding: string; reference: string } | null;
 }
 
 export function ratioText(ratio: number | null, direction: Direction = 'time'): string | null {
@@ -86,6 +91,7 @@ export function compareToReference(reference: string, referenceValues: readonly 
       cliffsDelta: null,
       verdict: 'too few samples',
       note: null,
+      coreVersions: null,
     };
     if (referenceValues.length === 0) return { ...out, verdict: 'no reference', note: `no ${reference} values to compare with` };
     if (m.values.length >= 2 && referenceValues.length >= 2) {

@@ -104,6 +104,13 @@ export interface BindingDescriptor {
   /** Bindings whose setup must run first (e.g. tfjs-node builds against the TensorFlow wheel). */
   needs: string[];
   capabilities: BindingCapabilities;
+  /**
+   * The key of its runner's start-event `versions` that holds the version of the framework's native core it ran
+   * (`torch`, `libtorch`, `tensorflow`, `libtensorflow`). Runs record it, and the analysis notes beside a verdict when
+   * a binding and its reference ran different core versions. Absent: the binding has no shared core (TensorFlow.js's
+   * own WASM kernels, a neutral runtime).
+   */
+  coreLibrary?: string;
   /** Tools its environment carries that preparing a dataset needs (e.g. a tokenizer). */
   datasetTools?: DatasetTools;
   /** Finds what is installed; never installs. */

@@ -38,6 +38,7 @@ export const pytorchJava = {
   library: 'DJL (ai.djl.pytorch)',
   reference: false,
   needs: [],
+  coreLibrary: 'libtorch',
   capabilities: {
     train: { supported: true },
     idiomaticTraining: { supported: true, api: "DJL's EasyTrain.fit over an ArrayDataset with its batchifier and a BatchSampler, one fit call per epoch" },

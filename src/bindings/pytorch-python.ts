@@ -59,6 +59,7 @@ export const pytorchPython: BindingDescriptor = {
   library: 'torch',
   reference: true,
   needs: [],
+  coreLibrary: 'torch',
   capabilities: {
     train: { supported: true },
     idiomaticTraining: { supported: true, api: 'torch.utils.data.DataLoader over a Dataset, .to(device) per batch, zero_grad/backward/step' },

@@ -74,6 +74,7 @@ export const pytorchRust: BindingDescriptor = {
   library: 'tch',
   reference: false,
   needs: ['pytorch/python'],
+  coreLibrary: 'libtorch',
   capabilities: {
     train: { supported: true },
     idiomaticTraining: { supported: true, api: 'tch nn::VarStore, tch::data::Iter2 batches moved with to_device, backward_step' },

@@ -36,6 +36,7 @@ export const tensorflowJava = {
   library: 'TensorFlow Java (org.tensorflow)',
   reference: false,
   needs: [],
+  coreLibrary: 'libtensorflow',
   capabilities: {
     train: { supported: true },
     idiomaticTraining: {

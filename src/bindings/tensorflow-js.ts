@@ -93,6 +93,7 @@ export const tensorflowJs: BindingDescriptor = {
   library: '@tensorflow/tfjs-node',
   reference: false,
   needs: ['tensorflow/python'],
+  coreLibrary: 'libtensorflow',
   capabilities: {
     train: { supported: true },
     idiomaticTraining: { supported: true, api: 'tf.LayersModel.compile + model.fit, one fit call per epoch' },

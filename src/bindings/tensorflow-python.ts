@@ -33,6 +33,7 @@ export const tensorflowPython: BindingDescriptor = {
   library: 'tensorflow',
   reference: true,
   needs: [],
+  coreLibrary: 'tensorflow',
   capabilities: {
     train: { supported: true },
     idiomaticTraining: { supported: true, api: 'Keras model.compile + model.fit, one fit call per epoch' },

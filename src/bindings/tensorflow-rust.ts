@@ -109,6 +109,7 @@ export const tensorflowRust = {
   library: 'tensorflow (crate)',
   reference: false,
   needs: ['tensorflow/python'],
+  coreLibrary: 'libtensorflow',
   capabilities: {
     train: { supported: false, reason: TRAIN_UNSUPPORTED },
     infer: { supported: true },

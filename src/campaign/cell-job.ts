@@ -37,7 +37,7 @@ export interface CellJob {
   timeoutSeconds: number;
   expected: ExpectedEvents;
   /** Result fields known before the run. */
-  known: { data_source: string; data_caveat: string | null; schedule: RunSchedule };
+  known: { data_source: string; data_caveat: string | null; schedule: RunSchedule; core_library: string | null };
   /** For an infer cell: what its source scored on the same test set (the target's counts come from its events). */
   source: Omit<InferSourceResult, 'target_correct' | 'train_correct'> | null;
 }
@@ -115,6 +115,7 @@ export function prepareCell(ctx: PrepareContext): { job: CellJob } | { result: R
         data_source: `${data.source}${n < data.train.n ? `; first ${n} of ${data.train.n} training examples` : ''}${testN < data.test.n ? `; first ${testN} of ${data.test.n} test examples` : ''}`,
         data_caveat: data.caveat,
         schedule,
+        core_library: binding.coreLibrary ?? null,
       },
       source:
         sourceRun && src && cell.mode === 'infer'
@@ -180,9 +181,15 @@ export function finishJob(store: ResultStore, job: CellJob, outcome: ExecuteOutc
       peak_rss_bytes: outcome.memory?.peakRssBytes ?? null,
       peak_device_bytes: summary.peakDeviceBytes,
       phases: timePhases(outcome.events, outcome.eventTimes, outcome.processSeconds),
+      core: coreOf(job.known.core_library, summary.start?.versions),
     },
     { index: opts.index ?? true },
   );
+}
+
+function coreOf(library: string | null | undefined, versions: Record<string, string> | undefined): RunResultFile['core'] {
+  const version = library ? versions?.[library] : undefined;
+  return library && version ? { library, version } : null;
 }
 
 /**

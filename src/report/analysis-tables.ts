@@ -25,7 +25,12 @@ function cliffCell(c: Comparison | undefined): CellValue {
 
 function verdictCell(c: Comparison | undefined): CellValue {
   if (!c) return { text: 'reference', sort: '' };
-  return { text: c.verdict, title: c.note ?? undefined, className: `verdict-${c.verdict.replace(/\s+/g, '-')}` };
+  const core = c.coreVersions;
+  // Beside the verdict, not only in a warning: the verdict then measures the binding and the core's version together.
+  const text = core ? `${c.verdict} (${core.binding} vs ${core.reference})` : c.verdict;
+  const caveat = core ? `the two sides ran different versions of the framework's core (${core.binding} against ${core.reference}): the difference may come from that as well as from the binding` : null;
+  const title = [c.note, caveat].filter(Boolean).join('; ') || undefined;
+  return { text, title, className: `verdict-${c.verdict.replace(/\s+/g, '-')}` };
 }
 
 /** The test of a binding against its reference: p, corrected p, effect size and verdict (the reference row has none). */

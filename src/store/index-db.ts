@@ -10,7 +10,7 @@ import { readCampaignFile } from './campaign-file.js';
 import { listCampaignIds, listRunKeys, readRunDir, runPaths, scheduleLabel, type StoredRun } from './run-dir.js';
 
 /** Bump when the tables change: an index of another version is rebuilt from the directories. */
-const SCHEMA_VERSION = 5;
+const SCHEMA_VERSION = 6;
 
 const SCHEMA = `
 CREATE TABLE campaigns (id TEXT PRIMARY KEY, created TEXT, spec TEXT);
@@ -22,7 +22,7 @@ CREATE TABLE runs (
   source_run TEXT, source_binding TEXT, load_mode TEXT, source_correct INTEGER, target_correct INTEGER,
   reproduced INTEGER, stable INTEGER, recorded_verdicts INTEGER, max_abs_logit_diff REAL,
   started TEXT, finished TEXT, path TEXT,
-  schedule TEXT, peak_rss_bytes REAL, peak_device_bytes REAL, phases TEXT
+  schedule TEXT, peak_rss_bytes REAL, peak_device_bytes REAL, phases TEXT, core_library TEXT, core_version TEXT
 );
 CREATE INDEX runs_by_campaign ON runs (campaign, model, binding);
 CREATE TABLE epochs (
@@ -81,7 +81,7 @@ export function indexRun(db: IndexDb, run: StoredRun): void {
         @status, @reason, @final_train_accuracy, @final_test_accuracy, @train_seconds, @wall_seconds, @process_seconds,
         @mean_inference_seconds, @data_order, @style, @init, @data_source, @data_caveat, @epochs_planned, @source_run, @source_binding,
         @load_mode, @source_correct, @target_correct, @reproduced, @stable, @recorded_verdicts, @max_abs_logit_diff, @started, @finished, @path,
-        @schedule, @peak_rss_bytes, @peak_device_bytes, @phases)`,
+        @schedule, @peak_rss_bytes, @peak_device_bytes, @phases, @core_library, @core_version)`,
     ).run({
       id: r.run_id,
       campaign: r.campaign,
@@ -125,6 +125,8 @@ export function indexRun(db: IndexDb, run: StoredRun): void {
       path: run.paths.dir,
       schedule: scheduleLabel(r.schedule),
       peak_rss_bytes: r.peak_rss_bytes ?? null,
+      core_library: r.core?.library ?? null,
+      core_version: r.core?.version ?? null,
       peak_device_bytes: r.peak_device_bytes ?? null,
       phases: r.phases ? JSON.stringify(r.phases) : null,
     });

@@ -63,6 +63,9 @@ export interface RunRecord {
   peakDeviceBytes: number | null;
   /** Where the run's process time went; null for imports and older runs. */
   phases: TimePhases | null;
+  /** The framework's native core the runner ran (`libtorch`, `2.7.1`); null where the binding names none, and for older runs. */
+  coreLibrary: string | null;
+  coreVersion: string | null;
 }
 
 export interface TimedPass {
@@ -107,7 +110,7 @@ const RUN_COLUMNS = `runs.id AS id, runs.campaign AS campaign, runs.cell_key AS 
   runs.stable AS stable, runs.recorded_verdicts AS recordedVerdicts, runs.max_abs_logit_diff AS maxAbsLogitDiff,
   runs.data_order AS dataOrder, runs.style AS style, runs.init AS init, runs.data_source AS dataSource, runs.data_caveat AS dataCaveat, runs.started AS started,
   runs.finished AS finished, runs.schedule AS schedule, runs.peak_rss_bytes AS peakRssBytes, runs.peak_device_bytes AS peakDeviceBytes,
-  runs.phases AS phases`;
+  runs.phases AS phases, runs.core_library AS coreLibrary, runs.core_version AS coreVersion`;
 
 type Flag = number | boolean | null;
 const flag = (v: Flag): boolean | null => (v === null ? null : Boolean(v));

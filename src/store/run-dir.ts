@@ -55,6 +55,11 @@ export interface RunResultFile {
   peak_device_bytes?: number | null;
   /** Where the process time went (see TimePhases); null when the runner never started. */
   phases?: TimePhases | null;
+  /**
+   * The framework's native core the runner ran (e.g. `{library: 'libtorch', version: '2.7.1'}`), from its start event;
+   * absent or null where the binding names none or the runner never started.
+   */
+  core?: { library: string; version: string } | null;
 }
 
 /** What a run's timing depended on besides the binding: how many cells ran beside it, and on which CPUs. */

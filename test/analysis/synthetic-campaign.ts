@@ -38,6 +38,8 @@ export function run(p: Partial<RunRecord> & Pick<RunRecord, 'binding' | 'seed'>)
     finished: '',
     schedule: 'serial',
     peakRssBytes: null,
+    coreLibrary: null,
+    coreVersion: null,
     peakDeviceBytes: null,
     phases: null,
     ...p,

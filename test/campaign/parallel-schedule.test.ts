@@ -111,6 +111,9 @@ test('a runner that holds 300 MiB shows a peak of at least that; every run says 
   const records = ResultStore.with(home.store, (s) => s.runs('mem'));
   assert.equal(records[0]!.peakRssBytes, big!.peak_rss_bytes);
   assert.deepEqual(records[0]!.phases, big!.phases);
+  // The core library the descriptor names, with the version the runner's start event gave it.
+  assert.deepEqual(big!.core, { library: 'fake', version: '0.0.0' });
+  assert.deepEqual([records[0]!.coreLibrary, records[0]!.coreVersion], ['fake', '0.0.0']);
 });
 
 test('a schedule the machine cannot hold is refused before the campaign exists', async () => {
