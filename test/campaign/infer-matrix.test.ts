@@ -214,6 +214,7 @@ test("TensorFlow.js loads the Keras model in its own Layers format where tfjs ha
   const loads = (model: string) =>
     cells.filter((c) => c.mode === 'infer' && c.model === model && !c.skip).map((c) => `${c.binding} ${c.source!.loadMode} ${c.source!.format}`);
   assert.deepEqual(loads('lenet5').sort(), [
+    'tensorflow/java serialization savedmodel',
     'tensorflow/js savedmodel savedmodel',
     'tensorflow/js serialization tfjs-layers',
     'tensorflow/js-wasm serialization tfjs-layers',
