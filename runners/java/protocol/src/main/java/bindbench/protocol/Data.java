@@ -51,6 +51,19 @@ public final class Data {
     return new ImageSplit(out, kept, n, c, h, w);
   }
 
+  /** Data order `native` in a Java runner: a Fisher-Yates shuffle of 0..n-1 with the runner's seeded generator. */
+  public static int[] shuffled(int n, java.util.Random random) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) p[i] = i;
+    for (int i = n - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
+
   /** The shared order: row e-1 is epoch e's permutation of 0..n-1. */
   public static int[][] order(Request request, int epochs, int n) throws RunnerError {
     JsonObject file = request.file("order");

@@ -32,6 +32,19 @@ public final class Inference {
     }
   }
 
+  /** Per-batch logits joined in batch order, as hostLogits returns them. */
+  public static float[] concat(java.util.List<float[]> parts) {
+    int total = 0;
+    for (float[] f : parts) total += f.length;
+    float[] out = new float[total];
+    int at = 0;
+    for (float[] f : parts) {
+      System.arraycopy(f, 0, out, at, f.length);
+      at += f.length;
+    }
+    return out;
+  }
+
   public static <B, L> void run(Request request, Backend<B, L> backend, int classes, Events events) throws RunnerError {
     JsonObject settings = request.inference();
     int batchSize = settings.get("batch_size").getAsInt();

@@ -150,7 +150,7 @@ public final class Main implements Runner.Work {
               throw RunnerError.failed("EasyTrain.fit failed in epoch " + epoch + ": " + e.getMessage());
             }
           } else {
-            int[] perm = order != null ? order[epoch - 1] : shuffled(train.n(), native_);
+            int[] perm = order != null ? order[epoch - 1] : Data.shuffled(train.n(), native_);
             for (int start = 0; start < train.n(); start += batchSize) {
               int end = Math.min(start + batchSize, train.n());
               try (NDManager batch = manager.newSubManager()) {
@@ -232,18 +232,6 @@ public final class Main implements Runner.Work {
     }
   }
 
-  private static int[] shuffled(int n, Random random) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) p[i] = i;
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
-  }
-
   /** Accuracy in inference mode (no dropout, batch norms on their moving statistics), batch by batch. */
   private static double accuracy(Block block, NDManager manager, NDArray x, NDArray y, int batchSize) {
     long n = x.getShape().get(0);
@@ -321,21 +309,12 @@ public final class Main implements Runner.Work {
 
         @Override
         public float[] hostLogits(List<NDArray> logits) {
-          int total = 0;
           List<float[]> parts = new ArrayList<>();
           for (NDArray a : logits) {
-            float[] f = a.toFloatArray();
-            parts.add(f);
-            total += f.length;
+            parts.add(a.toFloatArray());
             a.close();
           }
-          float[] out = new float[total];
-          int at = 0;
-          for (float[] f : parts) {
-            System.arraycopy(f, 0, out, at, f.length);
-            at += f.length;
-          }
-          return out;
+          return Inference.concat(parts);
         }
       }, classes, events);
     }

@@ -176,7 +176,7 @@ public final class Main implements Runner.Work {
         Random native_ = new Random(request.seed);
         double trainTotal = 0;
         for (int epoch = 1; epoch <= epochs; epoch++) {
-          int[] perm = order != null ? order[epoch - 1] : shuffled(train.n(), native_);
+          int[] perm = order != null ? order[epoch - 1] : Data.shuffled(train.n(), native_);
           double lossSum = 0;
           int batches = 0;
           long t0 = System.nanoTime();
@@ -209,18 +209,6 @@ public final class Main implements Runner.Work {
         return trainTotal;
       }
     }
-  }
-
-  private static int[] shuffled(int n, Random random) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) p[i] = i;
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
   }
 
   /** One loaded model: a function from a batch of NHWC images to its logits. */
@@ -339,15 +327,7 @@ public final class Main implements Runner.Work {
 
         @Override
         public float[] hostLogits(List<float[]> logits) {
-          int total = 0;
-          for (float[] f : logits) total += f.length;
-          float[] out = new float[total];
-          int at = 0;
-          for (float[] f : logits) {
-            System.arraycopy(f, 0, out, at, f.length);
-            at += f.length;
-          }
-          return out;
+          return Inference.concat(logits);
         }
       }, request.model.get("classes").getAsInt(), events);
     } finally {
