@@ -1,5 +1,8 @@
 package bindbench.protocol;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.ByteArrayOutputStream;
@@ -18,6 +21,37 @@ import java.util.Random;
 /** What every framework module's tests need: a learnable image set in the data cache's format, and a runner's events. */
 public final class RunnerTesting {
   private RunnerTesting() {}
+
+  /** The zoo's LeNet-1 spec (docs/models.md), as a request carries it. */
+  public static final String LENET1 = """
+      {"id": "lenet1", "dataset": "mnist", "input_shape": [28, 28, 1], "classes": 10, "layers": [
+        {"kind": "conv2d", "name": "conv1", "filters": 4, "kernel": 5, "padding": "same", "activation": "tanh", "bias": true},
+        {"kind": "maxpool2d", "size": 2},
+        {"kind": "conv2d", "name": "conv2", "filters": 12, "kernel": 5, "padding": "valid", "activation": "tanh", "bias": true},
+        {"kind": "maxpool2d", "size": 2},
+        {"kind": "flatten"},
+        {"kind": "dense", "name": "fc1", "units": 10, "activation": "linear", "bias": true}]}""";
+
+  /**
+   * A real 4-epoch LeNet-1 training run on the synthetic set learns it (above 90 % test accuracy) and writes canonical
+   * safetensors, whose states load in the same runner reproduces the trained model's correct count, stably.
+   */
+  public static void assertTrainsAndReloads(Runner.Work work, Path dir, String binding) throws Exception {
+    String request = trainRequest(dir, binding, LENET1, "native", null);
+    List<JsonObject> events = run(work, Request.parse(request));
+    List<JsonObject> epochs = ofType(events, "epoch");
+    assertEquals(4, epochs.size());
+    assertEquals(2, ofType(events, "step").size());
+    double accuracy = epochs.get(3).get("test_accuracy").getAsDouble();
+    assertTrue(accuracy > 0.9, "learned the synthetic classes: " + accuracy);
+    Path model = dir.resolve("out").resolve("model.safetensors");
+    assertTrue(Files.exists(model));
+
+    List<JsonObject> passes = ofType(run(work, inferRequest(request, "safetensors", model)), "inference");
+    assertEquals(2, passes.size());
+    assertEquals(Math.round(accuracy * 200), passes.get(0).get("correct").getAsLong(), "the loaded model classifies as the trained one did");
+    assertEquals(passes.get(0).get("logits_sha256"), passes.get(1).get("logits_sha256"), "repetitions are stable");
+  }
 
   /** The request's work, in this JVM, with its events parsed back from the protocol's JSON lines. */
   public static List<JsonObject> run(Runner.Work work, Request request) throws Exception {

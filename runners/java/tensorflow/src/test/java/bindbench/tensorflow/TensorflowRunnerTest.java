@@ -1,7 +1,7 @@
 package bindbench.tensorflow;
 
-import static bindbench.protocol.RunnerTesting.inferRequest;
-import static bindbench.protocol.RunnerTesting.ofType;
+import static bindbench.protocol.RunnerTesting.LENET1;
+import static bindbench.protocol.RunnerTesting.assertTrainsAndReloads;
 import static bindbench.protocol.RunnerTesting.run;
 import static bindbench.protocol.RunnerTesting.trainRequest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -12,10 +12,8 @@ import bindbench.protocol.Request;
 import bindbench.protocol.Safetensors;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -30,14 +28,6 @@ import org.tensorflow.op.Ops;
  * its correct count.
  */
 class TensorflowRunnerTest {
-  static final String LENET1 = """
-      {"id": "lenet1", "dataset": "mnist", "input_shape": [28, 28, 1], "classes": 10, "layers": [
-        {"kind": "conv2d", "name": "conv1", "filters": 4, "kernel": 5, "padding": "same", "activation": "tanh", "bias": true},
-        {"kind": "maxpool2d", "size": 2},
-        {"kind": "conv2d", "name": "conv2", "filters": 12, "kernel": 5, "padding": "valid", "activation": "tanh", "bias": true},
-        {"kind": "maxpool2d", "size": 2},
-        {"kind": "flatten"},
-        {"kind": "dense", "name": "fc1", "units": 10, "activation": "linear", "bias": true}]}""";
 
   /** docs/models.md: LeNet-1's canonical parameters (4,326 in all), conv OIHW, dense [out, in] over the (C, H, W) flatten. */
   static final Map<String, long[]> CANONICAL = new LinkedHashMap<>();
@@ -111,21 +101,7 @@ class TensorflowRunnerTest {
 
   @Test
   void aShortTrainingRunLearnsAndItsStatesLoadReproducesTheCount(@TempDir Path dir) throws Exception {
-    String request = trainRequest(dir, "tensorflow/java", LENET1, "native", null);
-    Main main = new Main();
-    List<JsonObject> events = run(main, Request.parse(request));
-    List<JsonObject> epochs = ofType(events, "epoch");
-    assertEquals(4, epochs.size());
-    assertEquals(2, ofType(events, "step").size());
-    double accuracy = epochs.get(3).get("test_accuracy").getAsDouble();
-    assertTrue(accuracy > 0.9, "learned the synthetic classes: " + accuracy);
-    Path model = dir.resolve("out").resolve("model.safetensors");
-    assertTrue(Files.exists(model));
-
-    List<JsonObject> passes = ofType(run(main, inferRequest(request, "safetensors", model)), "inference");
-    assertEquals(2, passes.size());
-    assertEquals(Math.round(accuracy * 200), passes.get(0).get("correct").getAsLong(), "the loaded model classifies as the trained one did");
-    assertEquals(passes.get(0).get("logits_sha256"), passes.get(1).get("logits_sha256"), "repetitions are stable");
+    assertTrainsAndReloads(new Main(), dir, "tensorflow/java");
   }
 
   @Test
