@@ -201,43 +201,35 @@ final class Net {
   /** Canonical flat values -> this parameter's TensorFlow layout. */
   private static float[] toNative(Param p, float[] c) {
     float[] out = new float[c.length];
-    switch (p.layout) {
-      case AS_IS -> System.arraycopy(c, 0, out, 0, c.length);
-      case CONV -> {
-        int o = (int) p.canonicalShape[0], in = (int) p.canonicalShape[1], kh = (int) p.canonicalShape[2], kw = (int) p.canonicalShape[3];
-        for (int a = 0; a < o; a++)
-          for (int b = 0; b < in; b++)
-            for (int h = 0; h < kh; h++)
-              for (int w = 0; w < kw; w++) out[((h * kw + w) * in + b) * o + a] = c[((a * in + b) * kh + h) * kw + w];
-      }
-      case DENSE -> {
-        int units = (int) p.canonicalShape[0], inputs = (int) p.canonicalShape[1];
-        for (int u = 0; u < units; u++)
-          for (int i = 0; i < inputs; i++) out[nhwcInput(p, i) * units + u] = c[u * inputs + i];
-      }
-    }
+    for (int i = 0; i < c.length; i++) out[nativeIndex(p, i)] = c[i];
     return out;
   }
 
   /** This parameter's TensorFlow layout -> canonical flat values (the inverse of toNative). */
   private static float[] toCanonical(Param p, float[] n) {
     float[] out = new float[n.length];
-    switch (p.layout) {
-      case AS_IS -> System.arraycopy(n, 0, out, 0, n.length);
+    for (int i = 0; i < n.length; i++) out[i] = n[nativeIndex(p, i)];
+    return out;
+  }
+
+  /**
+   * Where canonical flat index i sits in TensorFlow's layout: conv OIHW [o][in][h][w] -> HWIO [h][w][in][o]; dense
+   * [u][i] -> [i'][u], with i' the NHWC position of canonical input i after a flatten (channel-major c·H·W + h·W + w).
+   */
+  private static int nativeIndex(Param p, int i) {
+    long[] s = p.canonicalShape;
+    return switch (p.layout) {
+      case AS_IS -> i;
       case CONV -> {
-        int o = (int) p.canonicalShape[0], in = (int) p.canonicalShape[1], kh = (int) p.canonicalShape[2], kw = (int) p.canonicalShape[3];
-        for (int a = 0; a < o; a++)
-          for (int b = 0; b < in; b++)
-            for (int h = 0; h < kh; h++)
-              for (int w = 0; w < kw; w++) out[((a * in + b) * kh + h) * kw + w] = n[((h * kw + w) * in + b) * o + a];
+        int in = (int) s[1], kh = (int) s[2], kw = (int) s[3];
+        int w = i % kw, h = (i / kw) % kh, b = (i / (kw * kh)) % in, a = i / (kw * kh * in);
+        yield ((h * kw + w) * in + b) * (int) s[0] + a;
       }
       case DENSE -> {
-        int units = (int) p.canonicalShape[0], inputs = (int) p.canonicalShape[1];
-        for (int u = 0; u < units; u++)
-          for (int i = 0; i < inputs; i++) out[u * inputs + i] = n[nhwcInput(p, i) * units + u];
+        int units = (int) s[0], inputs = (int) s[1];
+        yield nhwcInput(p, i % inputs) * units + i / inputs;
       }
-    }
-    return out;
+    };
   }
 
   /** The NHWC-flattened input index of canonical input i (channel-major c·H·W + h·W + w); i itself without a flatten. */
