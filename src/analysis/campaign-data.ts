@@ -11,7 +11,8 @@ export type { RunRecord };
 /** Per-epoch accuracies of a training run, in epoch order. */
 export interface AccuracyCurves {
   train: number[];
-  test: number[];
+  /** Null where the run skipped the test set (test_every). */
+  test: Array<number | null>;
 }
 
 export interface CampaignData {

@@ -78,9 +78,13 @@ export interface Rq1Result {
 
 function curveDistance(a: Map<number, AccuracyCurves>, b: Map<number, AccuracyCurves>, pick: 'train' | 'test'): CurveDistance {
   const perSeed: SeedDistance[] = [];
+  // A test curve holds only the epochs the runs evaluated the test set after (test_every).
+  const points = (c: AccuracyCurves): number[] => (c[pick] as Array<number | null>).filter((x): x is number => x !== null);
   for (const [seed, ca] of a) {
     const cb = b.get(seed);
-    if (cb && ca[pick].length && cb[pick].length) perSeed.push({ seed, value: normalizedDtw(ca[pick], cb[pick], { radius: 1 }) });
+    if (!cb) continue;
+    const [pa, pb] = [points(ca), points(cb)];
+    if (pa.length && pb.length) perSeed.push({ seed, value: normalizedDtw(pa, pb, { radius: 1 }) });
   }
   return { max: perSeed.length ? round3(Math.max(...perSeed.map((d) => d.value))) : null, perSeed };
 }

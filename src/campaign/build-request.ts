@@ -45,7 +45,8 @@ export function buildTrainRequest(cell: Cell, inputs: RequestInputs): RunnerRequ
     output_dir: inputs.outputDir,
     artifacts: cell.artifacts,
     weights: null,
-    inference: { warmup: 1, repetitions: 5, batch_size: Math.max(cell.hyper.batch_size, 1000), include_train: false },
+    inference: { warmup: 1, repetitions: 5, batch_size: evaluationBatchSize(cell), include_train: false },
+    ...(cell.testEvery && cell.testEvery > 1 ? { test_every: cell.testEvery } : {}),
     record_step_losses: inputs.recordStepLosses,
   };
 }
@@ -56,8 +57,10 @@ export interface InferInputs extends ExportInputs {
 
 /** A cell that loads `weights` instead of training: the train request's model, data and hyper-parameters, no order. */
 function loadRequest(cell: Cell, inputs: ExportInputs, mode: 'infer' | 'export'): RunnerRequest {
+  // A loading run evaluates no epochs: test_every is a training field only.
+  const { test_every: _trainOnly, ...request } = buildTrainRequest(cell, { ...inputs, order: null, initWeights: null, recordStepLosses: 0 });
   return {
-    ...buildTrainRequest(cell, { ...inputs, order: null, initWeights: null, recordStepLosses: 0 }),
+    ...request,
     mode,
     data_order: 'shared',
     init: 'native',
@@ -81,4 +84,9 @@ export interface ExportInputs extends Omit<RequestInputs, 'order' | 'initWeights
 /** A convert cell: load `weights` (another framework's trained model) and write the cell's artifacts; no data pass. */
 export function buildExportRequest(cell: Cell, inputs: ExportInputs): RunnerRequest {
   return loadRequest(cell, inputs, 'export');
+}
+
+/** The per-epoch evaluations' batch size: the cell's, or for cells planned before it had one, what they ran with. */
+export function evaluationBatchSize(cell: Pick<Cell, 'evalBatchSize' | 'hyper'>): number {
+  return cell.evalBatchSize ?? Math.max(cell.hyper.batch_size, 1000);
 }

@@ -41,11 +41,14 @@ export function planCampaign(spec: CampaignSpec, bindings: BindingDescriptor[], 
     };
     const trainLimit = spec.overrides.train_limit !== undefined ? spec.overrides.train_limit : base.trainLimit;
     const testLimit = base.testLimit ?? null;
+    const evalBatchSize = spec.overrides.eval_batch_size ?? base.evalBatchSize;
+    // 1 is every epoch, what cells without the field do: left out so their requests stay as before.
+    const testEvery = spec.overrides.test_every ?? base.testEvery ?? 1;
     for (const seed of spec.seeds) {
       for (const device of spec.devices) {
         for (const [style, binding] of (spec.styles ?? ['minimal']).flatMap((st) => chosen.map((b) => [st, b] as const))) {
           // `style` only when idiomatic, so minimal cells (and their keys) stay as campaigns before the axis had them.
-          const common = { model: modelId, seed, device, hyper, trainLimit, testLimit, dataOrder: cellDataOrder(spec.data_order, binding), init: spec.init, ...(spec.deterministic === false ? { deterministic: false } : {}), ...(spec.layer_defaults && spec.layer_defaults !== 'zoo' ? { layerDefaults: spec.layer_defaults } : {}), ...(style === 'minimal' ? {} : { style }) };
+          const common = { model: modelId, seed, device, hyper, trainLimit, testLimit, ...(evalBatchSize !== undefined ? { evalBatchSize } : {}), ...(testEvery > 1 ? { testEvery } : {}), dataOrder: cellDataOrder(spec.data_order, binding), init: spec.init, ...(spec.deterministic === false ? { deterministic: false } : {}), ...(spec.layer_defaults && spec.layer_defaults !== 'zoo' ? { layerDefaults: spec.layer_defaults } : {}), ...(style === 'minimal' ? {} : { style }) };
           const source = inferring && isSource(binding) && (spec.infer_seeds === 'all' || spec.infer_seeds.includes(seed));
           // A source exports everything some target might load; others keep the canonical weights only.
           const artifacts = exportsOf(binding, modelId).filter((f) => CANONICAL_FORMATS.includes(f) || source);

@@ -40,6 +40,10 @@ export const writtenSpecSchema = z
     batch_size: z.number().int().positive().optional(),
     learning_rate: z.number().positive().optional(),
     train_limit: z.number().int().positive().nullable().optional(),
+    /** Batch size of the per-epoch accuracy evaluations (default: the preset's). */
+    eval_batch_size: z.number().int().positive().optional(),
+    /** Evaluate the test set after every k-th epoch and the last (default: the preset's, else every epoch). */
+    test_every: z.number().int().positive().optional(),
     // Node's timers cannot hold more than 2^31 - 1 ms: a longer timeout would kill every cell at once.
     /** Cells run at once, each pinned to its own cores (default 1: one cell at a time with every core, as the study timed). */
     parallel: z.number().int().positive().optional(),
@@ -102,7 +106,7 @@ export interface CampaignSpec {
   /** Absent in campaigns planned before it existed: read as `zoo`. */
   layer_defaults?: LayerDefaults;
   data_dir: string | null;
-  overrides: { epochs?: number; batch_size?: number; learning_rate?: number; train_limit?: number | null };
+  overrides: { epochs?: number; batch_size?: number; learning_rate?: number; train_limit?: number | null; eval_batch_size?: number; test_every?: number };
   timeout_seconds: number;
   /** Absent in campaigns planned before it existed: read as 1. */
   parallel?: number;
@@ -174,6 +178,8 @@ export function resolveSpec(written: unknown, knownBindings: string[]): Campaign
   if (w.batch_size !== undefined) overrides.batch_size = w.batch_size;
   if (w.learning_rate !== undefined) overrides.learning_rate = w.learning_rate;
   if (w.train_limit !== undefined) overrides.train_limit = w.train_limit;
+  if (w.eval_batch_size !== undefined) overrides.eval_batch_size = w.eval_batch_size;
+  if (w.test_every !== undefined) overrides.test_every = w.test_every;
   return {
     name: w.name ?? null,
     preset: presetId,

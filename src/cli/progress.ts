@@ -41,7 +41,7 @@ export function progressPrinter(out: NodeJS.WritableStream = process.stderr): (e
         break;
       case 'cell-event':
         if (e.event.type === 'epoch') {
-          show(`${labels.get(e.cell.key) ?? status} epoch ${e.event.epoch}/${e.cell.hyper.epochs} test acc ${e.event.test_accuracy.toFixed(4)}  (eta ${eta()})`);
+          show(`${labels.get(e.cell.key) ?? status} epoch ${e.event.epoch}/${e.cell.hyper.epochs} ${e.event.test_accuracy === null ? `train acc ${e.event.train_accuracy.toFixed(4)}` : `test acc ${e.event.test_accuracy.toFixed(4)}`}  (eta ${eta()})`);
         }
         break;
       case 'cell-end': {

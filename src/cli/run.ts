@@ -42,6 +42,8 @@ export function registerRun(program: Command): void {
     .option('--batch-size <n>', 'override the preset\'s batch size', positiveNumber('--batch-size'))
     .option('--learning-rate <x>', 'override the preset\'s learning rate', positiveNumber('--learning-rate'))
     .option('--train-limit <n>', 'use the first n training examples', positiveNumber('--train-limit'))
+    .option('--eval-batch-size <n>', "batch size of the per-epoch accuracy evaluations (default: the preset's)", positiveNumber('--eval-batch-size'))
+    .option('--test-every <k>', "evaluate the test set after every k-th epoch and the last (default: the preset's, else 1: every epoch)", positiveNumber('--test-every'))
     .option('--timeout <seconds>', 'per-cell timeout', positiveNumber('--timeout'))
     .option('--parallel <n>', 'cells to run at once, each pinned to its own cores with its thread pools sized to them (default 1: one at a time with every core, as the study timed; times of different schedules are never compared)', positiveInt('--parallel'))
     .option('--cores-per-cell <n>', 'cores each cell is pinned to (default: an equal share of the CPUs when --parallel is above 1, else every core unpinned)', positiveInt('--cores-per-cell'))

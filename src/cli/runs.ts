@@ -65,7 +65,7 @@ function showText(run: StoredRun): string {
   const table = epochs.length
     ? renderTextTable(
         ['epoch', 'train acc', 'test acc', 'loss', 'train s', 'eval s'],
-        epochs.map((e) => [String(e.epoch), e.train_accuracy.toFixed(4), e.test_accuracy.toFixed(4), e.loss.toFixed(4), e.train_seconds.toFixed(3), e.eval_seconds.toFixed(3)]),
+        epochs.map((e) => [String(e.epoch), e.train_accuracy.toFixed(4), e.test_accuracy?.toFixed(4) ?? '—', e.loss.toFixed(4), e.train_seconds.toFixed(3), e.eval_seconds.toFixed(3)]),
       ) + '\n'
     : '';
   return lines + table + (r.stderr_tail ? `\nstderr (tail):\n${r.stderr_tail}\n` : '');

@@ -32,6 +32,13 @@ export interface Cell {
   trainLimit: number | null;
   /** First n test examples in evaluation and inference; absent (cells planned before it existed) or null = all. */
   testLimit?: number | null;
+  /**
+   * Batch size of a training cell's per-epoch evaluations (the request's `inference.batch_size`); absent (cells
+   * planned before it existed) = the larger of the training batch and 1000.
+   */
+  evalBatchSize?: number;
+  /** Evaluate the test set after every k-th epoch and the last (the request's `test_every`); absent = every epoch. */
+  testEvery?: number;
   dataOrder: DataOrder;
   /** How the binding trains (see the request's `style`); absent in cells planned before it existed = `minimal`. */
   style?: TrainingStyle;

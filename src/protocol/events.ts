@@ -27,7 +27,8 @@ export const epochEventSchema = z.object({
   /** 1-based. */
   epoch: z.number().int().positive(),
   train_accuracy: z.number().min(0).max(1),
-  test_accuracy: z.number().min(0).max(1),
+  /** Null on the epochs the request's `test_every` skips (never on the last). */
+  test_accuracy: z.number().min(0).max(1).nullable(),
   /** Mean training loss over the epoch's batches. */
   loss: z.number(),
   train_seconds: seconds,

@@ -107,6 +107,12 @@ export const requestSchema = z.object({
     /** Also count correct predictions on the training set (once, untimed). */
     include_train: z.boolean(),
   }),
+  /**
+   * Train mode: evaluate the test set after every k-th epoch and after the last (optional within protocol 2: absent
+   * means 1, every epoch). The training split is evaluated after every epoch regardless: its curve is what RQ1
+   * compares. A runner that predates the field evaluates the test set every epoch, which is still a valid answer.
+   */
+  test_every: z.number().int().positive().optional(),
   /** Emit a `step` event with the loss of each of the first n optimiser steps (0 = none). */
   record_step_losses: z.number().int().nonnegative(),
 });

@@ -77,7 +77,8 @@ export interface EpochPoint {
   runId: string;
   epoch: number;
   trainAccuracy: number;
-  testAccuracy: number;
+  /** Null on epochs whose request's test_every skipped the test set. */
+  testAccuracy: number | null;
   loss: number | null;
   trainSeconds: number | null;
   evalSeconds: number | null;

@@ -41,7 +41,7 @@ test('pytorch/java trains LeNet-5 two epochs on 2,000 examples and writes canoni
   assert.deepEqual(ofType(run.events, 'step').map((s) => s.step), [0, 1]);
   const epochs = ofType(run.events, 'epoch');
   assert.deepEqual(epochs.map((e) => e.epoch), [1, 2]);
-  assert.ok(epochs[1]!.test_accuracy > 0.5, `test accuracy ${epochs[1]!.test_accuracy}`);
+  assert.ok(epochs[1]!.test_accuracy! > 0.5, `test accuracy ${epochs[1]!.test_accuracy}`);
   const [artifact] = ofType(run.events, 'artifact');
   assert.equal(artifact?.format, 'safetensors');
   assert.ok(existsSync(artifact!.path));
@@ -71,7 +71,7 @@ test("pytorch/python's LeNet-1 loads in pytorch/java as states and as TorchScrip
   if (pythonSkip) return t.skip(pythonSkip);
   const source = launch(pytorchPython, writeRequest(box, 'py1', { binding: 'pytorch/python', model: lenet1, artifacts: ['safetensors', 'torchscript'] }));
   assert.equal(source.status, 0, source.stderr.slice(-2000));
-  const correct = Math.round(ofType(source.events, 'epoch').at(-1)!.test_accuracy * 10_000);
+  const correct = Math.round(ofType(source.events, 'epoch').at(-1)!.test_accuracy! * 10_000);
   const paths = Object.fromEntries(ofType(source.events, 'artifact').map((a) => [a.format, a.path]));
   const hashes: string[] = [];
   for (const format of ['safetensors', 'torchscript'] as const) {

@@ -257,7 +257,7 @@ for (const id of NEW_MODELS) {
     const [epoch] = ofType(r.events, 'epoch');
     assert.ok(epoch, 'one epoch event');
     // test_accuracy is a count over TEST_LIMIT examples, train_accuracy over TRAIN_LIMIT.
-    assert.ok(Number.isInteger(Math.round(epoch.test_accuracy * TEST_LIMIT * 1e6) / 1e6), `test accuracy ${epoch.test_accuracy} is k/${TEST_LIMIT}`);
+    assert.ok(Number.isInteger(Math.round(epoch.test_accuracy! * TEST_LIMIT * 1e6) / 1e6), `test accuracy ${epoch.test_accuracy} is k/${TEST_LIMIT}`);
     assert.ok(Number.isInteger(Math.round(epoch.train_accuracy * TRAIN_LIMIT * 1e6) / 1e6), `train accuracy ${epoch.train_accuracy} is k/${TRAIN_LIMIT}`);
     assert.ok(epoch.train_seconds > 0 && epoch.eval_seconds > 0);
     t.diagnostic(`${id}: losses ${steps.map((s) => s.loss.toFixed(4)).join(', ')}, train accuracy ${epoch.train_accuracy}, test accuracy ${epoch.test_accuracy}, ${epoch.train_seconds.toFixed(1)} s training, ${epoch.eval_seconds.toFixed(1)} s evaluation`);

@@ -122,7 +122,7 @@ for (const model of [vgg16, lstm, gru]) {
     t.diagnostic(`${model.id}: 2 steps of ${hyper(model).batch_size} in ${epoch!.train_seconds.toFixed(2)} s, losses ${steps.map((s) => s.loss.toFixed(4)).join(', ')}, test accuracy ${epoch!.test_accuracy} on ${TEST_LIMIT}`);
     const weights = { format: 'safetensors' as const, path: artifacts(run).safetensors! };
     const rust = infer(model, pytorchRust, `${model.id}-rust-own`, weights);
-    assert.equal(rust.correct, Math.round(epoch!.test_accuracy * TEST_LIMIT), 'the written weights are the trained ones');
+    assert.equal(rust.correct, Math.round(epoch!.test_accuracy! * TEST_LIMIT), 'the written weights are the trained ones');
     assertSame(rust, infer(model, pytorchPython, `${model.id}-py-reads-rust`, weights), `${model.id}: Python on Rust's weights`);
   });
 }

@@ -74,6 +74,8 @@ export interface RunnerRequest {
   record_step_losses: number;
   /** Threads the framework's pools should use (the cores the cell is pinned to); absent or null: its default. */
   threads?: number | null;
+  /** Train mode: evaluate the test set after every k-th epoch and the last; absent: every epoch. */
+  test_every?: number;
 }
 
 export type ErrorKind = 'not_supported' | 'nan_loss' | 'bad_request' | 'failed';
@@ -91,7 +93,7 @@ export class RunnerError extends Error {
 export type RunnerEvent =
   | { type: 'start'; protocol: number; binding: string; language: string; framework: string; versions: Record<string, string>; device: { kind: 'cpu' | 'cuda'; name: string }; settings: Record<string, string | number | boolean | null> }
   | { type: 'step'; step: number; loss: number }
-  | { type: 'epoch'; epoch: number; train_accuracy: number; test_accuracy: number; loss: number; train_seconds: number; eval_seconds: number }
+  | { type: 'epoch'; epoch: number; train_accuracy: number; test_accuracy: number | null; loss: number; train_seconds: number; eval_seconds: number }
   | { type: 'inference'; split: 'test' | 'train'; repetition: number; seconds: number; correct: number; n: number; logits_sha256?: string; logits_path?: string }
   | { type: 'artifact'; format: ArtifactFormat; path: string }
   | { type: 'end'; train_seconds: number; wall_seconds: number }
@@ -184,5 +186,6 @@ export function readRequest(path: string | undefined): RunnerRequest {
   const inference = r.inference as Record<string, unknown>;
   need(isObject(inference) && Number.isInteger(inference.warmup) && Number.isInteger(inference.repetitions) && Number.isInteger(inference.batch_size) && (inference.batch_size as number) > 0, 'inference must have warmup, repetitions and batch_size');
   need(Number.isInteger(r.record_step_losses), 'record_step_losses must be an integer');
+  need(r.test_every === undefined || (Number.isInteger(r.test_every) && (r.test_every as number) >= 1), `test_every must be a whole number of at least 1 or absent, got ${JSON.stringify(r.test_every)}`);
   return value as unknown as RunnerRequest;
 }

@@ -236,14 +236,15 @@ export async function train(backend: Backend, req: RunnerRequest): Promise<numbe
 
     const e0 = process.hrtime.bigint();
     const trainCorrect = countCorrect(tf, forward, trainEval, false, binary).correct;
-    const testCorrect = countCorrect(tf, forward, testEval, false, binary).correct;
+    const withTest = epoch === req.hyper.epochs || epoch % (req.test_every ?? 1) === 0;
+    const testCorrect = withTest ? countCorrect(tf, forward, testEval, false, binary).correct : null;
     const e1 = process.hrtime.bigint();
     trainTotal += trainSeconds;
     emit({
       type: 'epoch',
       epoch,
       train_accuracy: trainCorrect / n,
-      test_accuracy: testCorrect / testEval.n,
+      test_accuracy: testCorrect === null ? null : testCorrect / testEval.n,
       loss: meanLoss,
       train_seconds: trainSeconds,
       eval_seconds: seconds(e0, e1),

@@ -167,6 +167,8 @@ def validate(request: Any) -> dict:
     _int(inference, "batch_size", "inference.", 1)
     if not isinstance(_get(inference, "include_train", "inference."), bool):
         raise bad_request("request field inference.include_train must be true or false")
+    if "test_every" in request:
+        _int(request, "test_every", "", 1)
     _int(request, "record_step_losses", "", 0)
     return request
 

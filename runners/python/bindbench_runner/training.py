@@ -55,6 +55,7 @@ def run_train(backend: Backend, request: dict, events: EventWriter) -> float:
     train_batches = predictor.prepare(train, eval_batch)
     test_batches = predictor.prepare(test, eval_batch)
     record = request["record_step_losses"]
+    test_every = request.get("test_every", 1)
     trainer = None
     if request["style"] == "idiomatic":
         trainer = backend.idiomatic_trainer(hyper, train)
@@ -81,11 +82,13 @@ def run_train(backend: Backend, request: dict, events: EventWriter) -> float:
             step += 1
         if not math.isfinite(mean_loss):
             raise RunnerError("nan_loss", f"the mean training loss of epoch {epoch} is {mean_loss}")
+        with_test = epoch % test_every == 0 or epoch == epochs
         with Stopwatch(backend.synchronize) as eval_clock:
             train_correct, _ = predictor.run(train_batches, keep_logits=False)
-            test_correct, _ = predictor.run(test_batches, keep_logits=False)
+            test_correct = predictor.run(test_batches, keep_logits=False)[0] if with_test else None
         total_train += seconds
-        events.emit("epoch", epoch=epoch, train_accuracy=train_correct / train.n, test_accuracy=test_correct / test.n,
+        events.emit("epoch", epoch=epoch, train_accuracy=train_correct / train.n,
+                    test_accuracy=None if test_correct is None else test_correct / test.n,
                     loss=mean_loss, train_seconds=seconds, eval_seconds=eval_clock.seconds)
 
     for fmt in request["artifacts"]:

@@ -46,9 +46,10 @@ export interface AccuracyGroup {
 const SPLITS: Split[] = ['training', 'test'];
 
 function curveRows(run: ReportRun, points: readonly EpochPoint[]): CurveRow[] {
+  // An epoch whose test set was skipped (test_every) has a training point only.
   return points.flatMap((p) => [
     { binding: run.binding, run: run.id, seed: run.seed, epoch: p.epoch, split: 'training' as const, accuracy: p.trainAccuracy },
-    { binding: run.binding, run: run.id, seed: run.seed, epoch: p.epoch, split: 'test' as const, accuracy: p.testAccuracy },
+    ...(p.testAccuracy === null ? [] : [{ binding: run.binding, run: run.id, seed: run.seed, epoch: p.epoch, split: 'test' as const, accuracy: p.testAccuracy }]),
   ]);
 }
 

@@ -43,7 +43,8 @@ pub struct StartEvent {
 pub struct EpochEvent {
     pub epoch: usize,
     pub train_accuracy: f64,
-    pub test_accuracy: f64,
+    /// None (written as null) on the epochs the request's test_every skips.
+    pub test_accuracy: Option<f64>,
     pub loss: f64,
     pub train_seconds: f64,
     pub eval_seconds: f64,
@@ -143,7 +144,7 @@ impl<W: Write> EventWriter<W> {
         }
         for (what, v) in [
             ("train_accuracy", event.train_accuracy),
-            ("test_accuracy", event.test_accuracy),
+            ("test_accuracy", event.test_accuracy.unwrap_or(0.0)),
             ("train_seconds", event.train_seconds),
             ("eval_seconds", event.eval_seconds),
         ] {

@@ -183,6 +183,19 @@ mod tests {
     }
 
     #[test]
+    fn test_every_picks_every_kth_epoch_and_the_last_and_zero_is_a_bad_request() {
+        let base = fixtures::train_request_json(fixtures::LENET1).replace(r#""epochs": 2"#, r#""epochs": 7"#);
+        let after = |r: &Request| (1..=7).filter(|e| r.evaluates_test_after(*e)).collect::<Vec<_>>();
+        assert_eq!(after(&Request::from_json(&base).unwrap()), (1..=7).collect::<Vec<_>>(), "absent: every epoch");
+        let every3 = base.replace(r#""record_step_losses": 10"#, r#""record_step_losses": 10, "test_every": 3"#);
+        assert_eq!(after(&Request::from_json(&every3).unwrap()), vec![3, 6, 7]);
+        let zero = base.replace(r#""record_step_losses": 10"#, r#""record_step_losses": 10, "test_every": 0"#);
+        let err = Request::from_json(&zero).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::BadRequest);
+        assert!(err.message.contains("test_every"), "{}", err.message);
+    }
+
+    #[test]
     fn requests_breaking_the_cross_field_rules_are_bad_requests() {
         let base = fixtures::train_request_json(fixtures::LENET1);
         for (from, to, needle) in [
@@ -255,7 +268,7 @@ mod tests {
         let epoch = EpochEvent {
             epoch: 1,
             train_accuracy: 0.1,
-            test_accuracy: 0.1,
+            test_accuracy: Some(0.1),
             loss: f64::INFINITY,
             train_seconds: 1.0,
             eval_seconds: 1.0,

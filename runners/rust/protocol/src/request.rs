@@ -193,6 +193,9 @@ pub struct Request {
     /// the framework's default.
     #[serde(default)]
     pub threads: Option<u32>,
+    /// Train mode: the test set is evaluated after every k-th epoch and after the last. Absent: every epoch.
+    #[serde(default)]
+    pub test_every: Option<usize>,
 }
 
 fn check_protocol(protocol: i64) -> RunnerResult<()> {
@@ -265,6 +268,9 @@ impl Request {
         if self.inference.batch_size == 0 || self.inference.repetitions == 0 {
             return bad("inference.batch_size and inference.repetitions must be positive".into());
         }
+        if self.test_every == Some(0) {
+            return bad("test_every must be a whole number of at least 1 (absent: every epoch)".into());
+        }
         if self.data.train_limit == Some(0) || self.data.test_limit == Some(0) {
             return bad("data.train_limit and data.test_limit must be positive or null".into());
         }
@@ -297,6 +303,11 @@ impl Request {
             }
         }
         Ok(())
+    }
+
+    /// Whether the test set is evaluated after this (1-based) epoch: every `test_every`-th and always the last.
+    pub fn evaluates_test_after(&self, epoch: usize) -> bool {
+        epoch == self.hyper.epochs || epoch % self.test_every.unwrap_or(1) == 0
     }
 
     pub fn mode_str(&self) -> &'static str {

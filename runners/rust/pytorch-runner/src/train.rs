@@ -113,12 +113,16 @@ pub fn run<W: std::io::Write>(request: &Request, device: Device, events: &mut Ev
 
         let start = Instant::now();
         let train_correct = pass(&net, &train_eval, device)?.correct;
-        let test_correct = pass(&net, &test_eval, device)?.correct;
+        let test_correct = if request.evaluates_test_after(epoch) {
+            Some(pass(&net, &test_eval, device)?.correct)
+        } else {
+            None
+        };
         let eval_seconds = seconds_since(start);
         events.epoch(&EpochEvent {
             epoch,
             train_accuracy: train_correct as f64 / train.n as f64,
-            test_accuracy: test_correct as f64 / test.n as f64,
+            test_accuracy: test_correct.map(|c| c as f64 / test.n as f64),
             loss,
             train_seconds,
             eval_seconds,

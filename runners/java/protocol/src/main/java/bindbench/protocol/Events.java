@@ -38,7 +38,8 @@ public final class Events {
     emit("step", ordered("step", step, "loss", loss));
   }
 
-  public void epoch(int epoch, double trainAccuracy, double testAccuracy, double loss, double trainSeconds, double evalSeconds) {
+  /** `testAccuracy` null (written as null) on an epoch whose test evaluation the request's test_every skips. */
+  public void epoch(int epoch, double trainAccuracy, Double testAccuracy, double loss, double trainSeconds, double evalSeconds) {
     emit("epoch", ordered("epoch", epoch, "train_accuracy", trainAccuracy, "test_accuracy", testAccuracy, "loss", loss, "train_seconds", trainSeconds, "eval_seconds", evalSeconds));
   }
 

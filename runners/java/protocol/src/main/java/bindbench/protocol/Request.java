@@ -22,6 +22,8 @@ public final class Request {
   public final String device;
   public final String style;
   public final Integer threads;
+  /** Train mode: the test set is evaluated after every k-th epoch and the last (absent: 1, every epoch). */
+  public final int testEvery;
 
   private Request(JsonObject json) throws RunnerError {
     this.json = json;
@@ -35,6 +37,13 @@ public final class Request {
     device = text(json, "device");
     style = json.has("style") && !json.get("style").isJsonNull() ? json.get("style").getAsString() : "minimal";
     threads = json.has("threads") && !json.get("threads").isJsonNull() ? json.get("threads").getAsInt() : null;
+    testEvery = json.has("test_every") ? json.get("test_every").getAsInt() : 1;
+    if (testEvery < 1) throw RunnerError.badRequest("test_every must be a whole number of at least 1 (absent: every epoch), got " + testEvery);
+  }
+
+  /** Whether the test set is evaluated after this 1-based epoch of `epochs`: every testEvery-th, and the last. */
+  public boolean evaluatesTestAfter(int epoch, int epochs) {
+    return epoch == epochs || epoch % testEvery == 0;
   }
 
   public static Request read(Path path) throws RunnerError {

@@ -49,14 +49,29 @@ class ProtocolTest {
   }
 
   @Test
+  void testEveryPicksEveryKthEpochAndTheLast() throws Exception {
+    Request every = Request.parse(REQUEST);
+    assertTrue(every.evaluatesTestAfter(1, 7) && every.evaluatesTestAfter(2, 7), "absent: every epoch");
+    Request third = Request.parse(REQUEST.replace("\"threads\": 1,", "\"threads\": 1, \"test_every\": 3,"));
+    java.util.List<Integer> after = new java.util.ArrayList<>();
+    for (int e = 1; e <= 7; e++) if (third.evaluatesTestAfter(e, 7)) after.add(e);
+    assertEquals(java.util.List.of(3, 6, 7), after);
+    RunnerError zero = assertThrows(RunnerError.class, () -> Request.parse(REQUEST.replace("\"threads\": 1,", "\"threads\": 1, \"test_every\": 0,")));
+    assertEquals("bad_request", zero.kind);
+    assertTrue(zero.getMessage().contains("test_every"));
+  }
+
+  @Test
   void eventsAreOneJsonObjectPerLineTypeFirstNullsKept() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Events events = new Events(new PrintStream(out, true, StandardCharsets.UTF_8));
     events.epoch(1, 0.5, 0.25, 1.5, 2.0, 0.5);
     events.emit("start", Events.ordered("settings", Events.ordered("threads_requested", null)));
+    events.epoch(2, 0.5, null, 1.5, 2.0, 0.5);
     String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
-    assertEquals(2, lines.length);
+    assertEquals(3, lines.length);
     assertTrue(lines[0].startsWith("{\"type\":\"epoch\",\"epoch\":1,"));
+    assertTrue(JsonParser.parseString(lines[2]).getAsJsonObject().get("test_accuracy").isJsonNull(), "a skipped test evaluation is written as null");
     JsonObject start = JsonParser.parseString(lines[1]).getAsJsonObject();
     assertTrue(start.getAsJsonObject("settings").has("threads_requested"));
     assertThrows(IllegalArgumentException.class, () -> events.step(0, Double.NaN));

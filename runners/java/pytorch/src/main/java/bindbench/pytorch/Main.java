@@ -179,7 +179,7 @@ public final class Main implements Runner.Work {
           if (!Double.isFinite(meanLoss)) throw RunnerError.nanLoss("epoch " + epoch + " loss is " + meanLoss);
           long e0 = System.nanoTime();
           double trainAcc = accuracy(net.block, manager, x, y, evalBatch);
-          double testAcc = accuracy(net.block, manager, testX, testY, evalBatch);
+          Double testAcc = request.evaluatesTestAfter(epoch, epochs) ? accuracy(net.block, manager, testX, testY, evalBatch) : null;
           events.epoch(epoch, trainAcc, testAcc, meanLoss, trainSeconds, (System.nanoTime() - e0) / 1e9);
         }
         for (String format : request.artifacts()) {

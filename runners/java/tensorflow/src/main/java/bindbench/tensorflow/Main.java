@@ -197,7 +197,7 @@ public final class Main implements Runner.Work {
           if (!Double.isFinite(meanLoss)) throw RunnerError.nanLoss("epoch " + epoch + " loss is " + meanLoss);
           long e0 = System.nanoTime();
           double trainAcc = trainCount.accuracy(session, evalBatch);
-          double testAcc = testCount.accuracy(session, evalBatch);
+          Double testAcc = request.evaluatesTestAfter(epoch, epochs) ? testCount.accuracy(session, evalBatch) : null;
           events.epoch(epoch, trainAcc, testAcc, meanLoss, trainSeconds, (System.nanoTime() - e0) / 1e9);
         }
         for (String format : request.artifacts()) {
