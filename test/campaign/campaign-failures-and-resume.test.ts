@@ -13,7 +13,7 @@ const SEEDS = [1, 2, 3, 4, 5, 6];
 test('crashes, SIGKILL, hangs, NaN and protocol garbage become failed cells and the campaign goes on', async () => {
   const home = tempHome();
   const binding = fakeBinding({ 1: 'ok', 2: 'crash', 3: 'sigkill', 4: 'hang', 5: 'nan', 6: 'garbage' }, join(home.root, 'markers'));
-  const spec = resolveSpec({ models: ['lenet1'], bindings: ['fake/js'], seeds: SEEDS, epochs: 3, timeout_seconds: 2 }, ['fake/js']);
+  const spec = resolveSpec({ models: ['lenet1'], bindings: ['fake/js'], seeds: SEEDS, epochs: 3, timeout_seconds: 2, test_every: 1 }, ['fake/js']);
   const outcome = await runCampaign({ home, spec, bindings: [binding], id: 'c1' });
   const bySeed = new Map(outcome.results.map((r) => [r.cell.seed, r]));
   assert.equal(bySeed.get(1)!.status, 'ok');
@@ -27,7 +27,7 @@ test('crashes, SIGKILL, hangs, NaN and protocol garbage become failed cells and 
   assert.match(bySeed.get(5)!.reason!, /NaN loss/);
   assert.match(bySeed.get(6)!.reason!, /protocol error on line 3: not JSON/);
   assert.equal(outcome.failed, 5);
-  // What a failed runner said before it died is kept.
+  // What a failed runner said before it died is kept (test_every: 1, so its first epoch carries a test accuracy).
   assert.equal(bySeed.get(3)!.final_test_accuracy, 0.505);
   assert.deepEqual(verifyIndex(home.store), []);
 });
